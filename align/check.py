@@ -1,0 +1,180 @@
+"""The audit: segments (and what the reader and reconcile noticed) -> findings a person can act on."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .reconcile import Reconciled
+from .text import text_syllables, words
+from .timefmt import clock
+from .types import SEVERITIES, Finding, Segment, Transcript
+
+# Stamps are floored to the whole second, so a slot between two stamps may really be up to
+# one second longer or shorter than it looks.
+STAMP_RESOLUTION_MS = 1000
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    """Where the audit draws its lines; each is an option of `align check`."""
+
+    # Fast conversational English peaks around 6-7 syllables per second over a phrase
+    # (read speech averages ~5); text needing more than the slot even at 7.5 is an overlap.
+    fast_rate: float = 7.5
+    # Slow, deliberate speech with ordinary pauses runs at about 2 syllables per second;
+    # a slot longer than its text needs at that pace by more than gap_ms is a gap.
+    slow_rate: float = 2.0
+    gap_ms: int = 10_000
+    # A marker time may sit this far outside its turn before it is reported.
+    marker_slack_ms: int = STAMP_RESOLUTION_MS
+
+
+def check(transcript: Transcript, reconciled: Reconciled, thresholds: Thresholds = Thresholds(),
+          audio_ms: int | None = None) -> list[Finding]:
+    """All findings from the stamps and text alone, sorted by line then kind."""
+    segs = reconciled.segments
+    found: list[Finding] = list(transcript.notes) + list(reconciled.findings)
+    found += duplicate_stamps(segs)
+    found += empty_turns(segs)
+    found += overlaps_and_gaps(segs, thresholds, end_known=audio_ms is not None)
+    found += markers_out_of_range(segs, thresholds)
+    found += speaker_variants(segs)
+    if audio_ms is not None:
+        found += beyond_audio(segs, audio_ms)
+    return sort_findings(found)
+
+
+def sort_findings(found: list[Finding]) -> list[Finding]:
+    return sorted(found, key=lambda f: (f.line if f.line is not None else 10**9, f.start or 0, f.kind))
+
+
+def duplicate_stamps(segs: tuple[Segment, ...]) -> list[Finding]:
+    out = []
+    for prev, seg in zip(segs, segs[1:]):
+        if seg.stamp is not None and seg.stamp == prev.stamp:
+            out.append(Finding(
+                "duplicate_timestamp", "info", seg.line, seg.start, seg.end, seg.speaker,
+                f"stamped {clock(seg.stamp)}, the same second as the previous turn (line {prev.line}); "
+                f"the slot was shared by text length, this turn taking "
+                f"{clock(seg.start, True)}-{clock(seg.end, True)}.",
+            ))
+    return out
+
+
+def empty_turns(segs: tuple[Segment, ...]) -> list[Finding]:
+    return [
+        Finding("empty_turn", "info", s.line, s.start, s.end, s.speaker,
+                "turn has no text (often crosstalk nobody transcribed); add the words if they matter.")
+        for s in segs if not words(s.text)
+    ]
+
+
+def _groups(segs: tuple[Segment, ...]) -> list[list[Segment]]:
+    """Runs of segments split from the same stamp slot."""
+    out: list[list[Segment]] = []
+    for s in segs:
+        if out and out[-1][0].group == s.group:
+            out[-1].append(s)
+        else:
+            out.append([s])
+    return out
+
+
+def overlaps_and_gaps(segs: tuple[Segment, ...], th: Thresholds, end_known: bool) -> list[Finding]:
+    """Compare each stamp slot with the time its text needs at the fastest and slowest plausible pace."""
+    out = []
+    groups = _groups(segs)
+    for n, group in enumerate(groups):
+        last = group[-1]
+        g_start, g_end = group[0].group
+        is_final = n == len(groups) - 1
+        text = " ".join(s.text for s in group)
+        syl = text_syllables(text)
+        count = len([w for w in words(text) if not w.startswith("[")])
+        if not is_final:
+            longest = g_end - g_start + STAMP_RESOLUTION_MS
+            need = syl / th.fast_rate * 1000
+            if need > longest:
+                nxt = groups[n + 1][0]
+                out.append(Finding(
+                    "overlap", "warning", last.line, g_start, g_end, last.speaker,
+                    f"{count} words need at least {need / 1000:.1f} s even at a fast {th.fast_rate:g} syllables/s, "
+                    f"but the slot to the next turn (line {nxt.line}, {clock(nxt.start)}) is at most "
+                    f"{longest / 1000:.0f} s: the speech runs into the next turn, or a stamp is off.",
+                ))
+        if not is_final or end_known:
+            shortest = g_end - g_start - (0 if is_final else STAMP_RESOLUTION_MS)
+            need_slow = syl / th.slow_rate * 1000
+            if shortest - need_slow > th.gap_ms:
+                spare = (shortest - need_slow) / 1000
+                out.append(Finding(
+                    "gap", "warning", last.line, g_start, g_end, last.speaker,
+                    f"slot of {shortest / 1000:.0f} s holds {count} words (at most {need_slow / 1000:.0f} s of speech): "
+                    f"about {spare:.0f} s of silence or untranscribed speech.",
+                ))
+    return out
+
+
+def markers_out_of_range(segs: tuple[Segment, ...], th: Thresholds) -> list[Finding]:
+    out = []
+    for s in segs:
+        lo, hi = s.group
+        for m in s.markers:
+            if m.time is not None and not (lo - th.marker_slack_ms <= m.time <= hi + th.marker_slack_ms):
+                out.append(Finding(
+                    "marker_out_of_range", "warning", m.line, m.time, m.time, s.speaker,
+                    f"{m.raw} is outside its turn ({clock(lo, True)}-{clock(hi, True)}); the marker's time or the stamp is wrong.",
+                ))
+    return out
+
+
+def _speaker_key(label: str) -> str:
+    return re.sub(r"[\W_]+", "", label.casefold())
+
+
+def speaker_variants(segs: tuple[Segment, ...]) -> list[Finding]:
+    """Labels that differ only in case, spacing or punctuation: probably one person written two ways."""
+    counts: dict[str, int] = {}
+    first: dict[str, Segment] = {}
+    for s in segs:
+        counts[s.speaker] = counts.get(s.speaker, 0) + 1
+        first.setdefault(s.speaker, s)
+    by_key: dict[str, list[str]] = {}
+    for label in counts:
+        by_key.setdefault(_speaker_key(label), []).append(label)
+    out = []
+    for labels in by_key.values():
+        if len(labels) < 2:
+            continue
+        main = max(labels, key=lambda x: counts[x])
+        for label in labels:
+            if label != main:
+                s = first[label]
+                out.append(Finding(
+                    "speaker_variant", "warning", s.line, s.start, s.end, label,
+                    f"speaker {label!r} ({counts[label]} turns) looks like {main!r} ({counts[main]} turns) "
+                    "written another way; use one spelling so they count as one speaker.",
+                ))
+    return out
+
+
+def beyond_audio(segs: tuple[Segment, ...], audio_ms: int) -> list[Finding]:
+    return [
+        Finding("beyond_audio", "error", s.line, s.stamp, s.stamp, s.speaker,
+                f"stamp {clock(s.stamp)} is past the end of the audio ({clock(audio_ms, True)}): "
+                "wrong audio file, or a wrong stamp.")
+        for s in segs if s.stamp is not None and s.stamp >= audio_ms
+    ]
+
+
+def summary(transcript: Transcript, segs: tuple[Segment, ...], found: list[Finding]) -> dict:
+    kinds: dict[str, int] = {}
+    for f in found:
+        kinds[f.kind] = kinds.get(f.kind, 0) + 1
+    return {
+        "turns": len(transcript.turns),
+        "segments": len(segs),
+        "speakers": transcript.speakers,
+        "findings": dict(sorted(kinds.items())),
+        "severities": {sev: sum(1 for f in found if f.severity == sev) for sev in SEVERITIES},
+    }

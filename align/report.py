@@ -1,0 +1,56 @@
+"""Findings and segments as JSON (the shape DESIGN.md fixes) and as a table for people."""
+from __future__ import annotations
+
+from .timefmt import clock, seconds
+from .types import Finding, Segment
+
+
+def segment_json(s: Segment) -> dict:
+    return {
+        "index": s.index, "speaker": s.speaker, "start": seconds(s.start), "end": seconds(s.end),
+        "text": s.text, "line": s.line,
+        "stamp": seconds(s.stamp),
+        "markers": [{"kind": m.kind, "time": seconds(m.time), "line": m.line} for m in s.markers],
+    }
+
+
+def finding_json(f: Finding) -> dict:
+    return {
+        "kind": f.kind, "severity": f.severity, "line": f.line, "start": seconds(f.start),
+        "end": seconds(f.end), "speaker": f.speaker, "message": f.message,
+    }
+
+
+def check_json(summary: dict, segments: tuple[Segment, ...], findings: list[Finding]) -> dict:
+    return {
+        "summary": summary,
+        "segments": [segment_json(s) for s in segments],
+        "findings": [finding_json(f) for f in findings],
+    }
+
+
+def table(path: str, summary: dict, findings: list[Finding], shown: set[str]) -> str:
+    """One line per finding: where it is in the file and in time, what it is, what to do."""
+    sev = summary["severities"]
+    speakers = summary["speakers"]
+    head = (
+        f"{path}: {summary['turns']} turns, {len(speakers)} speakers, "
+        f"{sev['error']} errors, {sev['warning']} warnings, {sev['info']} notes"
+    )
+    rows = [f for f in findings if f.severity in shown]
+    if not rows:
+        return head + "\n"
+    kind_w = max(len(f.kind) for f in rows)
+    lines = [head, ""]
+    for f in rows:
+        where = f"{f.line:>5}" if f.line is not None else "    -"
+        when = clock(f.start) if f.start is not None else "        "
+        prefix = f"{where}  {when}  {f.severity:<7}  {f.kind:<{kind_w}}  "
+        text = (f"{f.speaker}: " if f.speaker else "") + f.message
+        lines.append(prefix + text)
+    hidden = len(findings) - len(rows)
+    if hidden:
+        lines.append(f"({hidden} more below the shown severity; --severity info shows all, --json gives every detail)")
+    counts = ", ".join(f"{k} {v}" for k, v in summary["findings"].items())
+    lines += ["", f"findings by kind: {counts}" if counts else "no findings"]
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,41 @@
+"""Words and how long they take to say: the text measures that reconcile, check and captions share."""
+from __future__ import annotations
+
+import re
+
+_VOWEL_GROUPS = re.compile(r"[aeiouy]+")
+_DIGITS = re.compile(r"\d")
+_NON_LETTERS = re.compile(r"[^A-Za-z]")
+_TAG = re.compile(r"^\[[^\]]*\][.,!?;:]*$")
+
+
+def words(text: str) -> list[str]:
+    """Whitespace tokens, punctuation kept: the transcript's own words."""
+    return text.split()
+
+
+def is_tag(token: str) -> bool:
+    """A sound tag such as `[inaudible]`: shown in captions, not spoken by the transcript's speaker."""
+    return bool(_TAG.match(token))
+
+
+def syllables(word: str) -> int:
+    """Rough syllable count of one token; digits count as about one syllable each (numbers are spoken long)."""
+    if is_tag(word):
+        return 0
+    digits = len(_DIGITS.findall(word))
+    raw = _NON_LETTERS.sub("", word)
+    if not raw:
+        return digits
+    if len(raw) > 1 and raw.isupper():
+        return len(raw) + digits  # acronyms are spelled out: N-P-R
+    letters = raw.lower()
+    n = len(_VOWEL_GROUPS.findall(letters))
+    if letters.endswith("e") and not letters.endswith(("le", "ee")) and n > 1:
+        n -= 1  # silent final e
+    return max(1, n) + digits
+
+
+def text_syllables(text: str) -> int:
+    """Syllables in a text, sound tags excluded."""
+    return sum(syllables(w) for w in words(text))

@@ -1,0 +1,99 @@
+"""The plain data that flows between stages: small frozen dataclasses, times in integer milliseconds."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+Severity = Literal["error", "warning", "info"]
+SEVERITIES: tuple[Severity, ...] = ("error", "warning", "info")
+
+
+@dataclass(frozen=True)
+class Marker:
+    """An inline note of the transcriber, such as `[inaudible 00:07:06]` or `[laughter]`."""
+
+    kind: str  # lower case: "inaudible", "crosstalk", "laughter", ...
+    time: int | None  # the time written inside the brackets, if any
+    line: int
+    raw: str  # as written, brackets included
+
+    @property
+    def tag(self) -> str:
+        """What captions show: the marker without its time."""
+        return f"[{self.kind}]"
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    """One non-empty line of turn text, as written (spaces normalised), with its source line."""
+
+    text: str
+    line: int
+
+
+@dataclass(frozen=True)
+class Turn:
+    """A speaker turn as the transcript states it: a label, a stamp and its paragraphs."""
+
+    speaker: str
+    stamp: int | None  # None: the header had no usable stamp
+    line: int
+    paragraphs: tuple[Paragraph, ...] = ()
+    markers: tuple[Marker, ...] = ()
+
+    @property
+    def text(self) -> str:
+        """Paragraphs joined by newlines, markers reduced to their caption tag."""
+        from .transcript.markers import strip_marker_times
+
+        return "\n".join(strip_marker_times(p.text) for p in self.paragraphs)
+
+
+@dataclass(frozen=True)
+class Finding:
+    """Something a person should look at: what, how bad, where in the file and in time, and what to do."""
+
+    kind: str
+    severity: Severity
+    line: int | None
+    start: int | None
+    end: int | None
+    speaker: str | None
+    message: str
+
+
+@dataclass(frozen=True)
+class Transcript:
+    """Turns in file order, plus what the reader noticed (page chrome, malformed headers)."""
+
+    turns: tuple[Turn, ...]
+    path: str = "<transcript>"
+    format: str = "rev"
+    notes: tuple[Finding, ...] = ()
+
+    @property
+    def speakers(self) -> dict[str, int]:
+        """Speaker label -> number of turns, in order of first appearance."""
+        counts: dict[str, int] = {}
+        for t in self.turns:
+            counts[t.speaker] = counts.get(t.speaker, 0) + 1
+        return counts
+
+
+@dataclass(frozen=True)
+class Segment:
+    """A turn with a continuous time span: its end is the next segment's start."""
+
+    index: int  # 1-based, as users count turns
+    speaker: str
+    start: int
+    end: int
+    text: str
+    line: int
+    stamp: int  # the stamp as written
+    markers: tuple[Marker, ...] = ()
+    group: tuple[int, int] = field(default=(0, 0))  # span of the same-stamp group it was split from
+
+    @property
+    def duration(self) -> int:
+        return self.end - self.start

@@ -1,0 +1,56 @@
+"""The audit on stamps and text: each finding kind from a fixture that has it, thresholds that move."""
+from align import Paragraph, Thresholds, Transcript, Turn, check, read_transcript, reconcile
+
+
+def findings(path, **kw):
+    t = read_transcript(str(path))
+    return check(t, reconcile(t), **kw)
+
+
+def test_every_quirk_found_once_where_it_is(quirks):
+    got = sorted((f.kind, f.line, f.severity) for f in findings(quirks) if f.kind != "boilerplate")
+    assert got == sorted([
+        ("duplicate_timestamp", 17, "info"),
+        ("empty_turn", 21, "info"),
+        ("overlap", 30, "warning"),
+        ("speaker_variant", 34, "warning"),
+        ("non_monotonic", 38, "error"),
+        ("marker_out_of_range", 44, "warning"),
+        ("malformed_header", 46, "error"),
+        ("gap", 50, "warning"),
+    ])
+
+
+def test_findings_carry_time_speaker_and_message(quirks):
+    by_kind = {f.kind: f for f in findings(quirks)}
+    gap = by_kind["gap"]
+    assert (gap.start, gap.end, gap.speaker) == (41_000, 80_000, "Host")
+    assert "untranscribed" in gap.message
+    assert by_kind["marker_out_of_range"].start == 130_000
+    assert "00:00:25" in by_kind["non_monotonic"].message
+
+
+def tr(*items):
+    return Transcript(tuple(Turn(sp, s, i + 1, (Paragraph(text, i + 1),)) for i, (sp, s, text) in enumerate(items)))
+
+
+def test_overlap_allows_for_the_one_second_stamp_resolution():
+    # 15 one-syllable words at 7.5 syllables/s need 2.0 s; a 1 s slot may really be 2 s long
+    words = "go " * 15
+    t = tr(("A", 0, words), ("B", 1000, "ok"), ("A", 5000, "ok"))
+    assert not [f for f in check(t, reconcile(t)) if f.kind == "overlap"]
+    t = tr(("A", 0, words + "go go"), ("B", 1000, "ok"), ("A", 5000, "ok"))
+    assert [f.line for f in check(t, reconcile(t)) if f.kind == "overlap"] == [1]
+
+
+def test_gap_threshold_is_an_option():
+    t = tr(("A", 0, "yes"), ("B", 8000, "ok"), ("A", 9000, "ok"))
+    assert not [f for f in check(t, reconcile(t)) if f.kind == "gap"]
+    assert [f.line for f in check(t, reconcile(t), Thresholds(gap_ms=3000)) if f.kind == "gap"] == [1]
+
+
+def test_beyond_audio_only_with_audio():
+    t = tr(("A", 0, "yes"), ("B", 8000, "ok"), ("A", 20_000, "late"))
+    assert not [f for f in check(t, reconcile(t)) if f.kind == "beyond_audio"]
+    got = [f for f in check(t, reconcile(t, 10_000), audio_ms=10_000) if f.kind == "beyond_audio"]
+    assert [(f.line, f.severity) for f in got] == [(3, "error")]
