@@ -97,3 +97,17 @@ class Segment:
     @property
     def duration(self) -> int:
         return self.end - self.start
+
+
+@dataclass(frozen=True)
+class Word:
+    """One transcript token placed on the audio. Unplaced tokens have interpolated times and aligned=False."""
+
+    word: str  # the transcript's own token, punctuation kept
+    start: int
+    end: int
+    speaker: str
+    segment: int  # 1-based segment index
+    aligned: bool
+    score: float  # 0..1: how well the audio matched (mean per-frame acoustic likelihood, squashed)
+    line: int | None = None  # source line of the paragraph it came from

@@ -1,0 +1,331 @@
+"""Acoustic word alignment with PocketSphinx: segments + audio -> a Word for every transcript token.
+
+Stamps are anchors, not truth. Each turn is aligned inside a window of audio that reaches a few
+seconds either side of its slot (stamps are floored and often seconds off) and starts no
+earlier than where the previous turn's words ended. The grammar lets the decoder:
+- absorb audio that no transcript word covers (the neighbours' speech pulled in by the slack,
+  crosstalk, untranscribed asides) with a low-probability phone loop at the turn's edges and
+  between its sentences;
+- skip a whole sentence that is in the transcript but not in the audio.
+Windows are small, so cost grows linearly with the recording; turns are spread over a
+process pool in contiguous blocks. A token that cannot be placed is returned with
+interpolated times and aligned=False: never a silently wrong time.
+"""
+from __future__ import annotations
+
+import math
+import os
+import re
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+
+import numpy as np
+
+from .audio import RATE, Audio
+from .pronounce import guess_pronunciation, spoken
+from .text import words as tokens_of
+from .types import Segment, Word
+
+FRAME_MS = 10  # PocketSphinx analyses 100 frames per second
+# Its boundaries come out early by about a frame (a 25.6 ms window is stamped at its start):
+# measured -10 ms median on TIMIT/LJ word boundaries (bench/accuracy.py), so every edge moves by:
+BOUNDARY_SHIFT_MS = 10
+LEAD_SLACK_MS = 4000  # stamps are floored and often off by seconds: look this far before a slot
+TAIL_SLACK_MS = 4000  # ... and this far past its end
+GARBAGE_PROB = 1e-4  # per-phone price of the absorbing phone loop: 1e-2 ate real sentences, 1e-4 measured best
+SKIP_PROB = 1e-10  # a transcript sentence missing from the audio may be skipped, at a high price
+MAX_WORD_MS = 2500  # no real word lasts this long: a longer one was stretched over other audio
+PHONES = ("AA AE AH AO AW AY B CH D DH EH ER EY F G HH IH IY JH K L M N NG OW OY P R S SH T TH UH UW V W Y Z ZH").split()
+_SENTENCE_END = re.compile(r"[.!?]['\"”’)]*$")
+
+
+@dataclass(frozen=True)
+class Token:
+    """A transcript token and the dictionary words said for it."""
+
+    text: str
+    segment: int
+    speaker: str
+    line: int | None
+    spoken: tuple[str, ...]
+    sentence_end: bool
+
+
+@dataclass(frozen=True)
+class Job:
+    """One turn to align: its tokens and the audio window (ms) to search."""
+
+    segment: int
+    start: int
+    end: int
+    slot_start: int
+    slot_end: int
+    tokens: tuple[Token, ...]
+
+
+_decoder = None
+_added: set[str] = set()
+
+
+def _get_decoder():
+    """One decoder per process, the phone-loop garbage words added once."""
+    global _decoder
+    if _decoder is None:
+        import pocketsphinx as ps
+
+        _decoder = ps.Decoder(lm=None, loglevel="ERROR", bestpath=False)
+        for ph in PHONES:
+            _decoder.add_word(f"gbg_{ph.lower()}", ph, False)
+        _decoder.add_word("gbg_sil", "SIL", True)
+    return _decoder
+
+
+def known_word(word: str) -> bool:
+    return _get_decoder().lookup_word(word) is not None
+
+
+def _ensure_words(words: set[str]) -> None:
+    dec = _get_decoder()
+    new = [w for w in words if w not in _added and dec.lookup_word(w) is None]
+    for i, w in enumerate(new):
+        dec.add_word(w, guess_pronunciation(w), i == len(new) - 1)
+        _added.add(w)
+
+
+def tokenize(segments: tuple[Segment, ...] | list[Segment]) -> list[Token]:
+    """Every transcript token of every segment, in order, with what is said for it."""
+    out = []
+    for seg in segments:
+        toks = tokens_of(seg.text)
+        for t in toks:
+            out.append(Token(t, seg.index, seg.speaker, seg.line, tuple(spoken(t, known_word)), bool(_SENTENCE_END.search(t))))
+    return out
+
+
+def _grammar(tokens: tuple[Token, ...]) -> tuple[list[tuple], int, list[int]]:
+    """FSG transitions for a turn: garbage loops at the edges and between sentences, sentence skips.
+
+    Returns (transitions, final_state, token index per word arc, in arc order).
+    """
+    trans: list[tuple] = []
+    owner: list[int] = []
+    state = 0
+    n_phone = len(PHONES)
+    g = GARBAGE_PROB / n_phone
+
+    def garbage(s: int) -> None:
+        for ph in PHONES:
+            trans.append((s, s, g, f"gbg_{ph.lower()}"))
+
+    garbage(0)
+    sentence_starts = [0]
+    for i, tok in enumerate(tokens):
+        for w in tok.spoken:
+            trans.append((state, state + 1, 1.0, w))
+            owner.append(i)
+            state += 1
+        if tok.sentence_end and i < len(tokens) - 1 and tok.spoken:
+            garbage(state)
+            sentence_starts.append(state)
+    garbage(state)
+    sentence_starts.append(state)
+    for a, b in zip(sentence_starts, sentence_starts[1:]):
+        if b > a:
+            trans.append((a, b, SKIP_PROB))
+    return trans, state, owner
+
+
+def _decode(samples: np.ndarray, tokens: tuple[Token, ...]) -> list[tuple[int, int, int, float]] | None:
+    """(token index, start ms, end ms, score) for every placed dictionary word, or None on failure."""
+    dec = _get_decoder()
+    _ensure_words({w for t in tokens for w in t.spoken})
+    trans, final, owner = _grammar(tokens)
+    if final == 0:
+        return []
+    fsg = dec.create_fsg("turn", 0, final, trans)
+    dec.add_fsg("turn", fsg)
+    dec.activate_search("turn")
+    dec.start_utt()
+    dec.process_raw(samples.tobytes(), full_utt=True)
+    dec.end_utt()
+    segs = dec.seg()
+    if segs is None:
+        return None
+    words = [w for t in tokens for w in t.spoken]
+    out, k = [], 0
+    for s in segs:
+        name = s.word.split("(")[0]
+        if name.startswith("gbg_") or name.startswith("<") or name.startswith("[") or name.startswith("+"):
+            continue
+        while k < len(words) and words[k] != name:
+            k += 1  # a skipped sentence
+        if k == len(words):
+            break
+        frames = max(1, s.end_frame - s.start_frame + 1)
+        score = _squash(s.ascore, frames)
+        out.append((owner[k], s.start_frame * FRAME_MS + BOUNDARY_SHIFT_MS,
+                    (s.end_frame + 1) * FRAME_MS + BOUNDARY_SHIFT_MS, score))
+        k += 1
+    return out
+
+
+def _squash(ascore: float, frames: int) -> float:
+    """Per-frame acoustic log-likelihood -> 0..1 (a ranking aid, not a calibrated probability)."""
+    if ascore <= 0:
+        return 0.0
+    per_frame = math.log(ascore) / frames
+    return round(1 / (1 + math.exp(-(per_frame + 8) / 2)), 3)
+
+
+def align_job(job: Job, samples: np.ndarray) -> list[tuple[int, int, int, float] | None]:
+    """Place one turn's tokens in its window: per token (start, end) in absolute ms, or None."""
+    placed = _decode(samples, job.tokens)
+    result: list[list | None] = [None] * len(job.tokens)
+    if placed:
+        for idx, a, b, score in placed:
+            a += job.start
+            b += job.start
+            if result[idx] is None:
+                result[idx] = [a, b, score, 1]
+            else:
+                r = result[idx]
+                r[1], r[2], r[3] = b, r[2] + score, r[3] + 1
+    out = []
+    for i, r in enumerate(result):
+        if r is None or not job.tokens[i].spoken or len(job.tokens[i].spoken) != r[3]:
+            out.append(None)
+        elif r[1] - r[0] > MAX_WORD_MS * len(job.tokens[i].spoken):
+            out.append(None)
+        else:
+            out.append((r[0], r[1], r[2] / r[3]))
+    return out
+
+
+def _run_block(args: tuple[list[Job], np.ndarray, int]) -> list[list]:
+    """Align a contiguous block of turns in order; each window starts after the previous turn's words."""
+    jobs, samples, offset = args
+    results = []
+    floor = None
+    for job in jobs:
+        start = job.start if floor is None else max(job.start, min(floor, job.slot_start))
+        j = Job(job.segment, start, max(job.end, start + 1000), job.slot_start, job.slot_end, job.tokens)
+        a = (j.start - offset) * RATE // 1000
+        b = (j.end - offset) * RATE // 1000
+        res = align_job(j, samples[max(0, a):max(0, b)])
+        placed = [r for r in res if r is not None]
+        if placed:
+            floor = max(r[1] for r in placed) - 50
+        results.append(res)
+    return results
+
+
+def plan(segments: tuple[Segment, ...], tokens: list[Token], duration: int) -> list[Job]:
+    """One job per segment with words: its slot widened by the slack, clipped to the audio."""
+    by_seg: dict[int, list[Token]] = {}
+    for t in tokens:
+        by_seg.setdefault(t.segment, []).append(t)
+    jobs = []
+    for seg in segments:
+        toks = tuple(by_seg.get(seg.index, ()))
+        if not toks:
+            continue
+        start = max(0, seg.start - LEAD_SLACK_MS)
+        end = min(duration, seg.end + TAIL_SLACK_MS)
+        if end - start < 1000:
+            start, end = max(0, end - 1000), max(end, start + 1000)
+        jobs.append(Job(seg.index, start, end, seg.start, seg.end, toks))
+    return jobs
+
+
+def align_words(segments: tuple[Segment, ...], audio: Audio, workers: int | None = None,
+                progress=None) -> list[Word]:
+    """Every transcript token of every segment as a Word, in transcript order."""
+    tokens = tokenize(segments)
+    jobs = plan(segments, tokens, audio.duration)
+    workers = workers or min(2, os.cpu_count() or 1)
+    blocks = _blocks(jobs, max(1, workers * 4))
+    payload = []
+    for blk in blocks:
+        lo = max(0, min(j.start for j in blk) - 0)
+        hi = max(j.end for j in blk) + 6000
+        payload.append((blk, audio.slice(lo, hi), lo))
+    results: list[list] = []
+    if workers > 1 and len(payload) > 1:
+        with ProcessPoolExecutor(workers) as pool:
+            for done, r in enumerate(pool.map(_run_block, payload), 1):
+                results += r
+                if progress:
+                    progress(done, len(payload))
+    else:
+        for done, p in enumerate(payload, 1):
+            results += _run_block(p)
+            if progress:
+                progress(done, len(payload))
+    placed: dict[int, list] = {j.segment: r for j, r in zip(jobs, results)}
+    return _assemble(segments, tokens, placed, audio.duration)
+
+
+def _blocks(jobs: list[Job], n: int) -> list[list[Job]]:
+    """Cut the jobs into about n contiguous blocks of similar audio length."""
+    if not jobs:
+        return []
+    total = sum(j.slot_end - j.slot_start for j in jobs) or 1
+    size = total / n
+    blocks, cur, acc = [], [], 0.0
+    for j in jobs:
+        cur.append(j)
+        acc += j.slot_end - j.slot_start
+        if acc >= size * (len(blocks) + 1) and len(blocks) < n - 1:
+            blocks.append(cur)
+            cur = []
+    if cur:
+        blocks.append(cur)
+    return blocks
+
+
+def _assemble(segments, tokens: list[Token], placed: dict[int, list], duration: int) -> list[Word]:
+    """Words in transcript order; unplaced tokens interpolated between their placed neighbours."""
+    seg_by_index = {s.index: s for s in segments}
+    times: list[tuple[int, int, float] | None] = []
+    counters: dict[int, int] = {}
+    for t in tokens:
+        k = counters.get(t.segment, 0)
+        counters[t.segment] = k + 1
+        res = placed.get(t.segment)
+        times.append(res[k] if res else None)
+    # enforce order: a placed word that starts before the previous placed word ended is suspect
+    last_end = 0
+    for i, r in enumerate(times):
+        if r is None:
+            continue
+        if r[0] < last_end - 20:
+            times[i] = None
+            continue
+        last_end = r[1]
+    words: list[Word] = []
+    n = len(tokens)
+    i = 0
+    while i < n:
+        if times[i] is not None:
+            a, b, score = times[i]  # type: ignore[misc]
+            t = tokens[i]
+            words.append(Word(t.text, a, b, t.speaker, t.segment, True, score, t.line))
+            i += 1
+            continue
+        j = i
+        while j < n and times[j] is None:
+            j += 1
+        lo = words[-1].end if words else seg_by_index[tokens[i].segment].start
+        hi = times[j][0] if j < n else max(lo, seg_by_index[tokens[j - 1].segment].end)  # type: ignore[index]
+        lo = max(lo, min(seg_by_index[tokens[i].segment].start, hi)) if not words else lo
+        weights = [max(1, len(t.spoken)) for t in tokens[i:j]]
+        total = sum(weights)
+        acc = 0
+        for k in range(i, j):
+            a = lo + (hi - lo) * acc // total
+            acc += weights[k - i]
+            b = lo + (hi - lo) * acc // total
+            t = tokens[k]
+            words.append(Word(t.text, a, max(a, b), t.speaker, t.segment, False, 0.0, t.line))
+        i = j
+    return words

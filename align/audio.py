@@ -1,0 +1,129 @@
+"""Decoding: any file ffmpeg reads -> 16 kHz mono int16 samples, streamed from one ffmpeg process.
+
+ffmpeg is the one on PATH, else the binary imageio-ffmpeg ships, so `pip install` is enough;
+pydub is pointed at the same binary. No ffprobe: durations come from ffmpeg's own banner.
+"""
+from __future__ import annotations
+
+import functools
+import os
+import re
+import shutil
+import subprocess
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from .errors import InputError
+
+RATE = 16_000  # samples per second everywhere inside align
+_CHUNK = 1 << 18  # bytes read from ffmpeg at a time
+_DURATION = re.compile(r"Duration:\s*(\d+):(\d\d):(\d\d(?:\.\d+)?)")
+
+
+@functools.lru_cache(maxsize=1)
+def ffmpeg_binary() -> str:
+    """The ffmpeg to use: $ALIGN_FFMPEG, the one on PATH, else imageio-ffmpeg's bundled binary."""
+    exe = os.environ.get("ALIGN_FFMPEG") or shutil.which("ffmpeg")
+    if not exe:
+        import imageio_ffmpeg
+
+        exe = imageio_ffmpeg.get_ffmpeg_exe()
+    from pydub import AudioSegment
+
+    AudioSegment.converter = exe  # pydub cuts with the same binary
+    return exe
+
+
+@dataclass(frozen=True, eq=False)
+class Audio:
+    """Decoded speech: 16 kHz mono int16 samples and where they came from."""
+
+    samples: np.ndarray = field(repr=False)
+    path: str = "<audio>"
+    source_ms: int | None = None  # duration the container declares, if it says
+
+    @property
+    def duration(self) -> int:
+        """Length in milliseconds."""
+        return len(self.samples) * 1000 // RATE
+
+    def slice(self, start_ms: int, end_ms: int) -> np.ndarray:
+        a = max(0, start_ms * RATE // 1000)
+        b = max(a, min(len(self.samples), end_ms * RATE // 1000))
+        return self.samples[a:b]
+
+
+def _check_path(path: str) -> None:
+    if not os.path.exists(path):
+        raise InputError(path, "audio file not found")
+    if os.path.isdir(path):
+        raise InputError(path, "is a folder, not an audio file")
+    if os.path.getsize(path) == 0:
+        raise InputError(path, "audio file is empty")
+
+
+def _ffmpeg_error(path: str, stderr: str) -> InputError:
+    lines = [ln.strip() for ln in stderr.strip().splitlines() if ln.strip()]
+    useful = [ln for ln in lines if path not in ln or "Invalid" in ln or "error" in ln.lower()]
+    detail = (useful or lines or ["ffmpeg could not read it"])[-1]
+    detail = detail.replace(path + ": ", "")
+    return InputError(path, f"cannot be decoded as audio ({detail})")
+
+
+def probe_duration(path: str) -> int:
+    """Duration in ms from ffmpeg's banner; decodes the file only when the container does not say."""
+    _check_path(path)
+    p = subprocess.run([ffmpeg_binary(), "-hide_banner", "-i", path], capture_output=True, text=True, errors="replace")
+    m = _DURATION.search(p.stderr)
+    if "Audio:" not in p.stderr:
+        raise _ffmpeg_error(path, p.stderr) if not m else InputError(path, "has no audio stream")
+    if m:
+        h, mi, s = m.groups()
+        return round(((int(h) * 60 + int(mi)) * 60 + float(s)) * 1000)
+    return decode(path).duration
+
+
+def decode(path: str, start_ms: int = 0, duration_ms: int | None = None) -> Audio:
+    """Decode (a range of) a file to 16 kHz mono int16, reading ffmpeg's output in chunks.
+
+    Only the 16 kHz result is held in memory (115 MB an hour), never a full-rate copy.
+    Raises InputError for missing, corrupt, truncated, silent or non-audio files.
+    """
+    _check_path(path)
+    cmd = [ffmpeg_binary(), "-nostdin", "-hide_banner", "-v", "error"]
+    if start_ms:
+        cmd += ["-ss", f"{start_ms / 1000:.3f}"]
+    cmd += ["-i", path]
+    if duration_ms is not None:
+        cmd += ["-t", f"{duration_ms / 1000:.3f}"]
+    cmd += ["-vn", "-sn", "-dn", "-map", "0:a:0", "-ac", "1", "-ar", str(RATE), "-f", "s16le", "-acodec", "pcm_s16le", "-"]
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    data = bytearray()
+    assert proc.stdout is not None and proc.stderr is not None
+    import threading
+
+    err: list[bytes] = []
+    reader = threading.Thread(target=lambda: err.append(proc.stderr.read()), daemon=True)
+    reader.start()
+    while True:
+        block = proc.stdout.read(_CHUNK)
+        if not block:
+            break
+        data += block
+    proc.wait()
+    reader.join()
+    stderr = b"".join(err).decode("utf-8", "replace")
+    if proc.returncode != 0:
+        if "matches no streams" in stderr or "does not contain any stream" in stderr:
+            raise InputError(path, "has no audio stream")
+        raise _ffmpeg_error(path, stderr)
+    if len(data) < 2:
+        raise InputError(path, "holds no audio samples (empty, truncated or not audio)")
+    del data[len(data) // 2 * 2:]
+    samples = np.frombuffer(data, dtype="<i2")
+    if stderr.strip() and ("Invalid data" in stderr or "corrupt" in stderr.lower() or "truncat" in stderr.lower()):
+        raise InputError(path, f"is damaged: ffmpeg reported {stderr.strip().splitlines()[-1]}")
+    if not np.any(np.abs(samples.astype(np.int32)) > 64):
+        raise InputError(path, "is silent: no speech to align")
+    return Audio(samples, path)

@@ -1,0 +1,65 @@
+"""Word-boundary accuracy and speed of `align words` on the benchmark interviews (bench/interview.py).
+
+    python bench/accuracy.py bench/out/exact bench/out/noisy
+Prints one markdown row per variant.
+"""
+from __future__ import annotations
+
+import json
+import resource
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from align.aligner import align_words  # noqa: E402
+from align.audio import decode  # noqa: E402
+from align.reconcile import reconcile  # noqa: E402
+from align.transcript import read_transcript  # noqa: E402
+
+
+def evaluate(folder: Path, workers: int | None = None) -> dict:
+    truth = json.loads((folder / "truth.json").read_text())
+    ref = [w for w in truth["words"] if w["transcribed"]]
+    t0 = time.perf_counter()
+    audio = decode(str(folder / "interview.wav"))
+    tr = read_transcript(str(folder / "transcript.txt"))
+    segs = reconcile(tr, audio.duration).segments
+    words = align_words(segs, audio, workers=workers)
+    wall = time.perf_counter() - t0
+    assert [w.word for w in words] == [w["word"] for w in ref], "token sequences differ"
+    s_err = np.array([abs(w.start / 1000 - r["start"]) for w, r in zip(words, ref)]) * 1000
+    e_err = np.array([abs(w.end / 1000 - r["end"]) for w, r in zip(words, ref)]) * 1000
+    both = np.concatenate([s_err, e_err])
+    worst = int(np.argmax(np.maximum(s_err, e_err)))
+    signed = np.array([w.start / 1000 - r["start"] for w, r in zip(words, ref)]) * 1000
+    return {
+        "variant": folder.name, "audio_s": truth["duration"], "words": len(ref),
+        "mean_start": s_err.mean(), "mean_end": e_err.mean(), "median": float(np.median(both)),
+        "p90": float(np.percentile(both, 90)),
+        "w25": float((both <= 25).mean() * 100), "w50": float((both <= 50).mean() * 100),
+        "w100": float((both <= 100).mean() * 100),
+        "worst": f"{ref[worst]['word']} {max(s_err[worst], e_err[worst]):.0f} ms",
+        "over500": int((np.maximum(s_err, e_err) > 500).sum()),
+        "lost": sum(1 for w in words if not w.aligned),
+        "bias_start": float(np.median(signed)),
+        "wall_s": wall, "xrt": truth["duration"] / wall,
+        "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+    }
+
+
+def main() -> None:
+    print("| variant | audio | words | mean start/end ms | median | p90 | within 25/50/100 ms | worst | >0.5 s | unaligned | speed | peak RSS |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|")
+    for arg in sys.argv[1:]:
+        r = evaluate(Path(arg))
+        print(f"| {r['variant']} | {r['audio_s']:.0f} s | {r['words']} | {r['mean_start']:.0f} / {r['mean_end']:.0f} | "
+              f"{r['median']:.0f} | {r['p90']:.0f} | {r['w25']:.1f} / {r['w50']:.1f} / {r['w100']:.1f} % | {r['worst']} | "
+              f"{r['over500']} | {r['lost']} | {r['xrt']:.0f}x ({r['wall_s']:.1f} s) | {r['rss_mb']:.0f} MB |", flush=True)
+        print(f"  (median signed start error {r['bias_start']:+.0f} ms)", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()
