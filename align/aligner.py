@@ -22,6 +22,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .audio import RATE, Audio
+from .boundaries import refine_pause_edges
 from .pronounce import guess_pronunciation, spoken
 from .text import words as tokens_of
 from .types import Segment, Word
@@ -262,7 +263,7 @@ def align_words(segments: tuple[Segment, ...], audio: Audio, workers: int | None
             if progress:
                 progress(done, len(payload))
     placed: dict[int, list] = {j.segment: r for j, r in zip(jobs, results)}
-    return _assemble(segments, tokens, placed, audio.duration)
+    return refine_pause_edges(_assemble(segments, tokens, placed, audio.duration), audio.samples)
 
 
 def _blocks(jobs: list[Job], n: int) -> list[list[Job]]:
