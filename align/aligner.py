@@ -34,9 +34,12 @@ BOUNDARY_SHIFT_MS = 10
 LEAD_SLACK_MS = 4000  # stamps are floored and often off by seconds: look this far before a slot
 TAIL_SLACK_MS = 4000  # ... and this far past its end
 GARBAGE_PROB = 1e-4  # per-phone price of the absorbing phone loop: 1e-2 ate real sentences, 1e-4 measured best
+INNER_GARBAGE_PROB = 1e-4
+GARBAGE_BETWEEN_SENTENCES = True  # untranscribed asides sit between sentences, not only at turn edges
 SKIP_PROB = 1e-10  # a transcript sentence missing from the audio may be skipped, at a high price
 MAX_WORD_MS = 2500  # no real word lasts this long: a longer one was stretched over other audio
 PHONES = ("AA AE AH AO AW AY B CH D DH EH ER EY F G HH IH IY JH K L M N NG OW OY P R S SH T TH UH UW V W Y Z ZH").split()
+GARBAGE_PHONES = PHONES
 _SENTENCE_END = re.compile(r"[.!?]['\"”’)]*$")
 
 
@@ -74,7 +77,7 @@ def _get_decoder():
     if _decoder is None:
         import pocketsphinx as ps
 
-        _decoder = ps.Decoder(lm=None, loglevel="ERROR", bestpath=False)
+        _decoder = ps.Decoder(lm=None, loglevel="FATAL", bestpath=False)
         for ph in PHONES:
             _decoder.add_word(f"gbg_{ph.lower()}", ph, False)
         _decoder.add_word("gbg_sil", "SIL", True)
@@ -111,12 +114,12 @@ def _grammar(tokens: tuple[Token, ...]) -> tuple[list[tuple], int, list[int]]:
     trans: list[tuple] = []
     owner: list[int] = []
     state = 0
-    n_phone = len(PHONES)
+    n_phone = len(GARBAGE_PHONES)
     g = GARBAGE_PROB / n_phone
 
-    def garbage(s: int) -> None:
-        for ph in PHONES:
-            trans.append((s, s, g, f"gbg_{ph.lower()}"))
+    def garbage(s: int, p: float = g) -> None:
+        for ph in GARBAGE_PHONES:
+            trans.append((s, s, p, f"gbg_{ph.lower()}"))
 
     garbage(0)
     sentence_starts = [0]
@@ -126,7 +129,8 @@ def _grammar(tokens: tuple[Token, ...]) -> tuple[list[tuple], int, list[int]]:
             owner.append(i)
             state += 1
         if tok.sentence_end and i < len(tokens) - 1 and tok.spoken:
-            garbage(state)
+            if GARBAGE_BETWEEN_SENTENCES:
+                garbage(state, INNER_GARBAGE_PROB / n_phone)
             sentence_starts.append(state)
     garbage(state)
     sentence_starts.append(state)
@@ -171,11 +175,16 @@ def _decode(samples: np.ndarray, tokens: tuple[Token, ...]) -> list[tuple[int, i
 
 
 def _squash(ascore: float, frames: int) -> float:
-    """Per-frame acoustic log-likelihood -> 0..1 (a ranking aid, not a calibrated probability)."""
+    """The word's acoustic score -> 0..1.
+
+    PocketSphinx scores each frame against the best-scoring state of that frame, so the mean
+    log score per frame says how far the forced word is from what the audio sounds most like:
+    about -1 nat for a clean match (0.78), -8 or worse where the word is not there (0.13).
+    A ranking aid, not a calibrated probability.
+    """
     if ascore <= 0:
         return 0.0
-    per_frame = math.log(ascore) / frames
-    return round(1 / (1 + math.exp(-(per_frame + 8) / 2)), 3)
+    return round(math.exp(math.log(ascore) / frames / 4), 3)
 
 
 def align_job(job: Job, samples: np.ndarray) -> list[tuple[int, int, int, float] | None]:
@@ -202,9 +211,13 @@ def align_job(job: Job, samples: np.ndarray) -> list[tuple[int, int, int, float]
     return out
 
 
-def _run_block(args: tuple[list[Job], np.ndarray, int]) -> list[list]:
-    """Align a contiguous block of turns in order; each window starts after the previous turn's words."""
-    jobs, samples, offset = args
+def _run_block(args: tuple[list[Job], int, np.ndarray, int]) -> list[list]:
+    """Align a contiguous block of turns in order; each window starts after the previous turn's words.
+
+    The first `warmup` jobs belong to the previous block: they are aligned only to learn where
+    that block's speech ends, and their results are dropped.
+    """
+    jobs, warmup, samples, offset = args
     results = []
     floor = None
     for job in jobs:
@@ -215,9 +228,9 @@ def _run_block(args: tuple[list[Job], np.ndarray, int]) -> list[list]:
         res = align_job(j, samples[max(0, a):max(0, b)])
         placed = [r for r in res if r is not None]
         if placed:
-            floor = max(r[1] for r in placed) - 50
+            floor = max(r[1] for r in placed)
         results.append(res)
-    return results
+    return results[warmup:]
 
 
 def plan(segments: tuple[Segment, ...], tokens: list[Token], duration: int) -> list[Job]:
@@ -246,10 +259,11 @@ def align_words(segments: tuple[Segment, ...], audio: Audio, workers: int | None
     workers = workers or min(2, os.cpu_count() or 1)
     blocks = _blocks(jobs, max(1, workers * 4))
     payload = []
-    for blk in blocks:
-        lo = max(0, min(j.start for j in blk) - 0)
+    for n, blk in enumerate(blocks):
+        warm = blocks[n - 1][-1:] if n else []
+        lo = max(0, min(j.start for j in warm + blk))
         hi = max(j.end for j in blk) + 6000
-        payload.append((blk, audio.slice(lo, hi), lo))
+        payload.append((warm + blk, len(warm), audio.slice(lo, hi), lo))
     results: list[list] = []
     if workers > 1 and len(payload) > 1:
         with ProcessPoolExecutor(workers) as pool:
@@ -266,11 +280,15 @@ def align_words(segments: tuple[Segment, ...], audio: Audio, workers: int | None
     return refine_pause_edges(_assemble(segments, tokens, placed, audio.duration), audio.samples)
 
 
+MIN_BLOCK_MS = 60_000  # a block shorter than this costs more in warm-up than it gains in parallelism
+
+
 def _blocks(jobs: list[Job], n: int) -> list[list[Job]]:
-    """Cut the jobs into about n contiguous blocks of similar audio length."""
+    """Cut the jobs into about n contiguous blocks of similar audio length (at least MIN_BLOCK_MS each)."""
     if not jobs:
         return []
     total = sum(j.slot_end - j.slot_start for j in jobs) or 1
+    n = max(1, min(n, total // MIN_BLOCK_MS))
     size = total / n
     blocks, cur, acc = [], [], 0.0
     for j in jobs:
@@ -330,3 +348,18 @@ def _assemble(segments, tokens: list[Token], placed: dict[int, list], duration: 
             words.append(Word(t.text, a, max(a, b), t.speaker, t.segment, False, 0.0, t.line))
         i = j
     return words
+
+
+MISMATCH_FRACTION = 0.5  # more than this share of words unplaced: the transcript is not of this audio
+
+
+def mismatch(words: list[Word]) -> str | None:
+    """A sentence for the user when the transcript does not match the audio at all, else None."""
+    spoken_words = [w for w in words if not w.word.startswith("[")]
+    if len(spoken_words) < 5:
+        return None
+    lost = sum(1 for w in spoken_words if not w.aligned)
+    if lost > MISMATCH_FRACTION * len(spoken_words):
+        return (f"{lost} of {len(spoken_words)} transcript words could not be found in the audio: "
+                "the transcript does not match this recording (wrong file, or another language?)")
+    return None

@@ -15,7 +15,9 @@ from .audio import RATE
 from .types import Word
 
 PAUSE_MS = 30  # a gap at least this long between two aligned words is a pause
-SEARCH_MS = 60  # an edge moves at most this far
+SEARCH_MS = 60  # an edge may move this far into the word
+REACH_MS = 400  # ...and this far out of it, where the sound goes on (a tail the pause model took)
+QUIET_MS = 40  # a pause is at least this long below the crossing level
 HOP_MS = 2
 WIN_MS = 8
 LEVEL = 0.4  # the crossing level, as a fraction of the way from noise floor to speech level (dB); measured best of 0.1-0.6
@@ -37,44 +39,60 @@ def _energy_db(samples: np.ndarray, start_ms: int, end_ms: int) -> tuple[np.ndar
     return 10 * np.log10(e + 1.0), start_ms
 
 
+def _levels(e: np.ndarray, quiet: np.ndarray, loud: np.ndarray) -> float | None:
+    """The crossing level between a quiet and a loud stretch, or None when they cannot be told apart."""
+    if len(quiet) < 5 or len(loud) < 5:
+        return None
+    floor, speech = np.percentile(quiet, 20), np.percentile(loud, 80)
+    if speech - floor < MIN_CONTRAST_DB:
+        return None
+    return floor + LEVEL * (speech - floor)
+
+
 def _refine_start(samples: np.ndarray, w: Word, lo: int) -> int:
-    e, t0 = _energy_db(samples, max(lo, w.start - 160), min(w.end, w.start + 160))
+    """The end of the last real pause (QUIET_MS below the level) before the word's sound begins."""
+    e, t0 = _energy_db(samples, max(lo, w.start - REACH_MS), min(w.end, w.start + 160))
     if not len(e):
         return w.start
     times = t0 + np.arange(len(e)) * HOP_MS + WIN_MS // 2
-    before = e[times < w.start - 10]
-    after = e[(times >= w.start) & (times < min(w.end, w.start + 150))]
-    if len(before) < 5 or len(after) < 5:
+    level = _levels(e, e[times < w.start - 10], e[(times >= w.start) & (times < min(w.end, w.start + 150))])
+    if level is None:
         return w.start
-    floor, speech = np.percentile(before, 20), np.percentile(after, 80)
-    if speech - floor < MIN_CONTRAST_DB:
-        return w.start
-    level = floor + LEVEL * (speech - floor)
-    span = (times >= w.start - SEARCH_MS) & (times <= w.start + SEARCH_MS)
-    above = np.nonzero(span & (e >= level))[0]
-    if not len(above):
-        return w.start
-    return int(times[above[0]] - WIN_MS // 2)
+    quiet = e < level
+    need = QUIET_MS // HOP_MS
+    # scan back from the latest allowed start for a quiet run long enough to be a pause
+    i = int(np.searchsorted(times, w.start + SEARCH_MS))
+    i = min(i, len(e) - 1)
+    run = 0
+    while i >= 0:
+        run = run + 1 if quiet[i] else 0
+        if run >= need:
+            onset = i + run
+            return int(times[min(onset, len(e) - 1)] - WIN_MS // 2)
+        i -= 1
+    return w.start
 
 
 def _refine_end(samples: np.ndarray, w: Word, hi: int) -> int:
-    e, t0 = _energy_db(samples, max(w.start, w.end - 160), min(hi, w.end + 160))
+    """The start of the first real pause after the word's sound, searched from a little before its end."""
+    e, t0 = _energy_db(samples, max(w.start, w.end - 160), min(hi, w.end + REACH_MS))
     if not len(e):
         return w.end
     times = t0 + np.arange(len(e)) * HOP_MS + WIN_MS // 2
-    after = e[times > w.end + 10]
-    before = e[(times <= w.end) & (times > max(w.start, w.end - 150))]
-    if len(before) < 5 or len(after) < 5:
+    level = _levels(e, e[times > w.end + 10], e[(times <= w.end) & (times > max(w.start, w.end - 150))])
+    if level is None:
         return w.end
-    floor, speech = np.percentile(after, 20), np.percentile(before, 80)
-    if speech - floor < MIN_CONTRAST_DB:
-        return w.end
-    level = floor + LEVEL * (speech - floor)
-    span = (times >= w.end - SEARCH_MS) & (times <= w.end + SEARCH_MS)
-    above = np.nonzero(span & (e >= level))[0]
-    if not len(above):
-        return w.end
-    return int(times[above[-1]] + WIN_MS // 2)
+    quiet = e < level
+    need = QUIET_MS // HOP_MS
+    i = int(np.searchsorted(times, w.end - SEARCH_MS))
+    run = 0
+    while i < len(e):
+        run = run + 1 if quiet[i] else 0
+        if run >= need:
+            offset = i - run + 1
+            return int(times[offset] - WIN_MS // 2)
+        i += 1
+    return w.end
 
 
 def refine_pause_edges(words: list[Word], samples: np.ndarray) -> list[Word]:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from .reconcile import Reconciled
 from .text import text_syllables, words
 from .timefmt import clock
-from .types import SEVERITIES, Finding, Segment, Transcript
+from .types import SEVERITIES, Finding, Segment, Transcript, Word
 
 # Stamps are floored to the whole second, so a slot between two stamps may really be up to
 # one second longer or shorter than it looks.
@@ -27,6 +27,13 @@ class Thresholds:
     gap_ms: int = 10_000
     # A marker time may sit this far outside its turn before it is reported.
     marker_slack_ms: int = STAMP_RESOLUTION_MS
+    # With audio: a turn's first word this far from its stamp means the stamp is wrong (a
+    # floored stamp is up to 1 s early by design, so 1.5 s leaves room for that).
+    stamp_offset_ms: int = 1500
+    # Speech no transcript word covers, longer than this, is reported (shorter: breaths, "mm").
+    untranscribed_ms: int = 1000
+    # Silence longer than this between words is reported.
+    long_silence_ms: int = 5000
 
 
 def check(transcript: Transcript, reconciled: Reconciled, thresholds: Thresholds = Thresholds(),
@@ -178,3 +185,105 @@ def summary(transcript: Transcript, segs: tuple[Segment, ...], found: list[Findi
         "findings": dict(sorted(kinds.items())),
         "severities": {sev: sum(1 for f in found if f.severity == sev) for sev in SEVERITIES},
     }
+
+
+# How far from a word's edges speech activity still counts as that word (breath, release).
+WORD_COVER_MS = 250
+
+
+def check_alignment(segs: tuple[Segment, ...], words: list[Word], speech: list[tuple[int, int]],
+                    th: Thresholds = Thresholds()) -> list[Finding]:
+    """What the placed words and the speech activity show about the transcript's timing."""
+    by_seg: dict[int, list[Word]] = {}
+    for w in words:
+        by_seg.setdefault(w.segment, []).append(w)
+    found: list[Finding] = []
+    firsts: list[tuple[Segment, Word, Word]] = []
+    for s in segs:
+        ws = [w for w in by_seg.get(s.index, []) if w.aligned]
+        if ws:
+            firsts.append((s, ws[0], ws[-1]))
+        lost = [w for w in by_seg.get(s.index, []) if not w.aligned and not w.word.startswith("[")]
+        if lost:
+            sample = " ".join(w.word for w in lost[:6]) + (" ..." if len(lost) > 6 else "")
+            found.append(Finding(
+                "unaligned_words", "warning", s.line, lost[0].start, lost[-1].end, s.speaker,
+                f"{len(lost)} of {len(by_seg[s.index])} words could not be placed on the audio ({sample}); "
+                "their times are interpolated. Check the text against the recording.",
+            ))
+    for s, first, _ in firsts:
+        if s.stamp is not None and abs(first.start - s.stamp) > th.stamp_offset_ms:
+            fixed = first.start // 1000 * 1000
+            found.append(Finding(
+                "stamp_offset", "warning", s.line, first.start, first.start, s.speaker,
+                f"stamped {clock(s.stamp)} but the turn's speech starts at {clock(first.start, True)} "
+                f"({(first.start - s.stamp) / 1000:+.1f} s); the stamp should read {clock(fixed)} "
+                "(--fix-stamps writes a corrected transcript).",
+            ))
+    for (s, _, last), (n, nfirst, _) in zip(firsts, firsts[1:]):
+        if last.end > nfirst.start + 100:
+            found.append(Finding(
+                "overlap", "warning", s.line, nfirst.start, last.end, s.speaker,
+                f"this turn's speech runs until {clock(last.end, True)}, past the next turn's first word "
+                f"({n.speaker}, line {n.line}, {clock(nfirst.start, True)}): overlapping speech.",
+            ))
+    found += _uncovered(segs, words, speech, th)
+    found += _silences(segs, words, speech, th)
+    return found
+
+
+def _segment_at(segs: tuple[Segment, ...], t: int) -> Segment:
+    import bisect
+
+    i = bisect.bisect_right([s.start for s in segs], t) - 1
+    return segs[max(0, min(i, len(segs) - 1))]
+
+
+def _uncovered(segs, words: list[Word], speech: list[tuple[int, int]], th: Thresholds) -> list[Finding]:
+    """Speech-activity time that no aligned word (with a little margin) covers."""
+    covered = sorted((w.start - WORD_COVER_MS, w.end + WORD_COVER_MS) for w in words if w.aligned)
+    out = []
+    j = 0
+    for a, b in speech:
+        # subtract covered intervals from [a, b)
+        pieces, cur = [], a
+        while j < len(covered) and covered[j][1] <= a:
+            j += 1
+        k = j
+        while k < len(covered) and covered[k][0] < b:
+            ca, cb = covered[k]
+            if ca > cur:
+                pieces.append((cur, min(ca, b)))
+            cur = max(cur, cb)
+            k += 1
+        if cur < b:
+            pieces.append((cur, b))
+        for pa, pb in pieces:
+            if pb - pa >= th.untranscribed_ms:
+                s = _segment_at(segs, pa)
+                out.append(Finding(
+                    "untranscribed_speech", "warning", s.line, pa, pb, None,
+                    f"{(pb - pa) / 1000:.1f} s of speech at {clock(pa, True)} is not covered by any transcript word "
+                    f"(near {s.speaker}'s turn, line {s.line}): untranscribed speech, crosstalk or noise.",
+                ))
+    return out
+
+
+def _silences(segs, words: list[Word], speech: list[tuple[int, int]], th: Thresholds) -> list[Finding]:
+    """Silences (no speech activity at all) longer than the threshold, within the transcript's span."""
+    out = []
+    placed = [w for w in words if w.aligned]
+    if not placed:
+        return out
+    lo, hi = placed[0].start, placed[-1].end
+    prev_end = lo
+    for a, b in speech + [(hi, hi)]:
+        a, b = max(a, lo), min(b, hi)
+        if a - prev_end >= th.long_silence_ms:
+            s = _segment_at(segs, prev_end)
+            out.append(Finding(
+                "long_silence", "info", s.line, prev_end, a, None,
+                f"{(a - prev_end) / 1000:.1f} s of silence from {clock(prev_end, True)}: a pause, or a cut to make.",
+            ))
+        prev_end = max(prev_end, b)
+    return out

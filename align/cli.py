@@ -1,6 +1,7 @@
 """The command line: a thin layer over the API. Exit 0 fine, 1 findings/nothing matched, 2 unusable input."""
 from __future__ import annotations
 
+import os
 import sys
 
 import click
@@ -10,8 +11,9 @@ from .check import Thresholds, check, summary
 from .errors import InputError
 from .output import dumps, write_atomic
 from .reconcile import reconcile
-from .report import check_json, table
-from .transcript import FORMATS, read_transcript
+from .pipeline import align_files, audit, fixed_stamps
+from .report import check_json, table, words_json
+from .transcript import FORMATS, read_text, read_transcript, rev
 
 SEVERITY_ORDER = ("error", "warning", "info")
 
@@ -40,11 +42,39 @@ encoding_opt = click.option("--encoding", default=None,
                             help="Text encoding of the transcript (default: UTF-8/UTF-16 by BOM).")
 
 
+def _progress(label: str):
+    """A progress callback drawing a bar on stderr when it is a terminal; silent otherwise."""
+    if not sys.stderr.isatty():
+        return None
+    state: dict = {}
+
+    def update(done: int, total: int) -> None:
+        if "bar" not in state:
+            state["bar"] = click.progressbar(length=total, label=label, file=sys.stderr)
+            state["bar"].__enter__()
+        state["bar"].update(done - state.get("done", 0))
+        state["done"] = done
+        if done >= total:
+            state["bar"].__exit__(None, None, None)
+
+    return update
+
+
+def _emit(data: dict, output: str | None) -> None:
+    text = dumps(data)
+    if output:
+        write_atomic(output, text)
+    else:
+        click.echo(text, nl=False)
+
+
 @main.command("check")
 @transcript_arg
 @click.option("--audio", type=click.Path(dir_okay=False), default=None, help="The recording, to measure against.")
 @click.option("--json", "as_json", is_flag=True, help="Print the full audit as JSON.")
-@click.option("-o", "--output", type=click.Path(dir_okay=False), default=None, help="Write the JSON here instead of stdout.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), default=None,
+              help="Write the JSON here (with --fix-stamps: the corrected transcript).")
+@click.option("--fix-stamps", is_flag=True, help="With --audio: write the transcript with stamps moved to where each turn's speech starts (-o).")
 @click.option("--severity", type=click.Choice(SEVERITY_ORDER), default="info", show_default=True,
               help="Lowest severity shown in the table.")
 @click.option("--fast-rate", type=click.FloatRange(min=1), default=Thresholds.fast_rate, show_default=True,
@@ -53,29 +83,62 @@ encoding_opt = click.option("--encoding", default=None,
               help="Slowest plausible speech (syllables/s) used to judge gaps.")
 @click.option("--gap", "gap_s", type=click.FloatRange(min=0), default=Thresholds.gap_ms / 1000, show_default=True,
               help="Seconds of unexplained slot time that make a gap.")
+@click.option("--stamp-offset", type=click.FloatRange(min=0), default=Thresholds.stamp_offset_ms / 1000, show_default=True,
+              help="With --audio: seconds between a stamp and its turn's first word that make a stamp_offset.")
+@click.option("--untranscribed", type=click.FloatRange(min=0), default=Thresholds.untranscribed_ms / 1000, show_default=True,
+              help="With --audio: seconds of uncovered speech that make an untranscribed_speech finding.")
+@click.option("--long-silence", type=click.FloatRange(min=0), default=Thresholds.long_silence_ms / 1000, show_default=True,
+              help="With --audio: seconds of silence that make a long_silence finding.")
 @format_opt
 @encoding_opt
-def check_cmd(transcript, audio, as_json, output, severity, fast_rate, slow_rate, gap_s, fmt, encoding):
+def check_cmd(transcript, audio, as_json, output, fix_stamps, severity, fast_rate, slow_rate, gap_s,
+              stamp_offset, untranscribed, long_silence, fmt, encoding):
     """Audit a transcript's timing: stamps, empty turns, overlaps, gaps. Exit 1 on any error finding."""
-    t = read_transcript(transcript, fmt, encoding)
-    audio_ms = None
-    if audio is not None:
-        from .audio import probe_duration
-        audio_ms = probe_duration(audio)
-    r = reconcile(t, audio_ms)
-    th = Thresholds(fast_rate=fast_rate, slow_rate=slow_rate, gap_ms=round(gap_s * 1000))
-    found = check(t, r, th, audio_ms)
+    th = Thresholds(fast_rate=fast_rate, slow_rate=slow_rate, gap_ms=round(gap_s * 1000),
+                    stamp_offset_ms=round(stamp_offset * 1000), untranscribed_ms=round(untranscribed * 1000),
+                    long_silence_ms=round(long_silence * 1000))
+    if fix_stamps and not (audio and output):
+        raise click.UsageError("--fix-stamps needs --audio and -o FILE for the corrected transcript")
+    if output and os.path.abspath(output) == os.path.abspath(transcript):
+        raise click.UsageError("-o must not be the input transcript: align never modifies its inputs")
+    if audio is None:
+        t = read_transcript(transcript, fmt, encoding)
+        r = reconcile(t)
+        found = check(t, r, th)
+    else:
+        a = align_files(transcript, audio, fmt, encoding, progress=_progress("aligning"))
+        t, r = a.transcript, a.reconciled
+        found = audit(a, th)
+        if fix_stamps:
+            if t.format != "rev":
+                raise click.UsageError("--fix-stamps rewrites Rev-style transcripts only")
+            fixed = rev.restamp(read_text(transcript, encoding), fixed_stamps(a))
+            write_atomic(output, fixed)
+            changed = sum(1 for f in found if f.kind == "stamp_offset")
+            click.echo(f"wrote {output}: {changed} stamps corrected", err=True)
     summ = summary(t, r.segments, found)
-    if as_json or output:
-        text = dumps(check_json(summ, r.segments, found))
-        if output:
-            write_atomic(output, text)
-        else:
-            click.echo(text, nl=False)
+    if (as_json or output) and not fix_stamps:
+        _emit(check_json(summ, r.segments, found), output)
     else:
         shown = set(SEVERITY_ORDER[: SEVERITY_ORDER.index(severity) + 1])
         click.echo(table(transcript, summ, found, shown), nl=False)
     sys.exit(1 if summ["severities"]["error"] else 0)
+
+
+@main.command("words")
+@transcript_arg
+@click.argument("audio", type=click.Path(dir_okay=False))
+@click.option("-o", "--output", type=click.Path(dir_okay=False), default=None, help="Write words.json here instead of stdout.")
+@click.option("--workers", type=click.IntRange(min=1), default=None, help="Processes to align with (default: up to 2 cores).")
+@format_opt
+@encoding_opt
+def words_cmd(transcript, audio, output, workers, fmt, encoding):
+    """Place every transcript word on the audio: JSON with start, end, speaker, segment, aligned, score."""
+    a = align_files(transcript, audio, fmt, encoding, progress=_progress("aligning"), workers=workers)
+    data = words_json(a.words)
+    _emit(data, output)
+    s = data["summary"]
+    click.echo(f"{s['aligned']} of {s['aligned'] + s['unaligned']} words aligned", err=True)
 
 
 if __name__ == "__main__":  # pragma: no cover

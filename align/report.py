@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from .timefmt import clock, seconds
-from .types import Finding, Segment
+from .types import Finding, Segment, Word
 
 
 def segment_json(s: Segment) -> dict:
@@ -54,3 +54,19 @@ def table(path: str, summary: dict, findings: list[Finding], shown: set[str]) ->
     counts = ", ".join(f"{k} {v}" for k, v in summary["findings"].items())
     lines += ["", f"findings by kind: {counts}" if counts else "no findings"]
     return "\n".join(lines) + "\n"
+
+
+def word_json(w: Word) -> dict:
+    return {
+        "word": w.word, "start": seconds(w.start), "end": seconds(w.end), "speaker": w.speaker,
+        "segment": w.segment, "aligned": w.aligned, "score": w.score, "line": w.line,
+    }
+
+
+def words_json(words: list[Word]) -> dict:
+    spoken = [w for w in words if not w.word.startswith("[")]
+    return {
+        "summary": {"words": len(words), "aligned": sum(w.aligned for w in spoken),
+                    "unaligned": sum(not w.aligned for w in spoken)},
+        "words": [word_json(w) for w in words],
+    }

@@ -106,3 +106,14 @@ def render(turns: tuple[Turn, ...] | list[Turn]) -> str:
 def _boilerplate(line: int, text: str, where: str) -> Finding:
     short = text if len(text) <= 60 else text[:57] + "..."
     return Finding("boilerplate", "info", line, None, None, None, f"not transcript text ({where}), left out: {short!r}")
+
+
+def restamp(text: str, stamps: dict[int, int]) -> str:
+    """The same text with the header on each given line re-stamped; every other line untouched."""
+    lines = text.split("\n")
+    for number, ms in stamps.items():
+        m = HEADER_SHAPE.match(lines[number - 1])
+        if not m:
+            raise ValueError(f"line {number} is not a turn header")
+        lines[number - 1] = f"{m.group('speaker')} ({clock(ms)}):"
+    return "\n".join(lines)
