@@ -106,7 +106,7 @@ def tokenize(segments: tuple[Segment, ...] | list[Segment]) -> list[Token]:
     return out
 
 
-def _grammar(tokens: tuple[Token, ...]) -> tuple[list[tuple], int, list[int]]:
+def _grammar(tokens: tuple[Token, ...], inner: bool = True) -> tuple[list[tuple], int, list[int]]:
     """FSG transitions for a turn: garbage loops at the edges and between sentences, sentence skips.
 
     Returns (transitions, final_state, token index per word arc, in arc order).
@@ -129,7 +129,7 @@ def _grammar(tokens: tuple[Token, ...]) -> tuple[list[tuple], int, list[int]]:
             owner.append(i)
             state += 1
         if tok.sentence_end and i < len(tokens) - 1 and tok.spoken:
-            if GARBAGE_BETWEEN_SENTENCES:
+            if GARBAGE_BETWEEN_SENTENCES and inner:
                 garbage(state, INNER_GARBAGE_PROB / n_phone)
             sentence_starts.append(state)
     garbage(state)
@@ -140,11 +140,11 @@ def _grammar(tokens: tuple[Token, ...]) -> tuple[list[tuple], int, list[int]]:
     return trans, state, owner
 
 
-def _decode(samples: np.ndarray, tokens: tuple[Token, ...]) -> list[tuple[int, int, int, float]] | None:
+def _decode(samples: np.ndarray, tokens: tuple[Token, ...], inner: bool = True) -> list[tuple[int, int, int, float]] | None:
     """(token index, start ms, end ms, score) for every placed dictionary word, or None on failure."""
     dec = _get_decoder()
     _ensure_words({w for t in tokens for w in t.spoken})
-    trans, final, owner = _grammar(tokens)
+    trans, final, owner = _grammar(tokens, inner)
     if final == 0:
         return []
     fsg = dec.create_fsg("turn", 0, final, trans)
@@ -159,8 +159,8 @@ def _decode(samples: np.ndarray, tokens: tuple[Token, ...]) -> list[tuple[int, i
     words = [w for t in tokens for w in t.spoken]
     out, k = [], 0
     for s in segs:
-        name = s.word.split("(")[0]
-        if name.startswith("gbg_") or name.startswith("<") or name.startswith("[") or name.startswith("+"):
+        name = s.word.split("(")[0]  # "word(2)" is an alternate pronunciation; "(NULL)" a skip arc
+        if not name or name.startswith("gbg_") or name.startswith("<") or name.startswith("[") or name.startswith("+"):
             continue
         while k < len(words) and words[k] != name:
             k += 1  # a skipped sentence
@@ -187,24 +187,49 @@ def _squash(ascore: float, frames: int) -> float:
     return round(math.exp(math.log(ascore) / frames / 4), 3)
 
 
-def align_job(job: Job, samples: np.ndarray) -> list[tuple[int, int, int, float] | None]:
-    """Place one turn's tokens in its window: per token (start, end) in absolute ms, or None."""
-    placed = _decode(samples, job.tokens)
-    result: list[list | None] = [None] * len(job.tokens)
-    if placed:
-        for idx, a, b, score in placed:
-            a += job.start
-            b += job.start
-            if result[idx] is None:
-                result[idx] = [a, b, score, 1]
-            else:
-                r = result[idx]
-                r[1], r[2], r[3] = b, r[2] + score, r[3] + 1
-    out = []
+def align_job(job: Job, samples: np.ndarray) -> list[tuple[int, int, float] | None]:
+    """Place one turn's tokens in its window: per token (start, end, score) in absolute ms, or None.
+
+    A second pass retries each run of tokens the first pass left out (a skipped sentence, or one
+    the absorbing loop took) in the audio between its placed neighbours, without the loop
+    between sentences, so a sentence that is there is found and one that is not stays out.
+    """
+    out = _place(job.tokens, samples, job.start, inner=True)
+    n = len(out)
+    i = 0
+    while i < n:
+        if out[i] is not None or not job.tokens[i].spoken:
+            i += 1
+            continue
+        j = i
+        while j < n and out[j] is None:
+            j += 1
+        lo = next((out[k][1] for k in range(i - 1, -1, -1) if out[k] is not None), job.start)  # type: ignore[index]
+        hi = next((out[k][0] for k in range(j, n) if out[k] is not None), job.end)  # type: ignore[index]
+        if hi - lo >= 300:
+            a, b = (lo - job.start) * RATE // 1000, (hi - job.start) * RATE // 1000
+            retry = _place(job.tokens[i:j], samples[a:b], lo, inner=False)
+            out[i:j] = retry
+        i = j
+    return out
+
+
+def _place(tokens: tuple[Token, ...], samples: np.ndarray, offset: int, inner: bool) -> list[tuple[int, int, float] | None]:
+    placed = _decode(samples, tokens, inner)
+    result: list[list | None] = [None] * len(tokens)
+    for idx, a, b, score in placed or []:
+        a += offset
+        b += offset
+        if result[idx] is None:
+            result[idx] = [a, b, score, 1]
+        else:
+            r = result[idx]
+            r[1], r[2], r[3] = b, r[2] + score, r[3] + 1
+    out: list[tuple[int, int, float] | None] = []
     for i, r in enumerate(result):
-        if r is None or not job.tokens[i].spoken or len(job.tokens[i].spoken) != r[3]:
+        if r is None or not tokens[i].spoken or len(tokens[i].spoken) != r[3]:
             out.append(None)
-        elif r[1] - r[0] > MAX_WORD_MS * len(job.tokens[i].spoken):
+        elif r[1] - r[0] > MAX_WORD_MS * len(tokens[i].spoken):
             out.append(None)
         else:
             out.append((r[0], r[1], r[2] / r[3]))

@@ -1,0 +1,133 @@
+"""Acoustic alignment on synthesized speech with known sentence onsets, and on real TIMIT speech."""
+import json
+import re
+
+import numpy as np
+import pytest
+
+from align import InputError
+from align.aligner import align_words
+from align.audio import decode
+from align.pipeline import align_files
+from align.reconcile import reconcile
+from align.transcript import parse_transcript
+from conftest import FIXTURES, SHARED
+
+A = FIXTURES / "audio"
+TRUTH = json.loads((A / "interview.truth.json").read_text())["sentences"]
+TEXT = (A / "interview.txt").read_text()
+
+
+@pytest.fixture(scope="module")
+def audio():
+    return decode(str(A / "interview.mp3"))
+
+
+def align_text(text, audio):
+    t = parse_transcript(text)
+    return align_words(reconcile(t, audio.duration).segments, audio, workers=1)
+
+
+def sentence_errors(words, sentences=TRUTH):
+    """(onset error, end error) in ms for each truth sentence found in the words, in order."""
+    out, i = [], 0
+    for s in sentences:
+        n = len(s["text"].split())
+        ws = words[i:i + n]
+        assert [w.word for w in ws] == s["text"].split()
+        out.append((ws[0].start - s["start"] * 1000, ws[-1].end - s["end"] * 1000))
+        i += n
+    return out
+
+
+def test_every_word_placed_near_its_sentence(audio):
+    words = align_text(TEXT, audio)
+    assert all(w.aligned for w in words)
+    errs = sentence_errors(words)
+    assert max(abs(x) for e in errs for x in e) <= 50, errs
+    # words are in order and do not overlap
+    assert all(a.end <= b.start for a, b in zip(words, words[1:]))
+    assert {w.speaker for w in words} == {"Nadia Okafor", "Tom Reyes", "Priya"}
+    assert [w.segment for w in words][:1] == [1] and words[-1].segment == 4
+
+
+def test_names_numbers_and_percentages_are_aligned(audio):
+    words = {w.word: w for w in align_text(TEXT, audio)}
+    for token in ("Dogecoin", "2021.", "Nadia.", "Floki", "forty", "percent"):
+        assert words[token].aligned and words[token].end > words[token].start
+
+
+def shift_stamps(text, deltas):
+    stamps = iter(deltas)
+
+    def repl(m):
+        h, mi, s = map(int, m.group(2).split(":"))
+        t = max(0, h * 3600 + mi * 60 + s + next(stamps))
+        return f"{m.group(1)}({t // 3600:02d}:{t // 60 % 60:02d}:{t % 60:02d}):"
+    return re.sub(r"^(.+ )\((\d\d:\d\d:\d\d)\):", repl, text, flags=re.M)
+
+
+def test_stamps_seconds_off_do_not_move_words(audio):
+    words = align_text(shift_stamps(TEXT, [2, -3, 3, -2]), audio)
+    errs = sentence_errors(words)
+    assert max(abs(x) for e in errs for x in e) <= 50, errs
+
+
+def test_untranscribed_sentence_does_not_move_its_neighbours(audio):
+    text = TEXT.replace("It was a strange year for everyone in crypto.", "")
+    truth = [s for s in TRUTH if not s["text"].startswith("It was a strange")]
+    errs = sentence_errors(align_text(text, audio), truth)
+    assert max(abs(x) for e in errs for x in e) <= 50, errs
+
+
+def test_sentence_missing_from_the_audio_is_unaligned_not_mistimed(audio):
+    extra = "Bitcoin miners moved north to Canada."
+    text = TEXT.replace("Sorry to jump in.", "Sorry to jump in. " + extra)
+    words = align_text(text, audio)
+    at = next(i for i, w in enumerate(words) if w.word == "in." and w.segment == 3) + 1
+    extra_words = words[at:at + len(extra.split())]
+    assert [w.word for w in extra_words] == extra.split()
+    assert not any(w.aligned for w in extra_words)
+    errs = sentence_errors(words[:at] + words[at + len(extra_words):])
+    assert max(abs(x) for e in errs for x in e) <= 50, errs
+
+
+def test_transcript_of_another_recording_is_rejected(tmp_path):
+    other = tmp_path / "other.txt"
+    other.write_text("Host (00:00:00):\n\nThe committee approved the harbour budget on Tuesday evening after "
+                     "a long debate about ferries, bridges and the price of diesel fuel.\n\n"
+                     "Guest (00:00:09):\n\nPlanning permission for the northern terminal remains the open question "
+                     "for engineers and the council alike.\n")
+    with pytest.raises(InputError, match="does not match"):
+        align_files(str(other), str(A / "interview.mp3"))
+
+
+TIMIT = SHARED / "data" / "speech" / "timit"
+
+
+def test_real_speech_timit_word_boundaries():
+    """Ten TIMIT utterances of two speakers joined into a dialogue: human word boundaries as truth."""
+    if not TIMIT.exists():
+        pytest.skip("shared TIMIT data not present")
+    utts = [("dr1-fvmh0", u) for u in ("si1466", "sx116", "sx206", "sx26", "sx296")]
+    utts += [("dr2-marc0", u) for u in ("sa1", "si1188", "sx108", "sx18", "sx198")]
+    pieces, truth, lines, t = [np.zeros(8000, np.int16)], [], [], 0.5
+    for n, (spk, u) in enumerate(utts):
+        a = decode(str(TIMIT / spk / f"{u}.wav")).samples
+        text = (TIMIT / spk / f"{u}.txt").read_text().split(None, 2)[2].strip()
+        ref = [line.split() for line in (TIMIT / spk / f"{u}.wrd").read_text().splitlines()]
+        if len(ref) != len(text.split()):
+            continue
+        truth += [(t + int(s) / 16000, t + int(e) / 16000) for s, e, _ in ref]
+        lines.append(f"{'Ann' if spk == 'dr1-fvmh0' else 'Bob'} ({int(t + int(ref[0][0]) / 16000) // 60:02d}:"
+                     f"{int(t + int(ref[0][0]) / 16000) % 60:02d}):\n\n{text}\n")
+        pieces += [a, np.zeros(8000, np.int16)]
+        t += len(a) / 16000 + 0.5
+    from align.audio import Audio
+    audio = Audio(np.concatenate(pieces))
+    words = align_words(reconcile(parse_transcript("\n".join(lines)), audio.duration).segments, audio, workers=1)
+    assert len(words) == len(truth)
+    err = np.array([[abs(w.start / 1000 - s), abs(w.end / 1000 - e)] for w, (s, e) in zip(words, truth)]) * 1000
+    assert all(w.aligned for w in words)
+    assert np.mean(err) < 30, np.mean(err)
+    assert (err <= 100).mean() > 0.95
