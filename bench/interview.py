@@ -94,12 +94,11 @@ def build_pass(utts: list[dict], rng: random.Random, offset_s: float) -> tuple[l
             turn["utts"].append({"id": u["id"], "words": words})
             pieces.append(u["samples"])
             t += len(u["samples"]) / RATE
-            pause = rng.uniform(0.2, 0.8)
-            pieces.append(np.zeros(int(pause * RATE), dtype=np.int16))
-            t += pause
+            pieces.append(np.zeros(int(rng.uniform(0.2, 0.8) * RATE), dtype=np.int16))
+            t += len(pieces[-1]) / RATE  # count whole samples, or truth drifts from the audio
         pause = rng.uniform(0.3, 1.5) if rng.random() > 0.1 else rng.uniform(3, 6)
         pieces.append(np.zeros(int(pause * RATE), dtype=np.int16))
-        t += pause
+        t += len(pieces[-1]) / RATE
         turns.append(turn)
         last = spk
     return pieces, turns, t

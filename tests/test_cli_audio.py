@@ -1,0 +1,87 @@
+"""`align words` and `align check --audio` from the command line."""
+import hashlib
+import json
+import subprocess
+import sys
+
+from conftest import FIXTURES
+
+A = FIXTURES / "audio"
+TEXT = (A / "interview.txt").read_text()
+
+
+def run(*args):
+    return subprocess.run([sys.executable, "-m", "align", *map(str, args)], capture_output=True, text=True)
+
+
+def test_words_json(tmp_path):
+    out = tmp_path / "words.json"
+    p = run("words", A / "interview.txt", A / "interview.mp3", "-o", out)
+    assert p.returncode == 0, p.stderr
+    data = json.loads(out.read_text())
+    words = data["words"]
+    tokens = [t for line in TEXT.splitlines() if line and not line.endswith("):") for t in line.split()]
+    assert [w["word"] for w in words] == tokens
+    for w in words:
+        assert {"word", "start", "end", "speaker", "segment", "aligned", "score"} <= set(w)
+        assert w["end"] >= w["start"]
+    assert all(w["aligned"] for w in words)
+    assert "50 of 50 words aligned" in p.stderr
+
+
+def test_words_mismatch_exit_2(tmp_path):
+    t = tmp_path / "wrong.txt"
+    t.write_text("Host (00:00:00):\n\nThe committee approved the harbour budget on Tuesday evening after a long "
+                 "debate about ferries, bridges and diesel.\n\nGuest (00:00:10):\n\nPlanning permission for the "
+                 "northern terminal remains the open question for the council.\n")
+    p = run("words", t, A / "interview.mp3")
+    assert p.returncode == 2 and "does not match" in p.stderr and "interview.mp3" in p.stderr
+
+
+def test_words_bad_audio_exit_2():
+    for name in ("corrupt.mp3", "silent.wav", "missing.wav"):
+        p = run("words", A / "interview.txt", A / name)
+        assert p.returncode == 2 and name in p.stderr and "Traceback" not in p.stderr
+
+
+def test_check_audio_finds_offsets_and_fix_stamps_corrects_them(tmp_path):
+    # Priya's turn really starts at 00:00:13; stamp it 00:00:09 and drop a sentence from Tom's turn
+    text = TEXT.replace("Priya (00:00:13):", "Priya (00:00:09):").replace(
+        "It was a strange year for everyone in crypto.", "")
+    src = tmp_path / "t.txt"
+    src.write_text(text)
+    before = hashlib.sha256(src.read_bytes()).hexdigest()
+    p = run("check", src, "--audio", A / "interview.mp3", "--json")
+    data = json.loads(p.stdout)
+    kinds = [(f["kind"], f["line"]) for f in data["findings"]]
+    assert ("stamp_offset", 9) in kinds
+    assert any(k == "untranscribed_speech" for k, _ in kinds)
+    offset = next(f for f in data["findings"] if f["kind"] == "stamp_offset")
+    assert "00:00:13" in offset["message"]
+
+    fixed = tmp_path / "fixed.txt"
+    p = run("check", src, "--audio", A / "interview.mp3", "--fix-stamps", "-o", fixed)
+    assert fixed.exists(), p.stderr
+    assert "Priya (00:00:13):" in fixed.read_text()
+    assert fixed.read_text().count("\n") == text.count("\n")
+    assert hashlib.sha256(src.read_bytes()).hexdigest() == before
+    again = json.loads(run("check", fixed, "--audio", A / "interview.mp3", "--json").stdout)
+    assert not [f for f in again["findings"] if f["kind"] == "stamp_offset"]
+
+
+def test_check_audio_beyond_end(tmp_path):
+    src = tmp_path / "t.txt"
+    src.write_text(TEXT + "\nNadia Okafor (00:05:00):\n\nThat is all.\n")
+    p = run("check", src, "--audio", A / "interview.mp3", "--json")
+    assert p.returncode == 1
+    data = json.loads(p.stdout)
+    assert [(f["kind"], f["severity"]) for f in data["findings"] if f["kind"] == "beyond_audio"] == [("beyond_audio", "error")]
+
+
+def test_fix_stamps_needs_output_and_never_overwrites_input(tmp_path):
+    src = tmp_path / "t.txt"
+    src.write_text(TEXT)
+    assert run("check", src, "--audio", A / "interview.mp3", "--fix-stamps").returncode == 2
+    p = run("check", src, "--audio", A / "interview.mp3", "--fix-stamps", "-o", src)
+    assert p.returncode == 2 and "never modifies" in p.stderr
+    assert src.read_text() == TEXT
