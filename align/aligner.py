@@ -14,6 +14,7 @@ interpolated times and aligned=False: never a silently wrong time.
 from __future__ import annotations
 
 import math
+import multiprocessing
 import os
 import re
 from concurrent.futures import ProcessPoolExecutor
@@ -32,7 +33,8 @@ FRAME_MS = 10  # PocketSphinx analyses 100 frames per second
 # measured -10 ms median on TIMIT/LJ word boundaries (bench/accuracy.py), so every edge moves by:
 BOUNDARY_SHIFT_MS = 10
 LEAD_SLACK_MS = 4000  # stamps are floored and often off by seconds: look this far before a slot
-TAIL_SLACK_MS = 4000  # ... and this far past its end
+TAIL_SLACK_MS = 4000  # ... and this far past its end,
+SHORT_TAIL_MS = 1500  # though a first try reaches only this far, widened when the turn does not fit
 GARBAGE_PROB = 1e-4  # per-phone price of the absorbing phone loop: 1e-2 ate real sentences, 1e-4 measured best
 INNER_GARBAGE_PROB = 1e-4
 GARBAGE_BETWEEN_SENTENCES = True  # untranscribed asides sit between sentences, not only at turn edges
@@ -67,6 +69,7 @@ class Job:
     tokens: tuple[Token, ...]
 
 
+DECODER_OPTIONS: dict = {}
 _decoder = None
 _added: set[str] = set()
 
@@ -77,7 +80,7 @@ def _get_decoder():
     if _decoder is None:
         import pocketsphinx as ps
 
-        _decoder = ps.Decoder(lm=None, loglevel="FATAL", bestpath=False)
+        _decoder = ps.Decoder(lm=None, loglevel="FATAL", bestpath=False, **DECODER_OPTIONS)
         for ph in PHONES:
             _decoder.add_word(f"gbg_{ph.lower()}", ph, False)
         _decoder.add_word("gbg_sil", "SIL", True)
@@ -85,7 +88,8 @@ def _get_decoder():
 
 
 def known_word(word: str) -> bool:
-    return _get_decoder().lookup_word(word) is not None
+    """Whether the model's own dictionary has the word (words align added later do not count)."""
+    return word not in _added and _get_decoder().lookup_word(word) is not None
 
 
 def _ensure_words(words: set[str]) -> None:
@@ -236,26 +240,43 @@ def _place(tokens: tuple[Token, ...], samples: np.ndarray, offset: int, inner: b
     return out
 
 
-def _run_block(args: tuple[list[Job], int, np.ndarray, int]) -> list[list]:
+_SHARED_SAMPLES = np.zeros(0, np.int16)
+
+
+def _run_block(args: tuple[list[Job], int, np.ndarray | None, int]) -> list[list]:
     """Align a contiguous block of turns in order; each window starts after the previous turn's words.
 
     The first `warmup` jobs belong to the previous block: they are aligned only to learn where
     that block's speech ends, and their results are dropped.
     """
     jobs, warmup, samples, offset = args
+    if samples is None:  # a forked worker: read the parent's decoded audio, shared copy-on-write
+        samples = _SHARED_SAMPLES[offset * RATE // 1000:]
     results = []
     floor = None
     for job in jobs:
         start = job.start if floor is None else max(job.start, min(floor, job.slot_start))
-        j = Job(job.segment, start, max(job.end, start + 1000), job.slot_start, job.slot_end, job.tokens)
-        a = (j.start - offset) * RATE // 1000
-        b = (j.end - offset) * RATE // 1000
-        res = align_job(j, samples[max(0, a):max(0, b)])
+        ends = sorted({min(job.end, job.slot_end + SHORT_TAIL_MS), job.end})
+        for end in ends:
+            j = Job(job.segment, start, max(end, start + 1000), job.slot_start, job.slot_end, job.tokens)
+            a = (j.start - offset) * RATE // 1000
+            b = (j.end - offset) * RATE // 1000
+            res = align_job(j, samples[max(0, a):max(0, b)])
+            if _fits(res, j):
+                break
         placed = [r for r in res if r is not None]
         if placed:
             floor = max(r[1] for r in placed)
         results.append(res)
     return results[warmup:]
+
+
+def _fits(res: list, job: Job) -> bool:
+    """Whether a turn's words all landed well inside its window (else a wider window is tried)."""
+    if any(r is None for r, t in zip(res, job.tokens) if t.spoken):
+        return False
+    ends = [r[1] for r in res if r is not None]
+    return not ends or max(ends) <= job.end - 300
 
 
 def plan(segments: tuple[Segment, ...], tokens: list[Token], duration: int) -> list[Job]:
@@ -283,21 +304,30 @@ def align_words(segments: tuple[Segment, ...], audio: Audio, workers: int | None
     jobs = plan(segments, tokens, audio.duration)
     workers = workers or min(2, os.cpu_count() or 1)
     blocks = _blocks(jobs, max(1, workers * 4))
+    forking = workers > 1 and len(blocks) > 1 and "fork" in multiprocessing.get_all_start_methods()
     payload = []
     for n, blk in enumerate(blocks):
         warm = blocks[n - 1][-1:] if n else []
         lo = max(0, min(j.start for j in warm + blk))
         hi = max(j.end for j in blk) + 6000
-        payload.append((warm + blk, len(warm), audio.slice(lo, hi), lo))
+        payload.append((warm + blk, len(warm), None if forking else audio.slice(lo, hi), lo))
     results: list[list] = []
     if workers > 1 and len(payload) > 1:
-        with ProcessPoolExecutor(workers) as pool:
-            for done, r in enumerate(pool.map(_run_block, payload), 1):
-                results += r
-                if progress:
-                    progress(done, len(payload))
+        global _SHARED_SAMPLES
+        _SHARED_SAMPLES = audio.samples
+        ctx = multiprocessing.get_context("fork" if forking else "spawn")
+        try:
+            with ProcessPoolExecutor(workers, mp_context=ctx) as pool:
+                for done, r in enumerate(pool.map(_run_block, payload), 1):
+                    results += r
+                    if progress:
+                        progress(done, len(payload))
+        finally:
+            _SHARED_SAMPLES = np.zeros(0, np.int16)
     else:
         for done, p in enumerate(payload, 1):
+            if p[2] is None:
+                p = (p[0], p[1], audio.slice(p[3], max(j.end for j in p[0]) + 6000), p[3])
             results += _run_block(p)
             if progress:
                 progress(done, len(payload))
