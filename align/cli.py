@@ -7,12 +7,16 @@ import sys
 import click
 
 from . import __version__
+from dataclasses import replace
+
+from .captions import PRESETS, Rules, build_cues, estimated_words, qa
 from .check import Thresholds, check, summary
+from .export import caption_format, to_json, to_srt, to_webvtt
 from .errors import InputError
 from .output import dumps, write_atomic
 from .reconcile import reconcile
 from .pipeline import align_files, audit, fixed_stamps
-from .report import check_json, table, words_json
+from .report import check_json, qa_text, table, words_json
 from .transcript import FORMATS, read_text, read_transcript, rev
 
 SEVERITY_ORDER = ("error", "warning", "info")
@@ -139,6 +143,60 @@ def words_cmd(transcript, audio, output, workers, fmt, encoding):
     _emit(data, output)
     s = data["summary"]
     click.echo(f"{s['aligned']} of {s['aligned'] + s['unaligned']} words aligned", err=True)
+
+
+def _rules(preset, overrides: dict) -> Rules:
+    base = PRESETS[preset]
+    changes = {k: v for k, v in overrides.items() if v is not None}
+    for key in ("min_duration", "max_duration", "min_gap", "linger"):
+        if key in changes:
+            changes[key] = round(changes[key] * 1000)
+    return replace(base, **changes)
+
+
+@main.command("captions")
+@transcript_arg
+@click.option("--audio", type=click.Path(dir_okay=False), default=None, help="Align to this recording for word-accurate cues.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), required=True, help="OUT.vtt, OUT.srt or OUT.json.")
+@click.option("--preset", type=click.Choice(sorted(PRESETS)), default="netflix", show_default=True)
+@click.option("--max-chars", type=click.IntRange(min=10), default=None, help="Characters per line.")
+@click.option("--max-lines", type=click.IntRange(1, 3), default=None, help="Lines per cue.")
+@click.option("--min-duration", type=click.FloatRange(min=0), default=None, help="Seconds a cue stays at least.")
+@click.option("--max-duration", type=click.FloatRange(min=1), default=None, help="Seconds a cue stays at most.")
+@click.option("--max-cps", type=click.FloatRange(min=1), default=None, help="Reading speed in characters per second.")
+@click.option("--max-wpm", type=click.FloatRange(min=10), default=None, help="Reading speed in words per minute.")
+@click.option("--min-gap", type=click.FloatRange(min=0), default=None, help="Seconds between cues at least.")
+@click.option("--linger", type=click.FloatRange(min=0), default=None, help="Seconds a cue may stay after its last word.")
+@click.option("--speaker-labels", type=click.Choice(["dash", "name", "none"]), default="dash", show_default=True,
+              help="Visible marker where the speaker changes (every cue also carries a <v Name> voice tag).")
+@click.option("--word-timestamps", is_flag=True, help="Add a WebVTT timestamp before each word (karaoke highlighting).")
+@click.option("--report", type=click.Path(dir_okay=False), default=None, help="Write the caption QA summary (JSON) here.")
+@format_opt
+@encoding_opt
+def captions_cmd(transcript, audio, output, preset, max_chars, max_lines, min_duration, max_duration, max_cps,
+                 max_wpm, min_gap, linger, speaker_labels, word_timestamps, report, fmt, encoding):
+    """Captions to broadcast rules: WebVTT, SRT or JSON (picked by the output's extension)."""
+    kind = caption_format(output)
+    rules = _rules(preset, {"max_chars": max_chars, "max_lines": max_lines, "min_duration": min_duration,
+                            "max_duration": max_duration, "max_cps": max_cps, "max_wpm": max_wpm,
+                            "min_gap": min_gap, "linger": linger})
+    if audio is None:
+        t = read_transcript(transcript, fmt, encoding)
+        r = reconcile(t)
+        words, estimated = estimated_words(r.segments, r.rate), True
+    else:
+        words, estimated = align_files(transcript, audio, fmt, encoding, progress=_progress("aligning")).words, False
+    cues = build_cues(words, rules, speaker_labels)
+    report_data = qa(cues, rules)
+    if kind == ".vtt":
+        write_atomic(output, to_webvtt(cues, estimated, word_timestamps))
+    elif kind == ".srt":
+        write_atomic(output, to_srt(cues))
+    else:
+        write_atomic(output, dumps(to_json(cues, estimated, report_data)))
+    if report:
+        write_atomic(report, dumps(report_data))
+    click.echo(qa_text(output, report_data, estimated), err=True, nl=False)
 
 
 if __name__ == "__main__":  # pragma: no cover

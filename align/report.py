@@ -70,3 +70,18 @@ def words_json(words: list[Word]) -> dict:
                     "unaligned": sum(not w.aligned for w in spoken)},
         "words": [word_json(w) for w in words],
     }
+
+
+def qa_text(path: str, report: dict, estimated: bool) -> str:
+    """The caption QA as a few lines for a person: cues, lines, and each rule broken with its worst case."""
+    out = [f"{path}: {report['cues']} cues, {report['lines']} lines ({report['preset']} rules"
+           + (", timings estimated without audio)" if estimated else ")")]
+    for rule, r in report["rules"].items():
+        if r["count"]:
+            extra = ""
+            if rule == "reading_speed":
+                extra = f"; {report.get('speech_too_fast', 0)} where the speech itself is that fast"
+            out.append(f"  {rule}: {r['count']} cues (worst: cue {r['worst']['cue']}, {r['worst']['detail']}){extra}")
+    if len(out) == 1:
+        out.append("  every rule met")
+    return "\n".join(out) + "\n"

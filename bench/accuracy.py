@@ -46,7 +46,9 @@ def evaluate(folder: Path, workers: int | None = None) -> dict:
         "lost": sum(1 for w in words if not w.aligned),
         "bias_start": float(np.median(signed)),
         "wall_s": wall, "xrt": truth["duration"] / wall,
+        # peak resident memory of this process, and of the largest worker process
         "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        "worker_rss_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024,
     }
 
 
@@ -57,7 +59,7 @@ def main() -> None:
         r = evaluate(Path(arg))
         print(f"| {r['variant']} | {r['audio_s']:.0f} s | {r['words']} | {r['mean_start']:.0f} / {r['mean_end']:.0f} | "
               f"{r['median']:.0f} | {r['p90']:.0f} | {r['w25']:.1f} / {r['w50']:.1f} / {r['w100']:.1f} % | {r['worst']} | "
-              f"{r['over500']} | {r['lost']} | {r['xrt']:.0f}x ({r['wall_s']:.1f} s) | {r['rss_mb']:.0f} MB |", flush=True)
+              f"{r['over500']} | {r['lost']} | {r['xrt']:.0f}x ({r['wall_s']:.1f} s) | {r['rss_mb']:.0f} MB (workers {r['worker_rss_mb']:.0f} MB) |", flush=True)
         print(f"  (median signed start error {r['bias_start']:+.0f} ms)", file=sys.stderr)
 
 

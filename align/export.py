@@ -1,0 +1,106 @@
+"""Cues -> files: WebVTT through webvtt-py, SRT through its SRT writer, and JSON with the words."""
+from __future__ import annotations
+
+import io
+import os
+
+from webvtt import Caption, WebVTT
+from webvtt import srt as webvtt_srt
+
+from .captions import Cue
+from .errors import InputError
+from .timefmt import clock, seconds
+
+ESTIMATED_NOTE = ("Timings are estimated from the transcript's stamps and text length: no audio was aligned. "
+                  "Run with --audio for word-accurate timing.")
+
+
+def escape(text: str) -> str:
+    """WebVTT cue text escaping (webvtt-py writes text as given)."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _voice(name: str) -> str:
+    return escape(name).replace("\n", " ")
+
+
+def _timed_line(line: str, words: list, cue: Cue, last: list[int], first: bool) -> str:
+    """A line with a WebVTT timestamp tag before each word after the cue's first, strictly increasing."""
+    tokens = line.split(" ")
+    n_label = len(tokens) - len(words)
+    out = [escape(t) for t in tokens[:n_label]]
+    for k, (tok, w) in enumerate(zip(tokens[n_label:], words)):
+        t = max(w.start, last[0] + 1)
+        if not (first and k == 0) and cue.start < t < cue.end:
+            out.append(f"<{clock(t, millis=True)}>{escape(tok)}")
+            last[0] = t
+        else:
+            out.append(escape(tok))
+    return " ".join(out)
+
+
+def _split_words(cue: Cue) -> list[list]:
+    """The cue's words, split per line (labels excluded)."""
+    words = list(cue.words)
+    per_line = []
+    for line in cue.lines:
+        n = len(line.split(" "))
+        label = 1 if line.startswith(("- ", "-")) and line[:2] == "- " else 0
+        if ": " in line and not label:
+            head = line.split(": ", 1)[0]
+            if head in cue.speakers:
+                label = len(head.split(" "))
+        take = n - label
+        per_line.append(words[:take])
+        words = words[take:]
+    return per_line
+
+
+def vtt_text(cue: Cue, word_timestamps: bool = False) -> str:
+    """Cue text with a voice span per speaker, escaped, optionally karaoke-timed."""
+    last = [cue.start]
+    per_line = _split_words(cue) if word_timestamps else [[] for _ in cue.lines]
+    lines = []
+    for n, line in enumerate(cue.lines):
+        body = _timed_line(line, per_line[n], cue, last, n == 0) if word_timestamps else escape(line)
+        lines.append((cue.line_speakers[n] if cue.line_speakers else cue.speakers[0], body))
+    if len(set(s for s, _ in lines)) == 1:
+        return f"<v {_voice(lines[0][0])}>" + "\n".join(b for _, b in lines)
+    return "\n".join(f"<v {_voice(s)}>{b}</v>" for s, b in lines)
+
+
+def to_webvtt(cues: list[Cue], estimated: bool = False, word_timestamps: bool = False) -> str:
+    vtt = WebVTT(header_comments=[ESTIMATED_NOTE] if estimated else [])
+    for n, c in enumerate(cues, 1):
+        vtt.captions.append(Caption(clock(c.start, True), clock(c.end, True), vtt_text(c, word_timestamps).split("\n"),
+                                    identifier=str(n)))
+    return vtt.content
+
+
+def to_srt(cues: list[Cue]) -> str:
+    buf = io.StringIO()
+    webvtt_srt.write(buf, [Caption(clock(c.start, True), clock(c.end, True), list(c.lines)) for c in cues])
+    return buf.getvalue()
+
+
+def to_json(cues: list[Cue], estimated: bool, qa: dict | None = None) -> dict:
+    return {
+        "estimated": estimated,
+        "qa": qa,
+        "cues": [{
+            "index": n, "start": seconds(c.start), "end": seconds(c.end), "speakers": list(c.speakers),
+            "lines": list(c.lines), "text": c.text,
+            "words": [{"word": w.word, "start": seconds(w.start), "end": seconds(w.end), "speaker": w.speaker,
+                       "segment": w.segment, "aligned": w.aligned} for w in c.words],
+        } for n, c in enumerate(cues, 1)],
+    }
+
+
+FORMATS = (".vtt", ".srt", ".json")
+
+
+def caption_format(path: str) -> str:
+    ext = os.path.splitext(path)[1].lower()
+    if ext not in FORMATS:
+        raise InputError(path, f"unknown caption format {ext or '(none)'}: use .vtt, .srt or .json")
+    return ext
