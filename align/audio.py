@@ -17,7 +17,7 @@ import numpy as np
 from .errors import InputError
 
 RATE = 16_000  # samples per second everywhere inside align
-_CHUNK = 1 << 18  # bytes read from ffmpeg at a time
+_CHUNK = 1 << 20  # bytes read from ffmpeg at a time
 _DURATION = re.compile(r"Duration:\s*(\d+):(\d\d):(\d\d(?:\.\d+)?)")
 
 
@@ -84,6 +84,19 @@ def probe_duration(path: str) -> int:
     return decode(path).duration
 
 
+def _expected_samples(path: str, start_ms: int, duration_ms: int | None) -> int:
+    """How many 16 kHz samples to expect, from the banner; a small guess when it does not say."""
+    if duration_ms is not None:
+        return duration_ms * RATE // 1000
+    p = subprocess.run([ffmpeg_binary(), "-hide_banner", "-i", path], capture_output=True, text=True, errors="replace")
+    m = _DURATION.search(p.stderr)
+    if not m:
+        return 60 * RATE
+    h, mi, sec = m.groups()
+    total = round(((int(h) * 60 + int(mi)) * 60 + float(sec)) * 1000)
+    return max(0, total - start_ms) * RATE // 1000
+
+
 def decode(path: str, start_ms: int = 0, duration_ms: int | None = None) -> Audio:
     """Decode (a range of) a file to 16 kHz mono int16, reading ffmpeg's output in chunks.
 
@@ -98,19 +111,29 @@ def decode(path: str, start_ms: int = 0, duration_ms: int | None = None) -> Audi
     if duration_ms is not None:
         cmd += ["-t", f"{duration_ms / 1000:.3f}"]
     cmd += ["-vn", "-sn", "-dn", "-map", "0:a:0", "-ac", "1", "-ar", str(RATE), "-f", "s16le", "-acodec", "pcm_s16le", "-"]
-    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    data = bytearray()
+    expected = _expected_samples(path, start_ms, duration_ms)
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, bufsize=0)
     assert proc.stdout is not None and proc.stderr is not None
     import threading
 
     err: list[bytes] = []
-    reader = threading.Thread(target=lambda: err.append(proc.stderr.read()), daemon=True)
+    reader = threading.Thread(target=lambda: err.append(proc.stderr.read()), daemon=True)  # type: ignore[union-attr]
     reader.start()
+    # Read straight into one preallocated array (sized from the container's duration), so the
+    # peak memory is the 16 kHz result itself; grow by half when a container under-declares.
+    buf = np.empty(expected + RATE, dtype="<i2")
+    filled = 0  # bytes
     while True:
-        block = proc.stdout.read(_CHUNK)
-        if not block:
+        view = memoryview(buf).cast("B")
+        if filled == len(view):
+            grown = np.empty(len(buf) + len(buf) // 2 + RATE, dtype="<i2")
+            grown[: len(buf)] = buf
+            buf = grown
+            continue
+        n = proc.stdout.readinto(view[filled: filled + _CHUNK])  # bounded: a huge request is copied
+        if not n:
             break
-        data += block
+        filled += n
     proc.wait()
     reader.join()
     stderr = b"".join(err).decode("utf-8", "replace")
@@ -118,10 +141,9 @@ def decode(path: str, start_ms: int = 0, duration_ms: int | None = None) -> Audi
         if "matches no streams" in stderr or "does not contain any stream" in stderr:
             raise InputError(path, "has no audio stream")
         raise _ffmpeg_error(path, stderr)
-    if len(data) < 2:
+    if filled < 2:
         raise InputError(path, "holds no audio samples (empty, truncated or not audio)")
-    del data[len(data) // 2 * 2:]
-    samples = np.frombuffer(data, dtype="<i2")
+    samples = buf[: filled // 2]
     if stderr.strip() and ("Invalid data" in stderr or "corrupt" in stderr.lower() or "truncat" in stderr.lower()):
         raise InputError(path, f"is damaged: ffmpeg reported {stderr.strip().splitlines()[-1]}")
     if not np.any(np.abs(samples.astype(np.int32)) > 64):
