@@ -198,7 +198,13 @@ def _segment_run(words: list[Word], rules: Rules, prefix: int, first_width: int 
     back = [0] * (n + 1)
     max_chars = rules.max_chars * rules.max_lines + rules.max_lines
 
+    wide = [0] * (n + 1)  # running count of tokens wider than a line: such a token stands alone
+    for k in range(n):
+        wide[k + 1] = wide[k] + (lengths[k] > rules.max_chars)
+
     def fits(i: int, j: int) -> bool:
+        if j - i > 1 and wide[j] - wide[i]:
+            return False
         if i == 0 and first_width is not None:
             return ends[j] - ends[i] - 1 <= first_width or j - i == 1
         if i == 0 and prefix:
