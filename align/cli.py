@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import re
 import sys
 
 import click
@@ -11,6 +12,10 @@ from dataclasses import replace
 
 from .captions import PRESETS, Rules, build_cues, estimated_words, qa
 from .check import Thresholds, check, summary
+from .clips import (EXPORT, Selection, output_format, parse_segments, parse_time_option, plan_clips,
+                    resolve_speakers, write_clips)
+from .audio import probe_duration
+from .timefmt import clock
 from .export import caption_format, to_json, to_srt, to_webvtt
 from .errors import InputError
 from .output import dumps, write_atomic
@@ -40,7 +45,7 @@ def main() -> None:
 
 
 transcript_arg = click.argument("transcript", type=click.Path(dir_okay=False))
-format_opt = click.option("--format", "fmt", type=click.Choice(sorted(FORMATS)), default=None,
+format_opt = click.option("--input-format", "fmt", type=click.Choice(sorted(FORMATS)), default=None,
                           help="Transcript format (default: detected).")
 encoding_opt = click.option("--encoding", default=None,
                             help="Text encoding of the transcript (default: UTF-8/UTF-16 by BOM).")
@@ -197,6 +202,58 @@ def captions_cmd(transcript, audio, output, preset, max_chars, max_lines, min_du
     if report:
         write_atomic(report, dumps(report_data))
     click.echo(qa_text(output, report_data, estimated), err=True, nl=False)
+
+
+@main.command("clips")
+@transcript_arg
+@click.argument("audio", type=click.Path(dir_okay=False))
+@click.option("-o", "--output", "folder", type=click.Path(file_okay=False), required=True, help="Folder for the clips.")
+@click.option("--speaker", "speakers", multiple=True, help="A speaker's turns (repeatable; case and spacing ignored).")
+@click.option("--segments", default=None, help="Turn numbers, e.g. 3,5-9.")
+@click.option("--from", "from_", default=None, help="Start time: HH:MM:SS[.mmm], MM:SS or seconds.")
+@click.option("--to", "to", default=None, help="End time.")
+@click.option("--match", "quotes", multiple=True, help="A phrase to cut out exactly (repeatable; case and punctuation ignored).")
+@click.option("--regex", is_flag=True, help="Treat --match as a regular expression over the words.")
+@click.option("--each/--join", default=True, help="One clip per turn or quote (default), or one clip of the whole selection.")
+@click.option("--pad", type=click.FloatRange(min=0), default=0.25, show_default=True, help="Seconds of air around the words.")
+@click.option("--fade", type=click.FloatRange(min=0), default=0.01, show_default=True, help="Fade in/out seconds.")
+@click.option("--format", "audio_format", type=click.Choice(sorted(EXPORT)), default=None,
+              help="Clip format (default: the source's).")
+@click.option("--bitrate", default=None, help="Encoder bitrate, e.g. 192k.")
+@click.option("--no-align", is_flag=True, help="Cut at the turns' stamps without aligning words (faster, rougher).")
+@click.option("--force", is_flag=True, help="Replace existing clip files.")
+@format_opt
+@encoding_opt
+def clips_cmd(transcript, audio, folder, speakers, segments, from_, to, quotes, regex, each, pad, fade,
+              audio_format, bitrate, no_align, force, fmt, encoding):
+    """Cut clips of speakers, turns, a time range or exact quotes, each with its own captions."""
+    t = read_transcript(transcript, fmt, encoding)
+    duration = probe_duration(audio)
+    r = reconcile(t, duration)
+    try:
+        seg_set = parse_segments(segments, len(r.segments)) if segments else frozenset()
+    except ValueError as exc:
+        raise InputError(None, f"--segments: {exc}") from exc
+    start, end = parse_time_option(from_, "--from"), parse_time_option(to, "--to")
+    if start is not None and end is not None and end <= start:
+        raise InputError(None, f"--to {to} is not after --from {from_}")
+    if start is not None and start >= duration:
+        raise InputError(audio, f"--from {from_} is past the end of the audio ({clock(duration, True)})")
+    if regex:
+        for q in quotes:
+            try:
+                re.compile(q)
+            except re.error as exc:
+                raise InputError(None, f"--match {q!r} is not a valid regular expression: {exc}") from exc
+    sel = Selection(resolve_speakers(speakers, r.segments), seg_set, start, end, quotes, regex, not each)
+    clips = plan_clips(r, audio, sel, round(pad * 1000), align=not no_align)
+    if not clips:
+        click.echo("align: nothing matched the selection; no clips written", err=True)
+        sys.exit(1)
+    rows = write_clips(clips, audio, folder, output_format(audio, audio_format), bitrate, round(fade * 1000), force)
+    for row in rows:
+        click.echo(f"{row['file']}  {row['start']:.2f}-{row['end']:.2f}  {row['speaker']}: {row['text'][:60]}", err=True)
+    click.echo(f"{len(rows)} clips in {folder} (clips.json, clips.csv)", err=True)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -9,7 +9,7 @@ class InputError(Exception):
         self.path = path
         self.line = line
         self.message = message
-        where = path or "<input>"
+        where = path or ""
         if line is not None:
             where = f"{where}:{line}"
-        super().__init__(f"{where}: {message}")
+        super().__init__(f"{where}: {message}" if where else message)

@@ -14,7 +14,7 @@ from ..types import Finding, Paragraph, Transcript, Turn
 from .markers import find_markers
 
 # Anything shaped like a header: a short label, a parenthesised stamp-ish thing, a colon.
-HEADER_SHAPE = re.compile(r"^\s*(?P<speaker>[^\s()].{0,79}?)\s*\(\s*(?P<stamp>[^()]*[\d:][^()]*?)\s*\)\s*:\s*$")
+HEADER_SHAPE = re.compile(r"^\s*(?P<speaker>[^\s()].{0,399}?)\s*\(\s*(?P<stamp>[^()]*[\d:][^()]*?)\s*\)\s*:\s*$")
 # A well-formed stamp: MM:SS or H...:MM:SS, optional fraction.
 STAMP = re.compile(r"^(?:(?P<h>\d{1,3}):)?(?P<m>[0-5]\d):(?P<s>[0-5]\d)(?:[.,](?P<f>\d{1,3}))?$")
 # Web-page chrome that Rev's transcript pages put after the transcript.
