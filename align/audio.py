@@ -71,6 +71,44 @@ def _ffmpeg_error(path: str, stderr: str) -> InputError:
     return InputError(path, f"cannot be decoded as audio ({detail})")
 
 
+_STREAM = re.compile(r"Audio: [^,]+, (\d+) Hz, ([^,]+)")
+_LAYOUT_CHANNELS = {"mono": 1, "stereo": 2, "2.1": 3, "quad": 4, "4.0": 4, "5.0": 5, "5.1": 6, "6.1": 7, "7.1": 8}
+
+
+def source_format(path: str) -> tuple[int, int]:
+    """(sample rate, channels) of a file's first audio stream, from ffmpeg's banner."""
+    _check_path(path)
+    p = subprocess.run([ffmpeg_binary(), "-hide_banner", "-i", path], capture_output=True, text=True, errors="replace")
+    m = _STREAM.search(p.stderr)
+    if not m:
+        raise _ffmpeg_error(path, p.stderr) if "Audio:" not in p.stderr else InputError(path, "has no audio stream")
+    layout = m.group(2).strip()
+    channels = _LAYOUT_CHANNELS.get(layout.split("(")[0].strip())
+    if channels is None:
+        n = re.match(r"(\d+) channels", layout)
+        channels = int(n.group(1)) if n else 2
+    return int(m.group(1)), channels
+
+
+def read_native(path: str, start_ms: int, duration_ms: int):
+    """A range of the file at its own rate and channels as a pydub AudioSegment.
+
+    ffmpeg seeks on the input side (cost follows the range, not its position in the file);
+    pydub's own `from_file(start_second=...)` decodes from the beginning and needs ffprobe.
+    """
+    from pydub import AudioSegment
+
+    rate, channels = source_format(path)
+    cmd = [ffmpeg_binary(), "-nostdin", "-v", "error", "-ss", f"{start_ms / 1000:.3f}", "-i", path,
+           "-t", f"{duration_ms / 1000:.3f}", "-vn", "-map", "0:a:0", "-ac", str(channels), "-ar", str(rate),
+           "-f", "s16le", "-acodec", "pcm_s16le", "-"]
+    p = subprocess.run(cmd, capture_output=True)
+    if p.returncode != 0:
+        raise _ffmpeg_error(path, p.stderr.decode("utf-8", "replace"))
+    data = p.stdout[: len(p.stdout) // (2 * channels) * 2 * channels]
+    return AudioSegment(data=data, sample_width=2, frame_rate=rate, channels=channels)
+
+
 def probe_duration(path: str) -> int:
     """Duration in ms from ffmpeg's banner; decodes the file only when the container does not say."""
     _check_path(path)

@@ -17,7 +17,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from .aligner import align_words
-from .audio import RATE, Audio, decode, ffmpeg_binary, probe_duration
+from .audio import RATE, decode, ffmpeg_binary, probe_duration, read_native
 from .captions import build_cues, estimated_words
 from .errors import InputError
 from .export import to_webvtt
@@ -317,12 +317,10 @@ def output_format(audio_path: str, fmt: str | None) -> str:
 
 def render_clip(audio_path: str, clip: Clip, fmt: str, bitrate: str | None, fade: int) -> bytes:
     """Cut (only) the clip's source ranges with pydub, fade the edges, encode."""
-    from pydub import AudioSegment
-
-    ffmpeg_binary()  # points pydub at the same ffmpeg
+    ffmpeg_binary()  # points pydub at the same ffmpeg for encoding
     out = None
     for a, b in clip.pieces:
-        piece = AudioSegment.from_file(audio_path, start_second=a / 1000, duration=(b - a) / 1000)
+        piece = read_native(audio_path, a, b - a)
         f = min(fade, len(piece) // 4)
         if f > 0:
             piece = piece.fade_in(f).fade_out(f)
