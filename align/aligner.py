@@ -37,6 +37,7 @@ TAIL_SLACK_MS = 4000  # ... and this far past its end,
 SHORT_TAIL_MS = 1500  # though a first try reaches only this far, widened when the turn does not fit
 GARBAGE_PROB = 1e-4  # per-phone price of the absorbing phone loop: 1e-2 ate real sentences, 1e-4 measured best
 INNER_GARBAGE_PROB = 1e-4
+STRICT_GARBAGE_PROB = 1e-8  # the last pass: dear enough that a sentence's own words beat the loop
 GARBAGE_BETWEEN_SENTENCES = True  # untranscribed asides sit between sentences, not only at turn edges
 SKIP_PROB = 1e-10  # a transcript sentence missing from the audio may be skipped, at a high price
 MAX_WORD_MS = 2500  # no real word lasts this long: a longer one was stretched over other audio
@@ -110,22 +111,32 @@ def tokenize(segments: tuple[Segment, ...] | list[Segment]) -> list[Token]:
     return out
 
 
-def _grammar(tokens: tuple[Token, ...], inner: bool = True) -> tuple[list[tuple], int, list[int]]:
+def _grammar(tokens: tuple[Token, ...], inner: bool = True, skips: bool = True,
+             edge_prob: float | None = None) -> tuple[list[tuple], int, list[int]]:
     """FSG transitions for a turn: garbage loops at the edges and between sentences, sentence skips.
 
-    Returns (transitions, final_state, token index per word arc, in arc order).
+    Word states are 0..W along the transcript; each garbage loop lives on a state of its own,
+    entered by a phone and left by an epsilon arc back to its word state (self-loops on the
+    start state made PocketSphinx's FSG search fail to finish). Returns (transitions, final
+    state, token index per word arc in arc order).
     """
     trans: list[tuple] = []
     owner: list[int] = []
-    state = 0
-    n_phone = len(GARBAGE_PHONES)
-    g = GARBAGE_PROB / n_phone
+    n_words = sum(len(t.spoken) for t in tokens)
+    extra = [n_words]  # next free state number after the word chain
 
-    def garbage(s: int, p: float = g) -> None:
+    def garbage(s: int, total: float) -> None:
+        p = total / len(GARBAGE_PHONES)
+        extra[0] += 1
+        g = extra[0]
         for ph in GARBAGE_PHONES:
-            trans.append((s, s, p, f"gbg_{ph.lower()}"))
+            trans.append((s, g, p, f"gbg_{ph.lower()}"))
+            trans.append((g, g, p, f"gbg_{ph.lower()}"))
+        trans.append((g, s, 1.0))
 
-    garbage(0)
+    edge = GARBAGE_PROB if edge_prob is None else edge_prob
+    state = 0
+    garbage(0, edge)
     sentence_starts = [0]
     for i, tok in enumerate(tokens):
         for w in tok.spoken:
@@ -134,21 +145,22 @@ def _grammar(tokens: tuple[Token, ...], inner: bool = True) -> tuple[list[tuple]
             state += 1
         if tok.sentence_end and i < len(tokens) - 1 and tok.spoken:
             if GARBAGE_BETWEEN_SENTENCES and inner:
-                garbage(state, INNER_GARBAGE_PROB / n_phone)
+                garbage(state, INNER_GARBAGE_PROB)
             sentence_starts.append(state)
-    garbage(state)
+    garbage(state, edge)
     sentence_starts.append(state)
-    for a, b in zip(sentence_starts, sentence_starts[1:]):
+    for a, b in zip(sentence_starts, sentence_starts[1:]) if skips else ():
         if b > a:
             trans.append((a, b, SKIP_PROB))
     return trans, state, owner
 
 
-def _decode(samples: np.ndarray, tokens: tuple[Token, ...], inner: bool = True) -> list[tuple[int, int, int, float]] | None:
+def _decode(samples: np.ndarray, tokens: tuple[Token, ...], inner: bool = True,
+            skips: bool = True, edge_prob: float | None = None) -> list[tuple[int, int, int, float]] | None:
     """(token index, start ms, end ms, score) for every placed dictionary word, or None on failure."""
     dec = _get_decoder()
     _ensure_words({w for t in tokens for w in t.spoken})
-    trans, final, owner = _grammar(tokens, inner)
+    trans, final, owner = _grammar(tokens, inner, skips, edge_prob)
     if final == 0:
         return []
     fsg = dec.create_fsg("turn", 0, final, trans)
@@ -194,11 +206,22 @@ def _squash(ascore: float, frames: int) -> float:
 def align_job(job: Job, samples: np.ndarray) -> list[tuple[int, int, float] | None]:
     """Place one turn's tokens in its window: per token (start, end, score) in absolute ms, or None.
 
-    A second pass retries each run of tokens the first pass left out (a skipped sentence, or one
-    the absorbing loop took) in the audio between its placed neighbours, without the loop
-    between sentences, so a sentence that is there is found and one that is not stays out.
+    Pass 1 aligns the turn with absorbing loops and sentence skips. Pass 2 retries each run of
+    tokens it left out (a skipped sentence, or one the loop took) between its placed
+    neighbours, without the loops between sentences. Pass 3 forces each sentence still out,
+    one at a time, with no skip and a much dearer loop: a sentence that is there is found
+    (where a loop matched a poor voice better than its words), one that is not fails the
+    search and stays unplaced.
     """
     out = _place(job.tokens, samples, job.start, inner=True)
+    _retry_runs(job, samples, out, lambda toks, x, lo: _place(toks, x, lo, inner=False))
+    _retry_runs(job, samples, out, lambda toks, x, lo: _place(toks, x, lo, inner=False, skips=False,
+                                                              edge_prob=STRICT_GARBAGE_PROB), by_sentence=True)
+    return out
+
+
+def _retry_runs(job: Job, samples: np.ndarray, out: list, place, by_sentence: bool = False) -> None:
+    """Re-place every run of unplaced tokens in the audio between its placed neighbours, in place."""
     n = len(out)
     i = 0
     while i < n:
@@ -206,20 +229,19 @@ def align_job(job: Job, samples: np.ndarray) -> list[tuple[int, int, float] | No
             i += 1
             continue
         j = i
-        while j < n and out[j] is None:
+        while j < n and out[j] is None and not (by_sentence and j > i and job.tokens[j - 1].sentence_end):
             j += 1
-        lo = next((out[k][1] for k in range(i - 1, -1, -1) if out[k] is not None), job.start)  # type: ignore[index]
-        hi = next((out[k][0] for k in range(j, n) if out[k] is not None), job.end)  # type: ignore[index]
+        lo = next((out[k][1] for k in range(i - 1, -1, -1) if out[k] is not None), job.start)
+        hi = next((out[k][0] for k in range(j, n) if out[k] is not None), job.end)
         if hi - lo >= 300:
             a, b = (lo - job.start) * RATE // 1000, (hi - job.start) * RATE // 1000
-            retry = _place(job.tokens[i:j], samples[a:b], lo, inner=False)
-            out[i:j] = retry
+            out[i:j] = place(job.tokens[i:j], samples[a:b], lo)
         i = j
-    return out
 
 
-def _place(tokens: tuple[Token, ...], samples: np.ndarray, offset: int, inner: bool) -> list[tuple[int, int, float] | None]:
-    placed = _decode(samples, tokens, inner)
+def _place(tokens: tuple[Token, ...], samples: np.ndarray, offset: int, inner: bool, skips: bool = True,
+           edge_prob: float | None = None) -> list[tuple[int, int, float] | None]:
+    placed = _decode(samples, tokens, inner, skips, edge_prob)
     result: list[list | None] = [None] * len(tokens)
     for idx, a, b, score in placed or []:
         a += offset
