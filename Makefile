@@ -13,9 +13,9 @@ $(BIN)/align: pyproject.toml
 
 setup: $(BIN)/align
 
-# The main job on the bundled demo.
+# The main job on the bundled demo: outputs and review.html land in demo-output/.
 demo: setup
-	$(BIN)/align check fixtures/transcripts/quirks.txt; test $$? -le 1
+	$(BIN)/align run fixtures/demo/demo.txt fixtures/demo/demo.mp3 -o demo-output; test $$? -le 1
 
 test: setup
 	$(BIN)/pytest -q

@@ -20,7 +20,7 @@ from .export import caption_format, to_json, to_srt, to_webvtt
 from .errors import InputError
 from .output import dumps, write_atomic
 from .reconcile import reconcile
-from .pipeline import align_files, audit, fixed_stamps
+from .pipeline import align_files, audit, fixed_stamps, run_all
 from .report import check_json, qa_text, table, words_json
 from .transcript import FORMATS, read_text, read_transcript, rev
 
@@ -254,6 +254,37 @@ def clips_cmd(transcript, audio, folder, speakers, segments, from_, to, quotes, 
     for row in rows:
         click.echo(f"{row['file']}  {row['start']:.2f}-{row['end']:.2f}  {row['speaker']}: {row['text'][:60]}", err=True)
     click.echo(f"{len(rows)} clips in {folder} (clips.json, clips.csv)", err=True)
+
+
+@main.command("run")
+@transcript_arg
+@click.argument("audio", type=click.Path(dir_okay=False))
+@click.option("-o", "--output", "folder", type=click.Path(file_okay=False), required=True, help="Folder for the outputs.")
+@click.option("--preset", type=click.Choice(sorted(PRESETS)), default="netflix", show_default=True, help="Caption rules.")
+@click.option("--workers", type=click.IntRange(min=1), default=None, help="Processes to align with (default: up to 2 cores).")
+@format_opt
+@encoding_opt
+def run_cmd(transcript, audio, folder, preset, workers, fmt, encoding):
+    """Everything at once: audit, segments, words, captions (VTT, SRT) and review.html in one folder."""
+    res = run_all(transcript, audio, folder, PRESETS[preset], fmt=fmt, encoding=encoding,
+                  progress=_progress("aligning"), workers=workers)
+    s = res["summary"]
+    kinds = ", ".join(f"{k} {v}" for k, v in s["findings"].items()) or "none"
+    broken = {k: v["count"] for k, v in res["captions"]["rules"].items() if v["count"]}
+    audio_s = res["audio_ms"] / 1000
+    lines = [
+        f"{transcript}: {s['turns']} turns, {len(s['speakers'])} speakers ({', '.join(s['speakers'])})",
+        f"  findings: {s['severities']['error']} errors, {s['severities']['warning']} warnings, "
+        f"{s['severities']['info']} notes ({kinds})",
+        f"  words: {res['aligned']} of {res['words']} aligned",
+        f"  captions: {res['captions']['cues']} cues, " + (", ".join(f"{k} {v}" for k, v in broken.items())
+                                                         + " broken" if broken else "every rule met"),
+        f"  time: {res['seconds']:.1f} s for {audio_s:.0f} s of audio ({audio_s / max(res['seconds'], 1e-3):.0f}x real time)",
+        f"wrote {folder}/: " + ", ".join(os.path.basename(p) for p in res["outputs"]),
+        f"open {os.path.join(folder, 'review.html')} in a browser to review",
+    ]
+    click.echo("\n".join(lines))
+    sys.exit(1 if s["severities"]["error"] else 0)
 
 
 if __name__ == "__main__":  # pragma: no cover

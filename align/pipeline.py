@@ -55,3 +55,52 @@ def fixed_stamps(a: Aligned) -> dict[int, int]:
         if w.aligned and w.segment not in first:
             first[w.segment] = w.start
     return {s.line: first[s.index] // 1000 * 1000 for s in a.reconciled.segments if s.index in first}
+
+
+RUN_OUTPUTS = ("report.json", "segments.json", "words.json", "captions.vtt", "captions.srt", "review.html")
+
+
+def run_all(transcript_path: str, audio_path: str, out_dir: str, rules=None, th: Thresholds = Thresholds(),
+            fmt: str | None = None, encoding: str | None = None, progress=None, workers: int | None = None) -> dict:
+    """Everything for one recording, decoded once: audit, segments, words, captions, review page.
+
+    Writes only its own files into out_dir (each all-or-nothing) and returns a summary.
+    """
+    import os
+    import time
+
+    from . import review
+    from .captions import PRESETS, build_cues, qa
+    from .check import summary
+    from .export import to_srt, to_webvtt
+    from .output import dumps, write_atomic
+    from .report import check_json, segment_json, words_json
+
+    t0 = time.perf_counter()
+    rules = rules or PRESETS["netflix"]
+    if os.path.exists(out_dir) and not os.path.isdir(out_dir):
+        raise InputError(out_dir, "exists and is not a folder")
+    a = align_files(transcript_path, audio_path, fmt, encoding, progress=progress, workers=workers)
+    found = audit(a, th)
+    summ = summary(a.transcript, a.reconciled.segments, found)
+    cues = build_cues(a.words, rules)
+    caption_qa = qa(cues, rules)
+    os.makedirs(out_dir, exist_ok=True)
+    title = os.path.splitext(os.path.basename(transcript_path))[0]
+    outputs = {
+        "report.json": dumps({**check_json(summ, a.reconciled.segments, found), "captions": caption_qa}),
+        "segments.json": dumps({"segments": [segment_json(s) for s in a.reconciled.segments]}),
+        "words.json": dumps(words_json(a.words)),
+        "captions.vtt": to_webvtt(cues),
+        "captions.srt": to_srt(cues),
+        "review.html": review.render(title, audio_path, out_dir, a.reconciled.segments, a.words, found, cues,
+                                     a.audio.duration),
+    }
+    for name in RUN_OUTPUTS:
+        write_atomic(os.path.join(out_dir, name), outputs[name])
+    spoken = [w for w in a.words if not w.word.startswith("[")]
+    return {
+        "summary": summ, "captions": caption_qa, "seconds": time.perf_counter() - t0,
+        "words": len(spoken), "aligned": sum(w.aligned for w in spoken), "audio_ms": a.audio.duration,
+        "outputs": [os.path.join(out_dir, n) for n in RUN_OUTPUTS],
+    }
