@@ -191,16 +191,16 @@ def _decode(samples: np.ndarray, tokens: tuple[Token, ...], inner: bool = True,
 
 
 def _squash(ascore: float, frames: int) -> float:
-    """The word's acoustic score -> 0..1.
+    """The word's acoustic score -> 0..1, a ranking aid, not a calibrated probability.
 
     PocketSphinx scores each frame against the best-scoring state of that frame, so the mean
-    log score per frame says how far the forced word is from what the audio sounds most like:
-    about -1 nat for a clean match (0.78), -8 or worse where the word is not there (0.13).
-    A ranking aid, not a calibrated probability.
+    log score per frame says how far the forced word is from what the audio sounds most like.
+    In FSG search the binding reports it scaled (clean words measure -0.002 to -0.004 per
+    frame): scaled by 100, a clean match reads 0.7-0.8 and a poor one falls towards 0.
     """
     if ascore <= 0:
         return 0.0
-    return round(math.exp(math.log(ascore) / frames / 4), 3)
+    return round(math.exp(math.log(ascore) / frames * 100), 3)
 
 
 def align_job(job: Job, samples: np.ndarray) -> list[tuple[int, int, float] | None]:
@@ -208,20 +208,26 @@ def align_job(job: Job, samples: np.ndarray) -> list[tuple[int, int, float] | No
 
     Pass 1 aligns the turn with absorbing loops and sentence skips. Pass 2 retries each run of
     tokens it left out (a skipped sentence, or one the loop took) between its placed
-    neighbours, without the loops between sentences. Pass 3 forces each sentence still out,
-    one at a time, with no skip and a much dearer loop: a sentence that is there is found
-    (where a loop matched a poor voice better than its words), one that is not fails the
-    search and stays unplaced.
+    neighbours, without the loops between sentences. Pass 3 forces each sentence still out
+    that sits between two placed words, one at a time, with no skip and a much dearer loop:
+    a sentence that is there is found (where a loop matched a poor voice better than its
+    words), one that is not fails the search and stays unplaced.
     """
     out = _place(job.tokens, samples, job.start, inner=True)
     _retry_runs(job, samples, out, lambda toks, x, lo: _place(toks, x, lo, inner=False))
     _retry_runs(job, samples, out, lambda toks, x, lo: _place(toks, x, lo, inner=False, skips=False,
-                                                              edge_prob=STRICT_GARBAGE_PROB), by_sentence=True)
+                                                              edge_prob=STRICT_GARBAGE_PROB),
+                by_sentence=True, enclosed=True)
     return out
 
 
-def _retry_runs(job: Job, samples: np.ndarray, out: list, place, by_sentence: bool = False) -> None:
-    """Re-place every run of unplaced tokens in the audio between its placed neighbours, in place."""
+def _retry_runs(job: Job, samples: np.ndarray, out: list, place, by_sentence: bool = False,
+                enclosed: bool = False) -> None:
+    """Re-place every run of unplaced tokens in the audio between its placed neighbours, in place.
+
+    enclosed: only runs with placed words on both sides (forcing text into open audio could
+    place words that are not there; between two placed neighbours the gap is the only room).
+    """
     n = len(out)
     i = 0
     while i < n:
@@ -231,8 +237,13 @@ def _retry_runs(job: Job, samples: np.ndarray, out: list, place, by_sentence: bo
         j = i
         while j < n and out[j] is None and not (by_sentence and j > i and job.tokens[j - 1].sentence_end):
             j += 1
-        lo = next((out[k][1] for k in range(i - 1, -1, -1) if out[k] is not None), job.start)
-        hi = next((out[k][0] for k in range(j, n) if out[k] is not None), job.end)
+        lo = next((out[k][1] for k in range(i - 1, -1, -1) if out[k] is not None), None)
+        hi = next((out[k][0] for k in range(j, n) if out[k] is not None), None)
+        if enclosed and (lo is None or hi is None):
+            i = j
+            continue
+        lo = job.start if lo is None else lo
+        hi = job.end if hi is None else hi
         if hi - lo >= 300:
             a, b = (lo - job.start) * RATE // 1000, (hi - job.start) * RATE // 1000
             out[i:j] = place(job.tokens[i:j], samples[a:b], lo)
