@@ -10,6 +10,7 @@ import click
 from . import __version__
 from dataclasses import replace
 
+from .batch import read_manifest, run_batch, summary_table
 from .captions import PRESETS, Rules, build_cues, estimated_words, qa
 from .check import Thresholds, check, summary
 from .clips import (EXPORT, Selection, output_format, parse_segments, parse_time_option, plan_clips,
@@ -285,6 +286,23 @@ def run_cmd(transcript, audio, folder, preset, workers, fmt, encoding):
     ]
     click.echo("\n".join(lines))
     sys.exit(1 if s["severities"]["error"] else 0)
+
+
+@main.command("batch")
+@click.argument("manifest", type=click.Path(dir_okay=False))
+@click.option("-o", "--output", "folder", type=click.Path(file_okay=False), required=True,
+              help="Folder; each pair's outputs go to FOLDER/<name>/.")
+@click.option("--workers", type=click.IntRange(min=1), default=2, show_default=True, help="Pairs run at once.")
+@click.option("--dask", "dask_address", default=None,
+              help="Run on a Dask cluster: a scheduler address, or 'local' for a LocalCluster.")
+@click.option("--force", is_flag=True, help="Re-run pairs whose outputs are already up to date.")
+@click.option("--preset", type=click.Choice(sorted(PRESETS)), default="netflix", show_default=True, help="Caption rules.")
+def batch_cmd(manifest, folder, workers, dask_address, force, preset):
+    """`align run` over every transcript/audio pair a CSV or JSON manifest lists. Exit 1 if any failed."""
+    pairs = read_manifest(manifest)
+    rows = run_batch(pairs, folder, workers, dask_address, force, preset, progress=_progress("pairs"))
+    click.echo(summary_table(rows), nl=False)
+    sys.exit(1 if any(r["status"] == "failed" for r in rows) else 0)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -1,0 +1,140 @@
+"""An archive at once: `align run` over many transcript/audio pairs, locally or on a Dask cluster.
+
+One failing pair is reported and the rest finish; a pair whose outputs are complete and newer
+than its inputs is skipped on a re-run.
+"""
+from __future__ import annotations
+
+import csv
+import json
+import os
+import re
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+
+from .errors import InputError
+from .pipeline import RUN_OUTPUTS, run_all
+
+
+@dataclass(frozen=True)
+class Pair:
+    name: str
+    transcript: str
+    audio: str
+
+
+def _safe_name(text: str) -> str:
+    return re.sub(r"[^A-Za-z0-9._-]+", "-", text).strip(".-")[:80] or "item"
+
+
+def read_manifest(path: str) -> list[Pair]:
+    """CSV (columns transcript, audio and optionally name) or JSON (a list, or {"pairs": [...]})."""
+    if not os.path.isfile(path):
+        raise InputError(path, "manifest not found")
+    base = os.path.dirname(os.path.abspath(path))
+    rows: list[tuple[int, dict]] = []
+    if path.lower().endswith(".json"):
+        try:
+            data = json.load(open(path, encoding="utf-8"))
+        except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+            raise InputError(path, f"is not valid JSON: {exc}") from exc
+        items = data.get("pairs") if isinstance(data, dict) else data
+        if not isinstance(items, list):
+            raise InputError(path, 'expected a list of {"transcript", "audio"} objects (or {"pairs": [...]})')
+        rows = [(n + 1, item) for n, item in enumerate(items)]
+    else:
+        with open(path, newline="", encoding="utf-8-sig") as fh:
+            reader = csv.DictReader(fh)
+            if not reader.fieldnames or not {"transcript", "audio"} <= set(reader.fieldnames):
+                raise InputError(path, "needs a header row with columns transcript,audio (and optionally name)", 1)
+            rows = [(n + 2, row) for n, row in enumerate(reader)]
+    pairs, seen = [], set()
+    for line, row in rows:
+        if not isinstance(row, dict) or not row.get("transcript") or not row.get("audio"):
+            raise InputError(path, "each entry needs a transcript and an audio path", line)
+        t = os.path.join(base, row["transcript"])
+        a = os.path.join(base, row["audio"])
+        name = _safe_name(row.get("name") or os.path.splitext(os.path.basename(row["transcript"]))[0])
+        unique, k = name, 2
+        while unique in seen:
+            unique, k = f"{name}-{k}", k + 1
+        seen.add(unique)
+        pairs.append(Pair(unique, t, a))
+    if not pairs:
+        raise InputError(path, "lists no pairs")
+    return pairs
+
+
+def is_complete(pair: Pair, out_dir: str) -> bool:
+    """Every output exists and is newer than both inputs."""
+    try:
+        newest_input = max(os.path.getmtime(pair.transcript), os.path.getmtime(pair.audio))
+        return min(os.path.getmtime(os.path.join(out_dir, n)) for n in RUN_OUTPUTS) >= newest_input
+    except OSError:
+        return False
+
+
+def run_pair(pair: Pair, out_root: str, preset: str = "netflix") -> dict:
+    """One pair, never raising for the pair's own problems: a row of the summary."""
+    from .captions import PRESETS
+
+    out_dir = os.path.join(out_root, pair.name)
+    try:
+        res = run_all(pair.transcript, pair.audio, out_dir, PRESETS[preset], workers=1)
+    except InputError as exc:
+        return {"name": pair.name, "status": "failed", "error": str(exc)}
+    s = res["summary"]
+    return {"name": pair.name, "status": "done", "turns": s["turns"], "errors": s["severities"]["error"],
+            "warnings": s["severities"]["warning"], "words": res["words"], "aligned": res["aligned"],
+            "cues": res["captions"]["cues"], "seconds": round(res["seconds"], 1),
+            "audio_seconds": round(res["audio_ms"] / 1000, 1)}
+
+
+def run_batch(pairs: list[Pair], out_root: str, workers: int = 2, dask: str | None = None, force: bool = False,
+              preset: str = "netflix", progress=None) -> list[dict]:
+    """Run every pair (skipping complete ones), in a process pool or on a Dask cluster; rows in input order."""
+    os.makedirs(out_root, exist_ok=True)
+    todo = [p for p in pairs if force or not is_complete(p, os.path.join(out_root, p.name))]
+    rows = {p.name: {"name": p.name, "status": "skipped"} for p in pairs if p not in todo}
+    if dask:
+        from distributed import Client, LocalCluster, as_completed
+
+        cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None) \
+            if dask == "local" else None
+        try:
+            with Client(cluster or dask) as client:
+                futures = client.map(run_pair, todo, out_root=out_root, preset=preset, pure=False)
+                for n, fut in enumerate(as_completed(futures), 1):
+                    row = fut.result()
+                    rows[row["name"]] = row
+                    if progress:
+                        progress(n, len(todo))
+        finally:
+            if cluster is not None:
+                cluster.close()
+    elif todo:
+        with ProcessPoolExecutor(max(1, workers)) as pool:
+            futures = [pool.submit(run_pair, p, out_root, preset) for p in todo]
+            for n, fut in enumerate(futures, 1):
+                row = fut.result()
+                rows[row["name"]] = row
+                if progress:
+                    progress(n, len(todo))
+    return [rows[p.name] for p in pairs]
+
+
+def summary_table(rows: list[dict]) -> str:
+    head = f"{'name':<28} {'status':<8} {'turns':>5} {'aligned':>13} {'err':>4} {'warn':>5} {'time':>8}  note"
+    lines = [head, "-" * len(head)]
+    for r in rows:
+        if r["status"] == "done":
+            lines.append(f"{r['name'][:28]:<28} {'done':<8} {r['turns']:>5} {r['aligned']:>6}/{r['words']:<6} "
+                         f"{r['errors']:>4} {r['warnings']:>5} {r['seconds']:>7.1f}s")
+        else:
+            lines.append(f"{r['name'][:28]:<28} {r['status']:<8} {'':>5} {'':>13} {'':>4} {'':>5} {'':>8}  "
+                         + r.get("error", "outputs up to date"))
+    done = sum(r["status"] == "done" for r in rows)
+    failed = sum(r["status"] == "failed" for r in rows)
+    skipped = sum(r["status"] == "skipped" for r in rows)
+    lines.append(f"{done} done, {failed} failed, {skipped} skipped")
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,66 @@
+"""`align batch`: many pairs, one broken, on a Dask LocalCluster and in a local process pool."""
+import json
+import os
+import shutil
+import subprocess
+import sys
+
+import pytest
+
+from align import InputError
+from align.batch import read_manifest
+from conftest import FIXTURES
+
+A = FIXTURES / "audio"
+
+
+def run(*args):
+    return subprocess.run([sys.executable, "-m", "align", *map(str, args)], capture_output=True, text=True)
+
+
+@pytest.fixture
+def archive(tmp_path):
+    for name in ("interview.txt", "interview.mp3", "corrupt.mp3"):
+        shutil.copy(A / name, tmp_path / name)
+    (tmp_path / "pairs.csv").write_text("transcript,audio,name\ninterview.txt,interview.mp3,one\n"
+                                        "interview.txt,interview.mp3,two\ninterview.txt,corrupt.mp3,broken\n")
+    return tmp_path
+
+
+def test_dask_local_cluster_one_broken_pair(archive):
+    pytest.importorskip("distributed")
+    out = archive / "out"
+    p = run("batch", archive / "pairs.csv", "-o", out, "--dask", "local", "--workers", "2")
+    assert p.returncode == 1, p.stderr  # one pair failed
+    assert "2 done, 1 failed, 0 skipped" in p.stdout
+    assert "corrupt.mp3: cannot be decoded" in p.stdout
+    for name in ("one", "two"):
+        words = json.loads((out / name / "words.json").read_text())
+        assert words["summary"]["aligned"] == 50
+    assert not (out / "broken" / "review.html").exists()
+
+
+def test_rerun_skips_complete_pairs_and_redoes_changed_ones(archive):
+    out = archive / "out"
+    assert run("batch", archive / "pairs.csv", "-o", out, "--workers", "2").returncode == 1
+    p = run("batch", archive / "pairs.csv", "-o", out)
+    assert "0 done, 1 failed, 2 skipped" in p.stdout
+    os.utime(archive / "interview.txt")  # an input newer than its outputs
+    later = os.path.getmtime(archive / "interview.txt") + 5
+    os.utime(archive / "interview.txt", (later, later))
+    p = run("batch", archive / "pairs.csv", "-o", out)
+    assert "2 done, 1 failed, 0 skipped" in p.stdout
+
+
+def test_manifest_errors(tmp_path):
+    bad = tmp_path / "m.csv"
+    bad.write_text("file,sound\na,b\n")
+    with pytest.raises(InputError, match="columns transcript,audio"):
+        read_manifest(str(bad))
+    js = tmp_path / "m.json"
+    js.write_text(json.dumps({"pairs": [{"transcript": "a.txt", "audio": "a.mp3"}, {"transcript": "a.txt"}]}))
+    with pytest.raises(InputError) as exc:
+        read_manifest(str(js))
+    assert exc.value.line == 2
+    js.write_text(json.dumps([{"transcript": "x/a.txt", "audio": "a.mp3"}, {"transcript": "y/a.txt", "audio": "b.mp3"}]))
+    assert [p.name for p in read_manifest(str(js))] == ["a", "a-2"]
