@@ -199,8 +199,10 @@ def _segment_run(words: list[Word], rules: Rules, prefix: int, first_width: int 
     max_chars = rules.max_chars * rules.max_lines + rules.max_lines
 
     wide = [0] * (n + 1)  # running count of tokens wider than a line: such a token stands alone
+    ends_sentence = [0] * (n + 1)  # running count of tokens that end a sentence
     for k in range(n):
         wide[k + 1] = wide[k] + (lengths[k] > rules.max_chars)
+        ends_sentence[k + 1] = ends_sentence[k] + bool(_SENTENCE_END.search(tokens[k]))
 
     def fits(i: int, j: int) -> bool:
         if j - i > 1 and wide[j] - wide[i]:
@@ -240,7 +242,7 @@ def _segment_run(words: list[Word], rules: Rules, prefix: int, first_width: int 
             if length < 12 and j < n:
                 cost += 8  # a fragment
             if length > rules.max_chars:  # two lines: one sentence a cue reads best
-                cost += 8 * sum(1 for k in range(i, j - 1) if _SENTENCE_END.search(tokens[k]))
+                cost += 8 * (ends_sentence[j - 1] - ends_sentence[i])
             if cost < best[j]:
                 best[j], back[j] = cost, i
     out = []

@@ -1,6 +1,7 @@
 """Words and how long they take to say: the text measures that reconcile, check and captions share."""
 from __future__ import annotations
 
+import functools
 import re
 
 _VOWEL_GROUPS = re.compile(r"[aeiouy]+")
@@ -19,6 +20,7 @@ def is_tag(token: str) -> bool:
     return bool(_TAG.match(token))
 
 
+@functools.lru_cache(maxsize=200_000)
 def syllables(word: str) -> int:
     """Rough syllable count of one token; digits count as about one syllable each (numbers are spoken long)."""
     if is_tag(word):
@@ -36,6 +38,7 @@ def syllables(word: str) -> int:
     return max(1, n) + digits
 
 
+@functools.lru_cache(maxsize=50_000)
 def text_syllables(text: str) -> int:
-    """Syllables in a text, sound tags excluded."""
+    """Syllables in a text, sound tags excluded (cached: reconcile and check ask for each turn often)."""
     return sum(syllables(w) for w in words(text))
