@@ -70,7 +70,6 @@ class Job:
     tokens: tuple[Token, ...]
 
 
-DECODER_OPTIONS: dict = {}
 _decoder = None
 _added: set[str] = set()
 
@@ -81,7 +80,7 @@ def _get_decoder():
     if _decoder is None:
         import pocketsphinx as ps
 
-        _decoder = ps.Decoder(lm=None, loglevel="FATAL", bestpath=False, **DECODER_OPTIONS)
+        _decoder = ps.Decoder(lm=None, loglevel="FATAL", bestpath=False)
         for ph in PHONES:
             _decoder.add_word(f"gbg_{ph.lower()}", ph, False)
         _decoder.add_word("gbg_sil", "SIL", True)

@@ -135,7 +135,8 @@ def markers_out_of_range(segs: tuple[Segment, ...], th: Thresholds) -> list[Find
     return out
 
 
-def _speaker_key(label: str) -> str:
+def speaker_key(label: str) -> str:
+    """A label with case, spacing and punctuation folded away: 'Elon  musk.' -> 'elonmusk'."""
     return re.sub(r"[\W_]+", "", label.casefold())
 
 
@@ -148,7 +149,7 @@ def speaker_variants(segs: tuple[Segment, ...]) -> list[Finding]:
         first.setdefault(s.speaker, s)
     by_key: dict[str, list[str]] = {}
     for label in counts:
-        by_key.setdefault(_speaker_key(label), []).append(label)
+        by_key.setdefault(speaker_key(label), []).append(label)
     out = []
     for labels in by_key.values():
         if len(labels) < 2:

@@ -19,6 +19,7 @@ import numpy as np
 from .aligner import align_words
 from .audio import RATE, decode, ffmpeg_binary, probe_duration, read_native
 from .captions import build_cues, estimated_words
+from .check import speaker_key
 from .errors import InputError
 from .export import to_webvtt
 from .output import dumps, write_atomic
@@ -62,10 +63,6 @@ class Clip:
 
 
 # --- choosing what to cut ---------------------------------------------------------------
-
-def speaker_key(name: str) -> str:
-    return re.sub(r"[\W_]+", "", name.casefold())
-
 
 def parse_segments(text: str, count: int) -> frozenset[int]:
     """`3,5-9` -> {3, 5, 6, 7, 8, 9}; raises ValueError naming what is wrong."""
