@@ -125,13 +125,15 @@ def _grammar(tokens: tuple[Token, ...], inner: bool = True, skips: bool = True,
     extra = [n_words]  # next free state number after the word chain
 
     def garbage(s: int, total: float) -> None:
+        # s -eps-> g -phone-> h -eps-> s, and h -eps-> g for more phones: one set of phone arcs
         p = total / len(GARBAGE_PHONES)
-        extra[0] += 1
-        g = extra[0]
+        g, h = extra[0] + 1, extra[0] + 2
+        extra[0] += 2
+        trans.append((s, g, 1.0))
         for ph in GARBAGE_PHONES:
-            trans.append((s, g, p, f"gbg_{ph.lower()}"))
-            trans.append((g, g, p, f"gbg_{ph.lower()}"))
-        trans.append((g, s, 1.0))
+            trans.append((g, h, p, f"gbg_{ph.lower()}"))
+        trans.append((h, g, 1.0))
+        trans.append((h, s, 1.0))
 
     edge = GARBAGE_PROB if edge_prob is None else edge_prob
     state = 0
