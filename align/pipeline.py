@@ -35,6 +35,10 @@ def align_files(transcript_path: str, audio_path: str, fmt: str | None = None, e
     words = align_words(r.segments, audio, workers=workers, progress=progress)
     problem = mismatch(words)
     if problem:
+        late = [s for s in r.segments if s.stamp is not None and s.stamp >= audio.duration]
+        if late:
+            problem += (f"; {len(late)} of {len(r.segments)} turns are stamped after the audio ends "
+                        f"({audio.duration / 1000:.1f} s): is the recording truncated?")
         raise InputError(audio_path, f"{problem} (transcript {transcript_path})")
     return Aligned(t, audio, r, words)
 

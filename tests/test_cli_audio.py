@@ -85,3 +85,9 @@ def test_fix_stamps_needs_output_and_never_overwrites_input(tmp_path):
     p = run("check", src, "--audio", A / "interview.mp3", "--fix-stamps", "-o", src)
     assert p.returncode == 2 and "never modifies" in p.stderr
     assert src.read_text() == TEXT
+
+
+def test_truncated_audio_is_named_as_such():
+    p = run("words", A / "interview.txt", A / "truncated.mp3")
+    assert p.returncode == 2
+    assert "truncated.mp3" in p.stderr and "stamped after the audio ends" in p.stderr
