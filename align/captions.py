@@ -218,25 +218,34 @@ def _segment_run(words: list[Word], rules: Rules, prefix: int, first_width: int 
                 return True
         return j - i == 1
 
+    starts = [w.start for w in words]
+    stops = [w.end for w in words]
+    linger, min_dur, min_gap, max_dur = rules.linger, rules.min_duration, rules.min_gap, rules.max_duration
+    ms_per_char = 1000 / rules.max_cps if rules.max_cps else 0.0
+    ms_per_word = max(60_000 / rules.max_wpm if rules.max_wpm else 0.0, float(rules.min_ms_per_word))
     for j in range(1, n + 1):
-        end_cost = 0.0 if j == n else break_cost(tokens[j - 1], tokens[j], words[j].start - words[j - 1].end)
-        room = words[j].start if j < n else after
+        end_cost = 0.0 if j == n else break_cost(tokens[j - 1], tokens[j], starts[j] - stops[j - 1])
+        room = starts[j] if j < n else after
+        last_end = stops[j - 1]
+        base_cost = 4 * end_cost + 6  # every cue costs a little: prefer full ones
         for i in range(j - 1, -1, -1):
             length = ends[j] - ends[i] - 1
             if length > max_chars and i < j - 1:
                 break
-            if best[i] == float("inf") or not fits(i, j):
+            if not fits(i, j):
                 continue
-            span = words[j - 1].end - words[i].start
-            shown = max(span + rules.linger, rules.min_duration)
-            if room is not None:
-                shown = min(shown, room - rules.min_gap - words[i].start)
-            cost = best[i] + 4 * end_cost + 6  # every cue costs a little: prefer full ones
-            if shown < rules.min_duration and j < n:
+            span = last_end - starts[i]
+            shown = span + linger if span + linger > min_dur else min_dur
+            if room is not None and room - min_gap - starts[i] < shown:
+                shown = room - min_gap - starts[i]
+            cost = best[i] + base_cost
+            if shown < min_dur and j < n:
                 cost += 300  # too short to read, and the next cue is already due
-            if span > rules.max_duration and i < j - 1:
-                cost += 1000 + (span - rules.max_duration) / 10
-            over = _reading_ms_len(length, j - i, rules) - shown
+            if span > max_dur and i < j - 1:
+                cost += 1000 + (span - max_dur) / 10
+            need = length * ms_per_char
+            words_need = (j - i) * ms_per_word
+            over = (need if need > words_need else words_need) - shown
             if over > 0:
                 cost += over / 100  # soft: fast speech may exceed the reading speed
             if length < 12 and j < n:
