@@ -36,13 +36,11 @@ LEAD_SLACK_MS = 4000  # stamps are floored and often off by seconds: look this f
 TAIL_SLACK_MS = 4000  # ... and this far past its end,
 SHORT_TAIL_MS = 1500  # though a first try reaches only this far, widened when the turn does not fit
 GARBAGE_PROB = 1e-4  # per-phone price of the absorbing phone loop: 1e-2 ate real sentences, 1e-4 measured best
-INNER_GARBAGE_PROB = 1e-4
+INNER_GARBAGE_PROB = 1e-4  # the same between sentences (1e-6 lost words next to untranscribed asides)
 STRICT_GARBAGE_PROB = 1e-8  # the last pass: dear enough that a sentence's own words beat the loop
-GARBAGE_BETWEEN_SENTENCES = True  # untranscribed asides sit between sentences, not only at turn edges
 SKIP_PROB = 1e-10  # a transcript sentence missing from the audio may be skipped, at a high price
 MAX_WORD_MS = 2500  # no real word lasts this long: a longer one was stretched over other audio
 PHONES = ("AA AE AH AO AW AY B CH D DH EH ER EY F G HH IH IY JH K L M N NG OW OY P R S SH T TH UH UW V W Y Z ZH").split()
-GARBAGE_PHONES = PHONES
 _SENTENCE_END = re.compile(r"[.!?]['\"”’)]*$")
 
 
@@ -126,11 +124,11 @@ def _grammar(tokens: tuple[Token, ...], inner: bool = True, skips: bool = True,
 
     def garbage(s: int, total: float) -> None:
         # s -eps-> g -phone-> h -eps-> s, and h -eps-> g for more phones: one set of phone arcs
-        p = total / len(GARBAGE_PHONES)
+        p = total / len(PHONES)
         g, h = extra[0] + 1, extra[0] + 2
         extra[0] += 2
         trans.append((s, g, 1.0))
-        for ph in GARBAGE_PHONES:
+        for ph in PHONES:
             trans.append((g, h, p, f"gbg_{ph.lower()}"))
         trans.append((h, g, 1.0))
         trans.append((h, s, 1.0))
@@ -145,7 +143,7 @@ def _grammar(tokens: tuple[Token, ...], inner: bool = True, skips: bool = True,
             owner.append(i)
             state += 1
         if tok.sentence_end and i < len(tokens) - 1 and tok.spoken:
-            if GARBAGE_BETWEEN_SENTENCES and inner:
+            if inner:  # untranscribed asides sit between sentences, not only at turn edges
                 garbage(state, INNER_GARBAGE_PROB)
             sentence_starts.append(state)
     garbage(state, edge)
