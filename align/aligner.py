@@ -16,7 +16,6 @@ from __future__ import annotations
 import math
 import multiprocessing
 import os
-import re
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 
@@ -25,6 +24,7 @@ import numpy as np
 from .audio import RATE, Audio
 from .boundaries import refine_pause_edges
 from .pronounce import guess_pronunciation, spoken
+from .text import ends_sentence
 from .text import words as tokens_of
 from .types import Segment, Word
 
@@ -41,7 +41,6 @@ STRICT_GARBAGE_PROB = 1e-8  # the last pass: dear enough that a sentence's own w
 SKIP_PROB = 1e-10  # a transcript sentence missing from the audio may be skipped, at a high price
 MAX_WORD_MS = 2500  # no real word lasts this long: a longer one was stretched over other audio
 PHONES = ("AA AE AH AO AW AY B CH D DH EH ER EY F G HH IH IY JH K L M N NG OW OY P R S SH T TH UH UW V W Y Z ZH").split()
-_SENTENCE_END = re.compile(r"[.!?]['\"”’)]*$")
 
 
 @dataclass(frozen=True)
@@ -104,7 +103,7 @@ def tokenize(segments: tuple[Segment, ...] | list[Segment]) -> list[Token]:
     for seg in segments:
         toks = tokens_of(seg.text)
         for t in toks:
-            out.append(Token(t, seg.index, seg.speaker, seg.line, tuple(spoken(t, known_word)), bool(_SENTENCE_END.search(t))))
+            out.append(Token(t, seg.index, seg.speaker, seg.line, tuple(spoken(t, known_word)), ends_sentence(t)))
     return out
 
 

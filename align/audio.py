@@ -10,6 +10,7 @@ import os
 import re
 import shutil
 import subprocess
+import threading
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -75,13 +76,27 @@ _STREAM = re.compile(r"Audio: [^,]+, (\d+) Hz, ([^,]+)")
 _LAYOUT_CHANNELS = {"mono": 1, "stereo": 2, "2.1": 3, "quad": 4, "4.0": 4, "5.0": 5, "5.1": 6, "6.1": 7, "7.1": 8}
 
 
+def _banner(path: str) -> str:
+    """What `ffmpeg -i` says about a file (its stderr): streams, durations. No ffprobe needed."""
+    _check_path(path)
+    return subprocess.run([ffmpeg_binary(), "-hide_banner", "-i", path], capture_output=True, text=True,
+                          errors="replace").stderr
+
+
+def _banner_ms(banner: str) -> int | None:
+    m = _DURATION.search(banner)
+    if not m:
+        return None
+    h, mi, sec = m.groups()
+    return round(((int(h) * 60 + int(mi)) * 60 + float(sec)) * 1000)
+
+
 def source_format(path: str) -> tuple[int, int]:
     """(sample rate, channels) of a file's first audio stream, from ffmpeg's banner."""
-    _check_path(path)
-    p = subprocess.run([ffmpeg_binary(), "-hide_banner", "-i", path], capture_output=True, text=True, errors="replace")
-    m = _STREAM.search(p.stderr)
+    banner = _banner(path)
+    m = _STREAM.search(banner)
     if not m:
-        raise _ffmpeg_error(path, p.stderr) if "Audio:" not in p.stderr else InputError(path, "has no audio stream")
+        raise _ffmpeg_error(path, banner) if "Audio:" not in banner else InputError(path, "has no audio stream")
     layout = m.group(2).strip()
     channels = _LAYOUT_CHANNELS.get(layout.split("(")[0].strip())
     if channels is None:
@@ -111,28 +126,19 @@ def read_native(path: str, start_ms: int, duration_ms: int):
 
 def probe_duration(path: str) -> int:
     """Duration in ms from ffmpeg's banner; decodes the file only when the container does not say."""
-    _check_path(path)
-    p = subprocess.run([ffmpeg_binary(), "-hide_banner", "-i", path], capture_output=True, text=True, errors="replace")
-    m = _DURATION.search(p.stderr)
-    if "Audio:" not in p.stderr:
-        raise _ffmpeg_error(path, p.stderr) if not m else InputError(path, "has no audio stream")
-    if m:
-        h, mi, s = m.groups()
-        return round(((int(h) * 60 + int(mi)) * 60 + float(s)) * 1000)
-    return decode(path).duration
+    banner = _banner(path)
+    ms = _banner_ms(banner)
+    if "Audio:" not in banner:
+        raise _ffmpeg_error(path, banner) if ms is None else InputError(path, "has no audio stream")
+    return ms if ms is not None else decode(path).duration
 
 
 def _expected_samples(path: str, start_ms: int, duration_ms: int | None) -> int:
     """How many 16 kHz samples to expect, from the banner; a small guess when it does not say."""
     if duration_ms is not None:
         return duration_ms * RATE // 1000
-    p = subprocess.run([ffmpeg_binary(), "-hide_banner", "-i", path], capture_output=True, text=True, errors="replace")
-    m = _DURATION.search(p.stderr)
-    if not m:
-        return 60 * RATE
-    h, mi, sec = m.groups()
-    total = round(((int(h) * 60 + int(mi)) * 60 + float(sec)) * 1000)
-    return max(0, total - start_ms) * RATE // 1000
+    total = _banner_ms(_banner(path))
+    return 60 * RATE if total is None else max(0, total - start_ms) * RATE // 1000
 
 
 def decode(path: str, start_ms: int = 0, duration_ms: int | None = None) -> Audio:
@@ -152,8 +158,6 @@ def decode(path: str, start_ms: int = 0, duration_ms: int | None = None) -> Audi
     expected = _expected_samples(path, start_ms, duration_ms)
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, bufsize=0)
     assert proc.stdout is not None and proc.stderr is not None
-    import threading
-
     err: list[bytes] = []
     reader = threading.Thread(target=lambda: err.append(proc.stderr.read()), daemon=True)  # type: ignore[union-attr]
     reader.start()

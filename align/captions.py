@@ -11,10 +11,9 @@ faster than the reading-speed limit, the cue keeps its words and the QA reports 
 from __future__ import annotations
 
 import functools
-import re
 from dataclasses import dataclass, field, replace
 
-from .text import is_tag, syllables
+from .text import bare, ends_sentence, is_tag, syllables
 from .types import Segment, Word
 
 
@@ -75,22 +74,14 @@ _PRONOUNS = {"i", "you", "he", "she", "we", "they", "it"}
 _AUX = {"is", "are", "was", "were", "be", "been", "am", "do", "does", "did", "have", "has", "had", "will",
         "would", "can", "could", "should", "shall", "may", "might", "must", "not", "don't", "can't", "won't",
         "didn't", "isn't", "wasn't", "i'm", "it's", "i've", "you're", "we're", "they're"}
-_BARE = re.compile(r"[^\w']+")
-_SENTENCE_END = re.compile(r"[.?!…]['\"”’)]*$")
-
-
-def _bare(token: str) -> str:
-    return _BARE.sub("", token.lower().replace("’", "'"))
-
-
 def break_cost(left: str, right: str, pause_ms: int = 0) -> float:
     """How bad it is to break between two tokens (0 = ideal). Pauses in the speech make breaks cheaper."""
-    if left.endswith((".", "?", "!", "…", '."', '?"', ".”", "?”", "!”")):
+    if ends_sentence(left):
         cost = 0.0
     elif left.endswith((",", ";", ":", "-", "—", "–")):
         cost = 1.0
     else:
-        lw, rw = _bare(left), _bare(right)
+        lw, rw = bare(left), bare(right)
         if lw in _ARTICLES or lw in _PREPOSITIONS or lw in _CONJUNCTIONS:
             cost = 12.0  # never after an article, a preposition or a conjunction
         elif lw in _PRONOUNS and rw in _AUX | {"think", "know", "mean", "said", "say", "want", "like"}:
@@ -199,10 +190,10 @@ def _segment_run(words: list[Word], rules: Rules, prefix: int, first_width: int 
     max_chars = rules.max_chars * rules.max_lines + rules.max_lines
 
     wide = [0] * (n + 1)  # running count of tokens wider than a line: such a token stands alone
-    ends_sentence = [0] * (n + 1)  # running count of tokens that end a sentence
+    sentence_ends = [0] * (n + 1)  # running count of tokens that end a sentence
     for k in range(n):
         wide[k + 1] = wide[k] + (lengths[k] > rules.max_chars)
-        ends_sentence[k + 1] = ends_sentence[k] + bool(_SENTENCE_END.search(tokens[k]))
+        sentence_ends[k + 1] = sentence_ends[k] + ends_sentence(tokens[k])
 
     def fits(i: int, j: int) -> bool:
         if j - i > 1 and wide[j] - wide[i]:
@@ -251,7 +242,7 @@ def _segment_run(words: list[Word], rules: Rules, prefix: int, first_width: int 
             if length < 12 and j < n:
                 cost += 8  # a fragment
             if length > rules.max_chars:  # two lines: one sentence a cue reads best
-                cost += 8 * (ends_sentence[j - 1] - ends_sentence[i])
+                cost += 8 * (sentence_ends[j - 1] - sentence_ends[i])
             if cost < best[j]:
                 best[j], back[j] = cost, i
     out = []

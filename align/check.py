@@ -233,16 +233,17 @@ def check_alignment(segs: tuple[Segment, ...], words: list[Word], speech: list[t
     return found
 
 
-def _segment_at(segs: tuple[Segment, ...], t: int) -> Segment:
+def _segment_at(segs: tuple[Segment, ...], starts: list[int], t: int) -> Segment:
+    """The segment in which time t falls (the first one for times before it)."""
     import bisect
 
-    i = bisect.bisect_right([s.start for s in segs], t) - 1
-    return segs[max(0, min(i, len(segs) - 1))]
+    return segs[max(0, min(bisect.bisect_right(starts, t) - 1, len(segs) - 1))]
 
 
 def _uncovered(segs, words: list[Word], speech: list[tuple[int, int]], th: Thresholds) -> list[Finding]:
     """Speech-activity time that no aligned word (with a little margin) covers."""
     covered = sorted((w.start - WORD_COVER_MS, w.end + WORD_COVER_MS) for w in words if w.aligned)
+    starts = [s.start for s in segs]
     out = []
     j = 0
     for a, b in speech:
@@ -261,7 +262,7 @@ def _uncovered(segs, words: list[Word], speech: list[tuple[int, int]], th: Thres
             pieces.append((cur, b))
         for pa, pb in pieces:
             if pb - pa >= th.untranscribed_ms:
-                s = _segment_at(segs, pa)
+                s = _segment_at(segs, starts, pa)
                 out.append(Finding(
                     "untranscribed_speech", "warning", s.line, pa, pb, None,
                     f"{(pb - pa) / 1000:.1f} s of speech at {clock(pa, True)} is not covered by any transcript word "
@@ -277,11 +278,12 @@ def _silences(segs, words: list[Word], speech: list[tuple[int, int]], th: Thresh
     if not placed:
         return out
     lo, hi = placed[0].start, placed[-1].end
+    starts = [s.start for s in segs]
     prev_end = lo
     for a, b in speech + [(hi, hi)]:
         a, b = max(a, lo), min(b, hi)
         if a - prev_end >= th.long_silence_ms:
-            s = _segment_at(segs, prev_end)
+            s = _segment_at(segs, starts, prev_end)
             out.append(Finding(
                 "long_silence", "info", s.line, prev_end, a, None,
                 f"{(a - prev_end) / 1000:.1f} s of silence from {clock(prev_end, True)}: a pause, or a cut to make.",

@@ -247,7 +247,7 @@ def clips_cmd(transcript, audio, folder, speakers, segments, from_, to, quotes, 
             except re.error as exc:
                 raise InputError(None, f"--match {q!r} is not a valid regular expression: {exc}") from exc
     sel = Selection(resolve_speakers(speakers, r.segments), seg_set, start, end, quotes, regex, not each)
-    clips = plan_clips(r, audio, sel, round(pad * 1000), align=not no_align)
+    clips = plan_clips(r, audio, sel, round(pad * 1000), align=not no_align, duration=duration)
     if not clips:
         click.echo("align: nothing matched the selection; no clips written", err=True)
         sys.exit(1)

@@ -24,6 +24,7 @@ from .errors import InputError
 from .export import to_webvtt
 from .output import dumps, write_atomic
 from .reconcile import Reconciled
+from .text import bare
 from .timefmt import clock, parse_clock, seconds
 from .types import Segment, Word
 
@@ -98,13 +99,9 @@ def resolve_speakers(names: tuple[str, ...], segments: tuple[Segment, ...]) -> t
     return tuple(out)
 
 
-def _norm(token: str) -> str:
-    return re.sub(r"[^\w']+", "", token.lower().replace("’", "'").replace("‘", "'")).strip("'")
-
-
 def find_quotes(seg_words: list[Word], quotes: tuple[str, ...], regex: bool) -> list[tuple[int, int]]:
     """(i, j) word spans in one segment's words matching any quote (case and punctuation ignored)."""
-    norm = [_norm(w.word) for w in seg_words]
+    norm = [bare(w.word) for w in seg_words]
     spans = []
     for q in quotes:
         if regex:
@@ -119,7 +116,7 @@ def find_quotes(seg_words: list[Word], quotes: tuple[str, ...], regex: bool) -> 
                 if idx:
                     spans.append((idx[0], idx[-1] + 1))
         else:
-            want = [t for t in (_norm(x) for x in q.split()) if t]
+            want = [t for t in (bare(x) for x in q.split()) if t]
             if not want:
                 continue
             for i in range(len(norm) - len(want) + 1):
@@ -231,10 +228,11 @@ def cut_points(words: tuple[Word, ...], before: Word | None, after: Word | None,
 
 # --- planning and writing ----------------------------------------------------------------
 
-def plan_clips(rec: Reconciled, audio_path: str, sel: Selection, pad: int = 250, align: bool = True) -> list[Clip]:
+def plan_clips(rec: Reconciled, audio_path: str, sel: Selection, pad: int = 250, align: bool = True,
+               duration: int | None = None) -> list[Clip]:
     """The clips a selection asks for, with cut points on the audio."""
     segs = rec.segments
-    duration = probe_duration(audio_path)
+    duration = probe_duration(audio_path) if duration is None else duration
     wanted = selected_segments(segs, sel)
     if not wanted:
         return []

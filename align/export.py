@@ -45,7 +45,7 @@ def _split_words(cue: Cue) -> list[list]:
     per_line = []
     for line in cue.lines:
         n = len(line.split(" "))
-        label = 1 if line.startswith(("- ", "-")) and line[:2] == "- " else 0
+        label = 1 if line.startswith("- ") else 0  # "- " is a token of its own; "-Word" stays one token
         if ": " in line and not label:
             head = line.split(": ", 1)[0]
             if head in cue.speakers:

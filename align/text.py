@@ -8,11 +8,23 @@ _VOWEL_GROUPS = re.compile(r"[aeiouy]+")
 _DIGITS = re.compile(r"\d")
 _NON_LETTERS = re.compile(r"[^A-Za-z]")
 _TAG = re.compile(r"^\[[^\]]*\][.,!?;:]*$")
+_SENTENCE_END = re.compile(r"[.?!…]['\"”’)]*$")
+_NOT_WORD = re.compile(r"[^\w']+")
 
 
 def words(text: str) -> list[str]:
     """Whitespace tokens, punctuation kept: the transcript's own words."""
     return text.split()
+
+
+def ends_sentence(token: str) -> bool:
+    """`word.`, `word?"`, `word…`: the token closes a sentence."""
+    return bool(_SENTENCE_END.search(token))
+
+
+def bare(token: str) -> str:
+    """A token for matching: lower case, curly apostrophes straightened, punctuation gone."""
+    return _NOT_WORD.sub("", token.lower().replace("’", "'").replace("‘", "'")).strip("'")
 
 
 def is_tag(token: str) -> bool:

@@ -118,7 +118,6 @@ def build(variant: str, repeat: int, seed: int, out: Path) -> None:
                     -32768, 32767).astype(np.int16)
     noisy = variant == "noisy"
     lines, truth = [], []
-    prev_stamp = 0
     for i, turn in enumerate(turns):
         first = turn["utts"][0]["words"][0]["start"]
         stamp = first + (rng.uniform(-3, 3) if noisy else 0)
@@ -133,7 +132,6 @@ def build(variant: str, repeat: int, seed: int, out: Path) -> None:
             if not dropped:
                 paras.append(" ".join(w["word"] for w in u["words"]))
         lines.append(" ".join(paras) + "\n")
-        prev_stamp = stamp
     folder = out / variant
     folder.mkdir(parents=True, exist_ok=True)
     with wave.open(str(folder / "interview.wav"), "wb") as wf:

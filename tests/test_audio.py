@@ -1,5 +1,4 @@
 """Decoding through ffmpeg: formats, ranges, and a clear error for every kind of bad file."""
-import shutil
 import subprocess
 
 import numpy as np
