@@ -8,30 +8,30 @@ earlier than where the previous turn's words ended. The grammar lets the decoder
   between its sentences;
 - skip a whole sentence that is in the transcript but not in the audio.
 Windows are small, so cost grows linearly with the recording; turns are spread over a
-process pool in contiguous blocks. A token that cannot be placed is returned with
+process pool in contiguous blocks. That search is costly where its loops compete, so a turn
+whose previous turn is placed is first searched as a plain chain of its words (align.chain)
+and searched fully only when the audio disagrees with that chain. A token that cannot be placed is returned with
 interpolated times and aligned=False: never a silently wrong time.
 """
 from __future__ import annotations
 
-import math
 import multiprocessing
 import os
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
 from .audio import RATE, Audio
 from .boundaries import refine_pause_edges
-from .pronounce import guess_pronunciation, spoken
+from .chain import first_pass
+from .decoder import GARBAGE_PREFIX, PHONES, Job, Token, known_word, place, search
+from .pronounce import spoken
 from .text import ends_sentence
 from .text import words as tokens_of
 from .types import Segment, Word
+from .vad import speech_regions
 
-FRAME_MS = 10  # PocketSphinx analyses 100 frames per second
-# Its boundaries come out early by about a frame (a 25.6 ms window is stamped at its start):
-# measured -10 ms median on TIMIT/LJ word boundaries (bench/accuracy.py), so every edge moves by:
-BOUNDARY_SHIFT_MS = 10
 LEAD_SLACK_MS = 4000  # stamps are floored and often off by seconds: look this far before a slot
 TAIL_SLACK_MS = 4000  # ... and this far past its end,
 SHORT_TAIL_MS = 1500  # though a first try reaches only this far, widened when the turn does not fit
@@ -40,61 +40,6 @@ INNER_GARBAGE_PROB = 1e-4  # the same between sentences (1e-6 lost words next to
 STRICT_GARBAGE_PROB = 1e-8  # the last pass: dear enough that a sentence's own words beat the loop
 SKIP_PROB = 1e-10  # a transcript sentence missing from the audio may be skipped, at a high price
 MAX_WORD_MS = 2500  # no real word lasts this long: a longer one was stretched over other audio
-PHONES = ("AA AE AH AO AW AY B CH D DH EH ER EY F G HH IH IY JH K L M N NG OW OY P R S SH T TH UH UW V W Y Z ZH").split()
-
-
-@dataclass(frozen=True)
-class Token:
-    """A transcript token and the dictionary words said for it."""
-
-    text: str
-    segment: int
-    speaker: str
-    line: int | None
-    spoken: tuple[str, ...]
-    sentence_end: bool
-
-
-@dataclass(frozen=True)
-class Job:
-    """One turn to align: its tokens and the audio window (ms) to search."""
-
-    segment: int
-    start: int
-    end: int
-    slot_start: int
-    slot_end: int
-    tokens: tuple[Token, ...]
-
-
-_decoder = None
-_added: set[str] = set()
-
-
-def _get_decoder():
-    """One decoder per process, the phone-loop garbage words added once."""
-    global _decoder
-    if _decoder is None:
-        import pocketsphinx as ps
-
-        _decoder = ps.Decoder(lm=None, loglevel="FATAL", bestpath=False)
-        for ph in PHONES:
-            _decoder.add_word(f"gbg_{ph.lower()}", ph, False)
-        _decoder.add_word("gbg_sil", "SIL", True)
-    return _decoder
-
-
-def known_word(word: str) -> bool:
-    """Whether the model's own dictionary has the word (words align added later do not count)."""
-    return word not in _added and _get_decoder().lookup_word(word) is not None
-
-
-def _ensure_words(words: set[str]) -> None:
-    dec = _get_decoder()
-    new = [w for w in words if w not in _added and dec.lookup_word(w) is None]
-    for i, w in enumerate(new):
-        dec.add_word(w, guess_pronunciation(w), i == len(new) - 1)
-        _added.add(w)
 
 
 def tokenize(segments: tuple[Segment, ...] | list[Segment]) -> list[Token]:
@@ -128,7 +73,7 @@ def _grammar(tokens: tuple[Token, ...], inner: bool = True, skips: bool = True,
         extra[0] += 2
         trans.append((s, g, 1.0))
         for ph in PHONES:
-            trans.append((g, h, p, f"gbg_{ph.lower()}"))
+            trans.append((g, h, p, f"{GARBAGE_PREFIX}{ph.lower()}"))
         trans.append((h, g, 1.0))
         trans.append((h, s, 1.0))
 
@@ -156,49 +101,14 @@ def _grammar(tokens: tuple[Token, ...], inner: bool = True, skips: bool = True,
 def _decode(samples: np.ndarray, tokens: tuple[Token, ...], inner: bool = True,
             skips: bool = True, edge_prob: float | None = None) -> list[tuple[int, int, int, float]] | None:
     """(token index, start ms, end ms, score) for every placed dictionary word, or None on failure."""
-    dec = _get_decoder()
-    _ensure_words({w for t in tokens for w in t.spoken})
     trans, final, owner = _grammar(tokens, inner, skips, edge_prob)
     if final == 0:
         return []
-    fsg = dec.create_fsg("turn", 0, final, trans)
-    dec.add_fsg("turn", fsg)
-    dec.activate_search("turn")
-    dec.start_utt()
-    dec.process_raw(samples.tobytes(), full_utt=True)
-    dec.end_utt()
-    segs = dec.seg()
-    if segs is None:
+    hits = search(samples, trans, final)
+    if hits is None:
         return None
     words = [w for t in tokens for w in t.spoken]
-    out, k = [], 0
-    for s in segs:
-        name = s.word.split("(")[0]  # "word(2)" is an alternate pronunciation; "(NULL)" a skip arc
-        if not name or name.startswith("gbg_") or name.startswith("<") or name.startswith("[") or name.startswith("+"):
-            continue
-        while k < len(words) and words[k] != name:
-            k += 1  # a skipped sentence
-        if k == len(words):
-            break
-        frames = max(1, s.end_frame - s.start_frame + 1)
-        score = _squash(s.ascore, frames)
-        out.append((owner[k], s.start_frame * FRAME_MS + BOUNDARY_SHIFT_MS,
-                    (s.end_frame + 1) * FRAME_MS + BOUNDARY_SHIFT_MS, score))
-        k += 1
-    return out
-
-
-def _squash(ascore: float, frames: int) -> float:
-    """The word's acoustic score -> 0..1, a ranking aid, not a calibrated probability.
-
-    PocketSphinx scores each frame against the best-scoring state of that frame, so the mean
-    log score per frame says how far the forced word is from what the audio sounds most like.
-    In FSG search the binding reports it scaled (clean words measure -0.002 to -0.004 per
-    frame): scaled by 100, a clean match reads 0.7-0.8 and a poor one falls towards 0.
-    """
-    if ascore <= 0:
-        return 0.0
-    return round(math.exp(math.log(ascore) / frames * 100), 3)
+    return [(owner[k], h.start, h.end, h.score) for k, h in place(hits, words)]
 
 
 def align_job(job: Job, samples: np.ndarray) -> list[tuple[int, int, float] | None]:
@@ -219,7 +129,7 @@ def align_job(job: Job, samples: np.ndarray) -> list[tuple[int, int, float] | No
     return out
 
 
-def _retry_runs(job: Job, samples: np.ndarray, out: list, place, by_sentence: bool = False,
+def _retry_runs(job: Job, samples: np.ndarray, out: list, redo, by_sentence: bool = False,
                 enclosed: bool = False) -> None:
     """Re-place every run of unplaced tokens in the audio between its placed neighbours, in place.
 
@@ -244,7 +154,7 @@ def _retry_runs(job: Job, samples: np.ndarray, out: list, place, by_sentence: bo
         hi = job.end if hi is None else hi
         if hi - lo >= 300:
             a, b = (lo - job.start) * RATE // 1000, (hi - job.start) * RATE // 1000
-            out[i:j] = place(job.tokens[i:j], samples[a:b], lo)
+            out[i:j] = redo(job.tokens[i:j], samples[a:b], lo)
         i = j
 
 
@@ -274,32 +184,51 @@ def _place(tokens: tuple[Token, ...], samples: np.ndarray, offset: int, inner: b
 _SHARED_SAMPLES = np.zeros(0, np.int16)
 
 
-def _run_block(args: tuple[list[Job], int, np.ndarray | None, int]) -> list[list]:
-    """Align a contiguous block of turns in order; each window starts after the previous turn's words.
+@dataclass(frozen=True)
+class Block:
+    """A contiguous run of turns for one worker, with what it needs to align them alone."""
 
-    The first `warmup` jobs belong to the previous block: they are aligned only to learn where
-    that block's speech ends, and their results are dropped.
+    jobs: list[Job]
+    warmup: int  # leading jobs of the previous block, aligned only to learn where its speech ends
+    ahead: tuple[Token, ...]  # the first tokens of the turn after the block, for the first pass
+    regions: list[tuple[int, int]]  # speech (ms) over the block
+    offset: int  # ms of samples[0]
+    samples: np.ndarray | None = None  # None in a forked worker: the parent's audio is shared
+
+
+def _run_block(block: Block) -> list[list]:
+    """Align a block's turns in order; each window starts after the previous turn's words.
+
+    A turn whose previous turn is placed gets the cheap first pass (align.chain); the full
+    search runs on the others and wherever the first pass is not trusted.
     """
-    jobs, warmup, samples, offset = args
+    offset = block.offset
+    samples = block.samples
     if samples is None:  # a forked worker: read the parent's decoded audio, shared copy-on-write
         samples = _SHARED_SAMPLES[offset * RATE // 1000:]
     results = []
     floor = None
-    for job in jobs:
+    for n, job in enumerate(block.jobs):
         start = job.start if floor is None else max(job.start, min(floor, job.slot_start))
-        ends = sorted({min(job.end, job.slot_end + SHORT_TAIL_MS), job.end})
-        for end in ends:
+        res = None
+        if floor is not None:
+            ahead = block.jobs[n + 1].tokens if n + 1 < len(block.jobs) else block.ahead
+            end = max(start + 1000, min(job.end, job.slot_end + SHORT_TAIL_MS) if ahead else job.end)
+            res = first_pass(job, ahead, _cut(samples, offset, start, end), start, start == floor, block.regions)
+        for end in [] if res is not None else sorted({min(job.end, job.slot_end + SHORT_TAIL_MS), job.end}):
             j = Job(job.segment, start, max(end, start + 1000), job.slot_start, job.slot_end, job.tokens)
-            a = (j.start - offset) * RATE // 1000
-            b = (j.end - offset) * RATE // 1000
-            res = align_job(j, samples[max(0, a):max(0, b)])
+            res = align_job(j, _cut(samples, offset, j.start, j.end))
             if _fits(res, j):
                 break
         placed = [r for r in res if r is not None]
         if placed:
             floor = max(r[1] for r in placed)
         results.append(res)
-    return results[warmup:]
+    return results[block.warmup:]
+
+
+def _cut(samples: np.ndarray, offset: int, start: int, end: int) -> np.ndarray:
+    return samples[max(0, (start - offset) * RATE // 1000):max(0, (end - offset) * RATE // 1000)]
 
 
 def _fits(res: list, job: Job) -> bool:
@@ -336,12 +265,15 @@ def align_words(segments: tuple[Segment, ...], audio: Audio, workers: int | None
     workers = workers or min(2, os.cpu_count() or 1)
     blocks = _blocks(jobs, max(1, workers * 4))
     forking = workers > 1 and len(blocks) > 1 and "fork" in multiprocessing.get_all_start_methods()
+    regions = speech_regions(audio.samples)
     payload = []
     for n, blk in enumerate(blocks):
         warm = blocks[n - 1][-1:] if n else []
         lo = max(0, min(j.start for j in warm + blk))
         hi = max(j.end for j in blk) + 6000
-        payload.append((warm + blk, len(warm), None if forking else audio.slice(lo, hi), lo))
+        ahead = blocks[n + 1][0].tokens if n + 1 < len(blocks) else ()
+        payload.append(Block(warm + blk, len(warm), ahead, [r for r in regions if r[1] > lo and r[0] < hi], lo,
+                             None if forking else audio.slice(lo, hi)))
     results: list[list] = []
     if workers > 1 and len(payload) > 1:
         global _SHARED_SAMPLES
@@ -357,8 +289,8 @@ def align_words(segments: tuple[Segment, ...], audio: Audio, workers: int | None
             _SHARED_SAMPLES = np.zeros(0, np.int16)
     else:
         for done, p in enumerate(payload, 1):
-            if p[2] is None:
-                p = (p[0], p[1], audio.slice(p[3], max(j.end for j in p[0]) + 6000), p[3])
+            if p.samples is None:
+                p = replace(p, samples=audio.slice(p.offset, max(j.end for j in p.jobs) + 6000))
             results += _run_block(p)
             if progress:
                 progress(done, len(payload))

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
@@ -9,6 +10,16 @@ ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "fixtures"
 SHARED = Path(os.environ.get("ALIGN_SHARED", ROOT.parent / "shared"))
 SEED = SHARED / "seeds" / "000_70e3aa26d3a7e318.txt"
+INTERVIEW = FIXTURES / "audio"  # interview.mp3: espeak-ng voices, with its transcript and sentence timings
+INTERVIEW_TEXT = (INTERVIEW / "interview.txt").read_text()
+INTERVIEW_TRUTH = json.loads((INTERVIEW / "interview.truth.json").read_text())["sentences"]
+
+
+@pytest.fixture(scope="session")
+def interview_audio():
+    from align.audio import decode
+
+    return decode(str(INTERVIEW / "interview.mp3"))
 
 
 @pytest.fixture

@@ -1,5 +1,4 @@
 """Acoustic alignment on synthesized speech with known sentence onsets, and on real TIMIT speech."""
-import json
 import re
 
 import numpy as np
@@ -11,16 +10,16 @@ from align.audio import decode
 from align.pipeline import align_files
 from align.reconcile import reconcile
 from align.transcript import parse_transcript
-from conftest import FIXTURES, SHARED
+from conftest import INTERVIEW, INTERVIEW_TEXT, INTERVIEW_TRUTH, SHARED
 
-A = FIXTURES / "audio"
-TRUTH = json.loads((A / "interview.truth.json").read_text())["sentences"]
-TEXT = (A / "interview.txt").read_text()
+A = INTERVIEW
+TRUTH = INTERVIEW_TRUTH
+TEXT = INTERVIEW_TEXT
 
 
 @pytest.fixture(scope="module")
-def audio():
-    return decode(str(A / "interview.mp3"))
+def audio(interview_audio):
+    return interview_audio
 
 
 def align_text(text, audio):

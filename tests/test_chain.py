@@ -1,0 +1,89 @@
+"""The aligner's first pass: trusted where transcript, stamps and speech agree, refused elsewhere."""
+
+import pytest
+
+import align.aligner as aligner
+from align.aligner import align_words, plan, tokenize
+from align.chain import _inside, _uncovered, first_pass
+from align.decoder import Job
+from align.reconcile import reconcile
+from align.transcript import parse_transcript
+from align.vad import speech_regions
+from conftest import INTERVIEW_TEXT, INTERVIEW_TRUTH
+
+TRUTH = INTERVIEW_TRUTH
+TEXT = INTERVIEW_TEXT
+
+
+@pytest.fixture(scope="module")
+def audio(interview_audio):
+    return interview_audio
+
+
+@pytest.fixture(scope="module")
+def jobs(audio):
+    segs = reconcile(parse_transcript(TEXT), audio.duration).segments
+    return plan(segs, tokenize(segs), audio.duration)
+
+
+def run(audio, job, ahead, start, at_floor=True, end=None):
+    end = end or job.slot_end + 1500
+    x = audio.samples[start * 16:end * 16]
+    return first_pass(job, ahead, x, start, at_floor, speech_regions(audio.samples))
+
+
+def test_turn_with_good_stamp_is_placed_by_the_chain(audio, jobs):
+    tom, priya = jobs[1], jobs[2]
+    out = run(audio, tom, priya.tokens, start=int(TRUTH[1]["end"] * 1000))
+    assert out is not None and all(r is not None for r in out)
+    # raw decoder edges, before align.boundaries refines those next to pauses
+    assert abs(out[0][0] - TRUTH[2]["start"] * 1000) <= 80
+    assert abs(out[-1][1] - TRUTH[3]["end"] * 1000) <= 80
+    assert all(a[1] <= b[0] for a, b in zip(out, out[1:]))
+
+
+def test_untranscribed_sentence_is_refused(audio, jobs):
+    tom, priya = jobs[1], jobs[2]
+    short = Job(tom.segment, tom.start, tom.end, tom.slot_start, tom.slot_end, tom.tokens[:5])  # first sentence only
+    assert [t.text for t in short.tokens][-1] == "Nadia."
+    assert run(audio, short, priya.tokens, start=int(TRUTH[1]["end"] * 1000)) is None
+
+
+def test_stamp_far_from_the_words_is_refused(audio, jobs):
+    tom, priya = jobs[1], jobs[2]
+    late = Job(tom.segment, tom.start, tom.end, tom.slot_start + 3000, tom.slot_end + 3000, tom.tokens)
+    assert run(audio, late, priya.tokens, start=int(TRUTH[1]["end"] * 1000), end=tom.slot_end + 1500) is None
+
+
+def test_window_starting_inside_speech_is_refused_unless_at_the_previous_words(audio, jobs):
+    tom, priya = jobs[1], jobs[2]
+    inside = int(TRUTH[1]["end"] * 1000) - 400  # the last word of the previous turn
+    assert run(audio, tom, priya.tokens, start=inside, at_floor=False) is None
+
+
+def test_turn_not_in_the_audio_is_refused(audio, jobs):
+    tom, priya = jobs[1], jobs[2]
+    other = parse_transcript("A (00:00:07):\n\nPlease shorten this skirt for Joyce before the party.\n")
+    seg = reconcile(other, audio.duration).segments[0]
+    wrong = Job(tom.segment, tom.start, tom.end, tom.slot_start, tom.slot_end, tuple(tokenize([seg])))
+    assert run(audio, wrong, priya.tokens, start=int(TRUTH[1]["end"] * 1000)) is None
+
+
+def test_first_pass_agrees_with_the_full_search(audio, monkeypatch):
+    segs = reconcile(parse_transcript(TEXT), audio.duration).segments
+    fast = align_words(segs, audio, workers=1)
+    monkeypatch.setattr(aligner, "first_pass", lambda *a, **k: None)
+    full = align_words(segs, audio, workers=1)
+    assert [w.word for w in fast] == [w.word for w in full]
+    assert all(w.aligned for w in fast)
+    assert max(max(abs(a.start - b.start), abs(a.end - b.end)) for a, b in zip(fast, full)) <= 60
+
+
+def test_uncovered_speech_and_inside():
+    regions = [(1000, 2000), (3000, 5000)]
+    assert _uncovered(regions, [(1000, 2000), (3000, 5000)], 0, 6000) == 0
+    assert _uncovered(regions, [(1000, 2000), (3000, 3500)], 0, 6000) == 1500
+    assert _uncovered(regions, [(1000, 2000)], 0, 4000) == 1000  # only up to hi
+    assert _uncovered(regions, [], 1500, 2500) == 500  # only from lo
+    assert _inside(regions, 1500) and _inside(regions, 4999)
+    assert not _inside(regions, 1000) and not _inside(regions, 2500) and not _inside(regions, 500)
