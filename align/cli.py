@@ -4,26 +4,23 @@ from __future__ import annotations
 import os
 import re
 import sys
+from dataclasses import replace
 
 import click
 
 from . import __version__
-from dataclasses import replace
-
-from .batch import read_manifest, run_batch, summary_table
 from .captions import PRESETS, Rules, build_cues, estimated_words, qa
 from .check import Thresholds, check, summary
-from .clips import (EXPORT, Selection, output_format, parse_segments, parse_time_option, plan_clips,
-                    resolve_speakers, write_clips)
-from .audio import probe_duration
-from .timefmt import clock
-from .export import caption_format, to_json, to_srt, to_webvtt
 from .errors import InputError
 from .output import dumps, write_atomic
 from .reconcile import reconcile
-from .pipeline import align_files, audit, fixed_stamps, run_all
 from .report import check_json, qa_text, table, words_json
+from .timefmt import clock
 from .transcript import FORMATS, read_text, read_transcript, rev
+
+# The audio stack (numpy, pydub, PocketSphinx), webvtt-py and the process pools are imported by
+# the commands that use them: `align check` on a transcript alone starts in a fraction of a second.
+CLIP_FORMATS = ("flac", "m4a", "mp3", "ogg", "opus", "wav")  # align.clips.EXPORT's keys (a test keeps them equal)
 
 SEVERITY_ORDER = ("error", "warning", "info")
 
@@ -116,6 +113,8 @@ def check_cmd(transcript, audio, as_json, output, fix_stamps, severity, fast_rat
         r = reconcile(t)
         found = check(t, r, th)
     else:
+        from .pipeline import align_files, audit, fixed_stamps
+
         a = align_files(transcript, audio, fmt, encoding, progress=_progress("aligning"))
         t, r = a.transcript, a.reconciled
         found = audit(a, th)
@@ -144,6 +143,8 @@ def check_cmd(transcript, audio, as_json, output, fix_stamps, severity, fast_rat
 @encoding_opt
 def words_cmd(transcript, audio, output, workers, fmt, encoding):
     """Place every transcript word on the audio: JSON with start, end, speaker, segment, aligned, score."""
+    from .pipeline import align_files
+
     a = align_files(transcript, audio, fmt, encoding, progress=_progress("aligning"), workers=workers)
     data = words_json(a.words)
     _emit(data, output)
@@ -182,6 +183,8 @@ def _rules(preset, overrides: dict) -> Rules:
 def captions_cmd(transcript, audio, output, preset, max_chars, max_lines, min_duration, max_duration, max_cps,
                  max_wpm, min_gap, linger, speaker_labels, word_timestamps, report, fmt, encoding):
     """Captions to broadcast rules: WebVTT, SRT or JSON (picked by the output's extension)."""
+    from .export import caption_format, to_json, to_srt, to_webvtt
+
     kind = caption_format(output)
     rules = _rules(preset, {"max_chars": max_chars, "max_lines": max_lines, "min_duration": min_duration,
                             "max_duration": max_duration, "max_cps": max_cps, "max_wpm": max_wpm,
@@ -191,6 +194,8 @@ def captions_cmd(transcript, audio, output, preset, max_chars, max_lines, min_du
         r = reconcile(t)
         words, estimated = estimated_words(r.segments, r.rate), True
     else:
+        from .pipeline import align_files
+
         words, estimated = align_files(transcript, audio, fmt, encoding, progress=_progress("aligning")).words, False
     cues = build_cues(words, rules, speaker_labels)
     report_data = qa(cues, rules)
@@ -218,7 +223,7 @@ def captions_cmd(transcript, audio, output, preset, max_chars, max_lines, min_du
 @click.option("--each/--join", default=True, help="One clip per turn or quote (default), or one clip of the whole selection.")
 @click.option("--pad", type=click.FloatRange(min=0), default=0.25, show_default=True, help="Seconds of air around the words.")
 @click.option("--fade", type=click.FloatRange(min=0), default=0.01, show_default=True, help="Fade in/out seconds.")
-@click.option("--format", "audio_format", type=click.Choice(sorted(EXPORT)), default=None,
+@click.option("--format", "audio_format", type=click.Choice(CLIP_FORMATS), default=None,
               help="Clip format (default: the source's).")
 @click.option("--bitrate", default=None, help="Encoder bitrate, e.g. 192k.")
 @click.option("--no-align", is_flag=True, help="Cut at the turns' stamps without aligning words (faster, rougher).")
@@ -228,6 +233,17 @@ def captions_cmd(transcript, audio, output, preset, max_chars, max_lines, min_du
 def clips_cmd(transcript, audio, folder, speakers, segments, from_, to, quotes, regex, each, pad, fade,
               audio_format, bitrate, no_align, force, fmt, encoding):
     """Cut clips of speakers, turns, a time range or exact quotes, each with its own captions."""
+    from .audio import probe_duration
+    from .clips import (
+        Selection,
+        output_format,
+        parse_segments,
+        parse_time_option,
+        plan_clips,
+        resolve_speakers,
+        write_clips,
+    )
+
     t = read_transcript(transcript, fmt, encoding)
     duration = probe_duration(audio)
     r = reconcile(t, duration)
@@ -267,6 +283,8 @@ def clips_cmd(transcript, audio, folder, speakers, segments, from_, to, quotes, 
 @encoding_opt
 def run_cmd(transcript, audio, folder, preset, workers, fmt, encoding):
     """Everything at once: audit, segments, words, captions (VTT, SRT) and review.html in one folder."""
+    from .pipeline import run_all
+
     res = run_all(transcript, audio, folder, PRESETS[preset], fmt=fmt, encoding=encoding,
                   progress=_progress("aligning"), workers=workers)
     s = res["summary"]
@@ -299,6 +317,8 @@ def run_cmd(transcript, audio, folder, preset, workers, fmt, encoding):
 @click.option("--preset", type=click.Choice(sorted(PRESETS)), default="netflix", show_default=True, help="Caption rules.")
 def batch_cmd(manifest, folder, workers, dask_address, force, preset):
     """`align run` over every transcript/audio pair a CSV or JSON manifest lists. Exit 1 if any failed."""
+    from .batch import read_manifest, run_batch, summary_table
+
     pairs = read_manifest(manifest)
     rows = run_batch(pairs, folder, workers, dask_address, force, preset, progress=_progress("pairs"))
     click.echo(summary_table(rows), nl=False)

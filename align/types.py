@@ -1,6 +1,7 @@
 """The plain data that flows between stages: small frozen dataclasses, times in integer milliseconds."""
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -41,9 +42,9 @@ class Turn:
     paragraphs: tuple[Paragraph, ...] = ()
     markers: tuple[Marker, ...] = ()
 
-    @property
+    @functools.cached_property
     def text(self) -> str:
-        """Paragraphs joined by newlines, markers reduced to their caption tag."""
+        """Paragraphs joined by newlines, markers reduced to their caption tag (computed once: checks ask often)."""
         from .transcript.markers import strip_marker_times
 
         return "\n".join(strip_marker_times(p.text) for p in self.paragraphs)

@@ -174,3 +174,10 @@ def test_parse_segments_and_slug():
         parse_segments("7-5", 10)
     assert slug("../../x") == "x" and slug("CON") == "_con" and slug("🎙️") == "speaker"
     assert len(slug("A" * 300)) <= 40
+
+
+def test_cli_offers_every_clip_format():
+    from align.cli import CLIP_FORMATS
+    from align.clips import EXPORT
+
+    assert sorted(CLIP_FORMATS) == sorted(EXPORT)
