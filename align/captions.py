@@ -76,6 +76,14 @@ _AUX = {"is", "are", "was", "were", "be", "been", "am", "do", "does", "did", "ha
         "didn't", "isn't", "wasn't", "i'm", "it's", "i've", "you're", "we're", "they're"}
 def break_cost(left: str, right: str, pause_ms: int = 0) -> float:
     """How bad it is to break between two tokens (0 = ideal). Pauses in the speech make breaks cheaper."""
+    cost = _break_cost(left, right)
+    if pause_ms >= 250:
+        cost = max(0.0, cost - min(4.0, pause_ms / 150))
+    return cost
+
+
+@functools.lru_cache(maxsize=200_000)
+def _break_cost(left: str, right: str) -> float:
     if ends_sentence(left):
         cost = 0.0
     elif left.endswith((",", ";", ":", "-", "—", "–")):
@@ -94,8 +102,6 @@ def break_cost(left: str, right: str, pause_ms: int = 0) -> float:
             cost = 2.0  # before a conjunction or a preposition
         else:
             cost = 5.0
-    if pause_ms >= 250:
-        cost = max(0.0, cost - min(4.0, pause_ms / 150))
     return cost
 
 
@@ -194,42 +200,49 @@ def _segment_run(words: list[Word], rules: Rules, prefix: int, first_width: int 
     for k in range(n):
         wide[k + 1] = wide[k] + (lengths[k] > rules.max_chars)
         sentence_ends[k + 1] = sentence_ends[k] + ends_sentence(tokens[k])
+    reach = list(range(n + 1))  # greedy filling from token i fills max_lines lines up to token reach[i]
+    for _ in range(rules.max_lines):
+        reach = [nxt[k] for k in reach]
 
-    def fits(i: int, j: int) -> bool:
-        if j - i > 1 and wide[j] - wide[i]:
+    def fits_first(j: int) -> bool:
+        """The first cue of the run, which may carry a label or pair with the previous speaker."""
+        if j > 1 and wide[j]:
             return False
-        if i == 0 and first_width is not None:
-            return ends[j] - ends[i] - 1 <= first_width or j - i == 1
-        if i == 0 and prefix:
-            return j - i == 1 or wrap(tokens[i:j], rules.max_chars, rules.max_lines, prefix) is not None
-        k = i
-        for _ in range(rules.max_lines):
-            k = nxt[k]
-            if k >= j:
-                return True
-        return j - i == 1
+        if first_width is not None:
+            return ends[j] - 1 <= first_width or j == 1
+        if prefix:
+            return j == 1 or wrap(tokens[:j], rules.max_chars, rules.max_lines, prefix) is not None
+        return j <= reach[0] or j == 1
 
     starts = [w.start for w in words]
     stops = [w.end for w in words]
     linger, min_dur, min_gap, max_dur = rules.linger, rules.min_duration, rules.min_gap, rules.max_duration
     ms_per_char = 1000 / rules.max_cps if rules.max_cps else 0.0
     ms_per_word = max(60_000 / rules.max_wpm if rules.max_wpm else 0.0, float(rules.min_ms_per_word))
+    one_line = rules.max_chars
     for j in range(1, n + 1):
         end_cost = 0.0 if j == n else break_cost(tokens[j - 1], tokens[j], starts[j] - stops[j - 1])
         room = starts[j] if j < n else after
         last_end = stops[j - 1]
         base_cost = 4 * end_cost + 6  # every cue costs a little: prefer full ones
+        ej, wj, sj = ends[j], wide[j], sentence_ends[j - 1]
+        bj, bi = best[j], back[j]
         for i in range(j - 1, -1, -1):
-            length = ends[j] - ends[i] - 1
+            length = ej - ends[i] - 1
             if length > max_chars and i < j - 1:
                 break
-            if not fits(i, j):
+            cost = best[i] + base_cost
+            if cost >= bj:
+                continue  # every term below only adds: this start cannot win
+            if i == 0:
+                if not fits_first(j):
+                    continue
+            elif j - i > 1 and (wj - wide[i] or j > reach[i]):
                 continue
             span = last_end - starts[i]
             shown = span + linger if span + linger > min_dur else min_dur
             if room is not None and room - min_gap - starts[i] < shown:
                 shown = room - min_gap - starts[i]
-            cost = best[i] + base_cost
             if shown < min_dur and j < n:
                 cost += 300  # too short to read, and the next cue is already due
             if span > max_dur and i < j - 1:
@@ -241,10 +254,11 @@ def _segment_run(words: list[Word], rules: Rules, prefix: int, first_width: int 
                 cost += over / 100  # soft: fast speech may exceed the reading speed
             if length < 12 and j < n:
                 cost += 8  # a fragment
-            if length > rules.max_chars:  # two lines: one sentence a cue reads best
-                cost += 8 * (sentence_ends[j - 1] - sentence_ends[i])
-            if cost < best[j]:
-                best[j], back[j] = cost, i
+            if length > one_line:  # two lines: one sentence a cue reads best
+                cost += 8 * (sj - sentence_ends[i])
+            if cost < bj:
+                bj, bi = cost, i
+        best[j], back[j] = bj, bi
     out = []
     j = n
     while j > 0:

@@ -17,16 +17,19 @@ def words(text: str) -> list[str]:
     return text.split()
 
 
+@functools.lru_cache(maxsize=200_000)  # pure, and called per token by captions and clips
 def ends_sentence(token: str) -> bool:
     """`word.`, `word?"`, `word…`: the token closes a sentence."""
     return bool(_SENTENCE_END.search(token))
 
 
+@functools.lru_cache(maxsize=200_000)  # pure, and called per token by captions and clips
 def bare(token: str) -> str:
     """A token for matching: lower case, curly apostrophes straightened, punctuation gone."""
     return _NOT_WORD.sub("", token.lower().replace("’", "'").replace("‘", "'")).strip("'")
 
 
+@functools.lru_cache(maxsize=200_000)  # pure, and called per token by captions and clips
 def is_tag(token: str) -> bool:
     """A sound tag such as `[inaudible]`: shown in captions, not spoken by the transcript's speaker."""
     return bool(_TAG.match(token))
