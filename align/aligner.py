@@ -23,7 +23,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from .audio import RATE, Audio
-from .boundaries import refine_pause_edges
+from .boundaries import refine_pause_edges, rejoin_stranded
 from .chain import first_pass
 from .decoder import GARBAGE_PREFIX, PHONES, Job, Token, known_word, place, search
 from .pronounce import spoken
@@ -295,7 +295,8 @@ def align_words(segments: tuple[Segment, ...], audio: Audio, workers: int | None
             if progress:
                 progress(done, len(payload))
     placed: dict[int, list] = {j.segment: r for j, r in zip(jobs, results)}
-    return refine_pause_edges(_assemble(segments, tokens, placed, audio.duration), audio.samples)
+    words = rejoin_stranded(_assemble(segments, tokens, placed, audio.duration), audio.samples)
+    return refine_pause_edges(words, audio.samples)
 
 
 MIN_BLOCK_MS = 60_000  # a block shorter than this costs more in warm-up than it gains in parallelism

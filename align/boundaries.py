@@ -12,6 +12,7 @@ from dataclasses import replace
 import numpy as np
 
 from .audio import RATE
+from .text import ends_sentence
 from .types import Word
 
 PAUSE_MS = 30  # a gap at least this long between two aligned words is a pause
@@ -110,4 +111,34 @@ def refine_pause_edges(words: list[Word], samples: np.ndarray) -> list[Word]:
             end = min(next_start, _refine_end(samples, w, next_start))
         if end - start >= 20 and (start, end) != (w.start, w.end):
             out[i] = replace(w, start=start, end=end)
+    return out
+
+
+STRANDED_GAP_MS = 250  # a short word stuck to the previous word, then at least this much silence...
+STRANDED_WORD_MS = 250  # ...and itself no longer than this, belongs before the next word
+SILENT_DB = 12  # the gap is silent: its loudest stretch this far below the next word's speech
+
+
+def rejoin_stranded(words: list[Word], samples: np.ndarray) -> list[Word]:
+    """Short words the model stuck to the end of the previous phrase, moved to the start of their own.
+
+    PocketSphinx now and then puts a short word ("the", "it") on the tail of the previous word and
+    a silence between it and the rest of its phrase: "that. The | 1.3 s | cartoon". Among 7,956
+    words with human or MFA timings the pattern (abutting the previous word, at most 250 ms,
+    not ending a clause, then 250 ms or more of silence) never occurs; each of the 5 times the
+    aligner made it on the 62-minute benchmark, the word belonged right before the next word.
+    A gap with speech in it (a filler the transcript left out) is a hesitation: left alone.
+    """
+    out = list(words)
+    aligned = [i for i, w in enumerate(out) if w.aligned]
+    for a, b, c in zip(aligned, aligned[1:], aligned[2:]):
+        prev, w, nxt = out[a], out[b], out[c]
+        dur = w.end - w.start
+        if (w.start - prev.end > 20 or dur > STRANDED_WORD_MS or nxt.start - w.end < STRANDED_GAP_MS
+                or w.segment != nxt.segment or w.word.endswith((",", ";", ":", "-")) or ends_sentence(w.word)):
+            continue
+        e, _ = _energy_db(samples, w.end + 30, nxt.start - 30)
+        speech, _ = _energy_db(samples, nxt.start, min(nxt.end, nxt.start + 300))
+        if len(e) and len(speech) and e.max() < np.percentile(speech, 80) - SILENT_DB:
+            out[b] = replace(w, start=nxt.start - dur, end=nxt.start)
     return out

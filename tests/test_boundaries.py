@@ -1,0 +1,49 @@
+"""Word edges on the signal: pause edges refined, stranded short words rejoined to their phrase."""
+import numpy as np
+
+from align.audio import RATE
+from align.boundaries import refine_pause_edges, rejoin_stranded
+from align.types import Word
+
+
+def signal(*loud: tuple[int, int], total_ms: int = 3000) -> np.ndarray:
+    """Quiet noise with loud noise over the given (start, end) ms stretches."""
+    rng = np.random.default_rng(0)
+    x = rng.normal(0, 30, total_ms * RATE // 1000)
+    for a, b in loud:
+        x[a * RATE // 1000:b * RATE // 1000] = rng.normal(0, 6000, (b - a) * RATE // 1000)
+    return x.astype(np.int16)
+
+
+def w(text, start, end, segment=1):
+    return Word(text, start, end, "A", segment, True, 0.8, 1)
+
+
+def test_short_word_stuck_to_the_previous_phrase_moves_before_the_next():
+    x = signal((200, 600), (1800, 2400))
+    words = [w("that.", 200, 540), w("The", 540, 600), w("cartoon", 1800, 2400)]
+    out = rejoin_stranded(words, x)
+    assert (out[1].start, out[1].end) == (1740, 1800)
+    assert out[0] == words[0] and out[2] == words[2]
+
+
+def test_speech_in_the_gap_is_a_hesitation_and_stays():
+    x = signal((200, 600), (900, 1300), (1800, 2400))  # an "um" the transcript left out
+    words = [w("that.", 200, 540), w("The", 540, 600), w("cartoon", 1800, 2400)]
+    assert rejoin_stranded(words, x) == words
+
+
+def test_clause_ends_long_words_and_spaced_words_stay():
+    x = signal((200, 600), (1800, 2400))
+    for words in ([w("that", 200, 540), w("well,", 540, 600), w("cartoon", 1800, 2400)],
+                  [w("that", 200, 300), w("together", 300, 600), w("cartoon", 1800, 2400)],
+                  [w("that", 200, 500), w("The", 540, 600), w("cartoon", 1800, 2400)],
+                  [w("that", 200, 540), w("The", 540, 600), w("cartoon", 1800, 2400, segment=2)]):
+        assert rejoin_stranded(words, x) == words
+
+
+def test_pause_edges_move_onto_the_signal():
+    x = signal((500, 1000), (1500, 2000))
+    out = refine_pause_edges([w("one", 440, 1060), w("two", 1500, 2000)], x)
+    assert abs(out[0].start - 500) <= 20 and abs(out[0].end - 1000) <= 20
+    assert out[0].end <= out[1].start
