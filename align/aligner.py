@@ -35,6 +35,8 @@ from .vad import speech_regions
 LEAD_SLACK_MS = 4000  # stamps are floored and often off by seconds: look this far before a slot
 TAIL_SLACK_MS = 4000  # ... and this far past its end,
 SHORT_TAIL_MS = 1500  # though a first try reaches only this far, widened when the turn does not fit
+CHAIN_TAIL_MS = 1000  # the first pass reaches this far past where the next turn should start (its stamp
+#                       moved by the measured offset, about +500 ms for stamps floored to the second)
 GARBAGE_PROB = 1e-4  # per-phone price of the absorbing phone loop: 1e-2 ate real sentences, 1e-4 measured best
 INNER_GARBAGE_PROB = 1e-4  # the same between sentences (1e-6 lost words next to untranscribed asides)
 STRICT_GARBAGE_PROB = 1e-8  # the last pass: dear enough that a sentence's own words beat the loop
@@ -208,13 +210,16 @@ def _run_block(block: Block) -> list[list]:
         samples = _SHARED_SAMPLES[offset * RATE // 1000:]
     results = []
     floor = None
+    offsets: list[int] = []  # first word - stamp, of the last placed turns
     for n, job in enumerate(block.jobs):
         start = job.start if floor is None else max(job.start, min(floor, job.slot_start))
         res = None
         if floor is not None:
+            shift = sorted(offsets)[len(offsets) // 2] if offsets else 0
             ahead = block.jobs[n + 1].tokens if n + 1 < len(block.jobs) else block.ahead
-            end = max(start + 1000, min(job.end, job.slot_end + SHORT_TAIL_MS) if ahead else job.end)
-            res = first_pass(job, ahead, _cut(samples, offset, start, end), start, start == floor, block.regions)
+            end = max(start + 1000, job.slot_end + shift + CHAIN_TAIL_MS if ahead else job.end)
+            res = first_pass(job, ahead, _cut(samples, offset, start, end), start, start == floor, block.regions,
+                             job.slot_start + shift)
         for end in [] if res is not None else sorted({min(job.end, job.slot_end + SHORT_TAIL_MS), job.end}):
             j = Job(job.segment, start, max(end, start + 1000), job.slot_start, job.slot_end, job.tokens)
             res = align_job(j, _cut(samples, offset, j.start, j.end))
@@ -223,8 +228,12 @@ def _run_block(block: Block) -> list[list]:
         placed = [r for r in res if r is not None]
         if placed:
             floor = max(r[1] for r in placed)
+            offsets = (offsets + [placed[0][0] - job.slot_start])[-OFFSET_TURNS:]
         results.append(res)
     return results[block.warmup:]
+
+
+OFFSET_TURNS = 5  # the first pass expects a turn where its stamp, moved by the median offset of this many turns, says
 
 
 def _cut(samples: np.ndarray, offset: int, start: int, end: int) -> np.ndarray:

@@ -9,7 +9,8 @@ each turn is first searched as a chain: its own words, then the first words of t
 of a loop), with the model's optional silence between words. The result is kept only when
 the audio agrees with it:
 - every word is placed, and none is stretched past what its phones allow;
-- its first word lies within STAMP_AGREE_MS of the turn's stamp;
+- its first word lies within STAMP_AGREE_MS of the turn's stamp (moved by the offset the turns
+  before it measured: stamps all late by the same seconds still agree);
 - the window starts at the previous turn's last word or in silence, not inside speech;
 - every stretch of speech (signal energy, align.vad) between the window start and the last
   placed word is covered by words: speech under a silence is untranscribed, and the chain
@@ -36,11 +37,13 @@ PHONE_MS = 150  # no word of 7,956 with human or MFA timings exceeds it
 
 
 def first_pass(job: Job, ahead: tuple[Token, ...], samples: np.ndarray, start: int, at_floor: bool,
-               regions: list[tuple[int, int]]) -> list[tuple[int, int, float] | None] | None:
+               regions: list[tuple[int, int]], expected: int | None = None) -> list[tuple[int, int, float] | None] | None:
     """Per token (start, end, score) in absolute ms, or None when the chain is not to be trusted.
 
     samples: the window from `start` (ms). ahead: the next turn's tokens (empty for the last turn).
     at_floor: the window starts where the previous turn's words ended. regions: speech (ms), sorted.
+    expected: where the turn should start (default its stamp; callers pass the stamp moved by the
+    offset measured on the turns before, so a recording trimmed after transcription still agrees).
     """
     own = [w for t in job.tokens for w in t.spoken]
     look = [w for t in ahead for w in t.spoken][:LOOKAHEAD_WORDS]
@@ -74,7 +77,7 @@ def first_pass(job: Job, ahead: tuple[Token, ...], samples: np.ndarray, start: i
     if np.mean([r[2] for r in out if r is not None]) < MIN_MEAN_SCORE:
         return None
     first = min(r[0] for r in out if r is not None)
-    if abs(first - job.slot_start) > STAMP_AGREE_MS:
+    if abs(first - (job.slot_start if expected is None else expected)) > STAMP_AGREE_MS:
         return None
     if not at_floor and _inside(regions, start):
         return None

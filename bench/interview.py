@@ -8,6 +8,7 @@ Variants:
   exact   stamps at each turn's first word, floored to the second
   noisy   stamps moved by up to +-3 s, and about 1 utterance in 12 left out of the transcript
           (its speech stays in the audio: untranscribed speech)
+  late    `exact` with every stamp 3 s late (a recording trimmed after it was transcribed)
   long    `exact` built from `--repeat` reshuffled passes (about 6.5 min each; 9 -> 60 min)
 
     python bench/interview.py exact noisy --out bench/out
@@ -120,7 +121,7 @@ def build(variant: str, repeat: int, seed: int, out: Path) -> None:
     lines, truth = [], []
     for i, turn in enumerate(turns):
         first = turn["utts"][0]["words"][0]["start"]
-        stamp = first + (rng.uniform(-3, 3) if noisy else 0)
+        stamp = first + (rng.uniform(-3, 3) if noisy else 3 if variant == "late" else 0)
         stamp = max(0, int(stamp))
         lines.append(f"{turn['speaker']} ({clock(stamp * 1000)}):\n")
         paras = []
@@ -147,7 +148,7 @@ def build(variant: str, repeat: int, seed: int, out: Path) -> None:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("variants", nargs="+", choices=["exact", "noisy", "long"])
+    ap.add_argument("variants", nargs="+", choices=["exact", "noisy", "late", "long"])
     ap.add_argument("--repeat", type=int, default=9, help="passes for the long variant")
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--out", type=Path, default=Path(__file__).resolve().parent / "out")

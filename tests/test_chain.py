@@ -87,3 +87,16 @@ def test_uncovered_speech_and_inside():
     assert _uncovered(regions, [], 1500, 2500) == 500  # only from lo
     assert _inside(regions, 1500) and _inside(regions, 4999)
     assert not _inside(regions, 1000) and not _inside(regions, 2500) and not _inside(regions, 500)
+
+
+def test_stamps_all_late_by_the_same_seconds_still_take_the_first_pass(audio, monkeypatch):
+    from test_aligner import sentence_errors, shift_stamps
+
+    full_searches = []
+    real = aligner.align_job
+    monkeypatch.setattr(aligner, "align_job", lambda job, x: full_searches.append(job.segment) or real(job, x))
+    late = shift_stamps(TEXT, [3, 3, 3, 3])  # the recording lost 3 s of its start after transcription
+    words = align_words(reconcile(parse_transcript(late), audio.duration).segments, audio, workers=1)
+    assert full_searches == [1]  # only the first turn, which has no placed turn before it
+    assert all(w.aligned for w in words)
+    assert max(abs(x) for e in sentence_errors(words) for x in e) <= 50
