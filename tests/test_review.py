@@ -46,7 +46,7 @@ def test_demo_sentences_land_within_50_ms(demo_run):
     out, _ = demo_run
     words = [w for w in json.loads((out / "words.json").read_text())["words"] if not w["word"].startswith("[")]
     truth = json.loads((DEMO / "demo.truth.json").read_text())["sentences"]
-    i, late = 0, []
+    i = 0
     for s in truth:
         toks = s["text"].split()
         while words[i]["word"] != toks[0]:
@@ -54,11 +54,8 @@ def test_demo_sentences_land_within_50_ms(demo_run):
         ws = words[i:i + len(toks)]
         i += len(toks)
         assert [w["word"] for w in ws] == toks
+        assert abs(ws[0]["start"] - s["start"]) <= 0.05, s["text"]
         assert abs(ws[-1]["end"] - s["end"]) <= 0.05, s["text"]
-        if abs(ws[0]["start"] - s["start"]) > 0.05:
-            late.append(abs(ws[0]["start"] - s["start"]))
-    # one onset after a short pause starts 0.28 s early (the word takes the pause): a known weakness
-    assert len(late) <= 1 and all(x <= 0.3 for x in late), late
 
 
 def test_review_page_in_chromium(demo_run):
