@@ -304,7 +304,8 @@ def build_cues(words: list[Word], rules: Rules = PRESETS["netflix"], speaker_lab
             last = raw[-1]
             need = max(rules.min_duration, len(last.words) * rules.min_ms_per_word)
             if run[0].start - last.start < need + rules.min_gap:
-                first_width = rules.max_chars - len(rules.dual_dash)  # make room to pair with it
+                # one line that can pair with it (after a dash), or stand alone with its label
+                first_width = rules.max_chars - max(len(rules.dual_dash), len(label))
         after = runs[r + 1][0].start if r + 1 < len(runs) else None
         for n, (i, j, lines) in enumerate(_segment_run(run, rules, len(label), first_width, after)):
             if n == 0 and label:

@@ -49,6 +49,14 @@ def cue_tokens(cue):
     return out
 
 
+def test_quick_reply_after_an_unpairable_cue_keeps_its_label_within_the_line():
+    # found by hypothesis: Ann's first cue was sized to pair with Bob's (one line after a dash),
+    # Bob's line was too wide to pair, and "Ann: " then pushed Ann's line past 37 characters
+    items = [("a" * 43, "Bob", 0, 30), ("the", "Ann", 0, 30)] + [("abcdefghi", "Ann", 0, 30)] * 3
+    ann = [c for c in build_cues(words_from(items), PRESETS["bbc"], "name") if c.speakers == ("Ann",)]
+    assert ann and all(len(line) <= 37 for c in ann for line in c.lines), [c.lines for c in ann]
+
+
 @given(st.lists(item, min_size=1, max_size=80), st.sampled_from(sorted(PRESETS)),
        st.sampled_from(["dash", "name", "none"]))
 @settings(max_examples=200, deadline=None)
