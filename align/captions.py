@@ -227,12 +227,15 @@ def _segment_run(words: list[Word], rules: Rules, prefix: int, first_width: int 
         base_cost = 4 * end_cost + 6  # every cue costs a little: prefer full ones
         ej, wj, sj = ends[j], wide[j], sentence_ends[j - 1]
         bj, bi = best[j], back[j]
-        for i in range(j - 1, -1, -1):
+        lo = j - 1  # the earliest start whose cue is not over-long (a single word always may be)
+        while lo > 0 and ej - ends[lo - 1] - 1 <= max_chars:
+            lo -= 1
+        # earliest start first: its best[] is lowest, so later starts are mostly cut by the bound;
+        # ties go to the latest start (<=), as they always have
+        for i in range(lo, j):
             length = ej - ends[i] - 1
-            if length > max_chars and i < j - 1:
-                break
             cost = best[i] + base_cost
-            if cost >= bj:
+            if cost > bj:
                 continue  # every term below only adds: this start cannot win
             if i == 0:
                 if not fits_first(j):
@@ -256,7 +259,7 @@ def _segment_run(words: list[Word], rules: Rules, prefix: int, first_width: int 
                 cost += 8  # a fragment
             if length > one_line:  # two lines: one sentence a cue reads best
                 cost += 8 * (sj - sentence_ends[i])
-            if cost < bj:
+            if cost <= bj:
                 bj, bi = cost, i
         best[j], back[j] = bj, bi
     out = []
