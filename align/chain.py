@@ -26,12 +26,10 @@ import numpy as np
 
 from .audio import RATE
 from .decoder import Job, Token, phone_count, place, search
-from .vad import FRAME_MS, frame_energy_db
 
 LOOKAHEAD_WORDS = 6  # words of the next turn searched after a turn's own: they take the next onset
 STAMP_AGREE_MS = 2000  # a turn's first word this far from its stamp: the stamps do not agree, search fully
 UNCOVERED_MS = 400  # speech left under a silence longer than this: something untranscribed is there
-QUIET_DB = 10  # ...counting only sound this close to the words' median loudness (breaths are quieter)
 MIN_MEAN_SCORE = 0.75  # measured: turns placed right score 0.80-0.91 (TIMIT, LJ Speech, flite, espeak-ng),
 #                        turns forced onto an untranscribed utterance 0.62-0.69
 STRETCH_MS = 300  # a word longer than this plus PHONE_MS per phone was stretched over other audio:
@@ -84,23 +82,9 @@ def first_pass(job: Job, ahead: tuple[Token, ...], samples: np.ndarray, start: i
     if not at_floor and _inside(regions, start):
         return None
     hi = max(b for _, b, _ in spans) if look else start + len(samples) * 1000 // RATE
-    if _uncovered(regions, [(a, b) for a, b, _ in spans], start, hi, _loudness(samples, start, spans)) > UNCOVERED_MS:
+    if _uncovered(regions, [(a, b) for a, b, _ in spans], start, hi) > UNCOVERED_MS:
         return None
     return out
-
-
-def _loudness(samples: np.ndarray, start: int, spans: list[tuple[int, int, str]]):
-    """ms of [a, b) no quieter than QUIET_DB under the median loudness of the words (20 ms frames)."""
-    e = frame_energy_db(samples)
-    frames = [k for a, b, _ in spans for k in range((a - start) // FRAME_MS, (b - start) // FRAME_MS)]
-    frames = [k for k in frames if 0 <= k < len(e)]
-    if not frames:
-        return None
-    loud = e >= float(np.median(e[frames])) - QUIET_DB
-
-    def measure(a: int, b: int) -> int:
-        return int(loud[max(0, (a - start) // FRAME_MS):max(0, (b - start) // FRAME_MS)].sum()) * FRAME_MS
-    return measure
 
 
 def _inside(regions: list[tuple[int, int]], t: int) -> bool:
@@ -108,27 +92,14 @@ def _inside(regions: list[tuple[int, int]], t: int) -> bool:
     return i >= 0 and regions[i][0] < t < regions[i][1]
 
 
-def _uncovered(regions: list[tuple[int, int]], spans: list[tuple[int, int]], lo: int, hi: int,
-               loud=None) -> int:
-    """The most speech, within one region of [lo, hi], that no span covers (ms).
-
-    loud(a, b): how many ms of [a, b) are as loud as speech; a breath or a chair between two
-    words is in a speech region too, but far quieter than the words.
-    """
+def _uncovered(regions: list[tuple[int, int]], spans: list[tuple[int, int]], lo: int, hi: int) -> int:
+    """The longest stretch of one speech region in [lo, hi] that no span covers (ms)."""
     worst = 0
-    spans = sorted(spans)
     i = max(0, bisect_left(regions, (lo,)) - 1)
     while i < len(regions) and regions[i][0] < hi:
         a, b = max(regions[i][0], lo), min(regions[i][1], hi)
-        total, t = 0, a
-        for x, y in spans:
-            if y <= t or x >= b:
-                continue
-            if x > t:
-                total += loud(t, x) if loud else x - t
-            t = max(t, y)
-        if t < b:
-            total += loud(t, b) if loud else b - t
-        worst = max(worst, total)
+        if b > a:
+            covered = sum(max(0, min(b, y) - max(a, x)) for x, y in spans)
+            worst = max(worst, (b - a) - covered)
         i += 1
     return worst
