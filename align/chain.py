@@ -57,7 +57,7 @@ def first_pass(job: Job, ahead: tuple[Token, ...], samples: np.ndarray, start: i
     hits = search(samples, trans, final, name="chain")
     if hits is None:
         return None
-    placed = [(k, h) for k, h in place(hits, own + look)]
+    placed = place(hits, own + look)
     owner = [i for i, t in enumerate(job.tokens) for _ in t.spoken]
     parts: dict[int, list] = {}
     for k, h in placed:
@@ -88,12 +88,13 @@ def first_pass(job: Job, ahead: tuple[Token, ...], samples: np.ndarray, start: i
 
 
 def _inside(regions: list[tuple[int, int]], t: int) -> bool:
+    """Whether t falls strictly inside a speech region (regions sorted, not overlapping)."""
     i = bisect_left(regions, (t + 1,)) - 1
     return i >= 0 and regions[i][0] < t < regions[i][1]
 
 
 def _uncovered(regions: list[tuple[int, int]], spans: list[tuple[int, int]], lo: int, hi: int) -> int:
-    """The longest stretch of one speech region in [lo, hi] that no span covers (ms)."""
+    """The most speech, within one region clipped to [lo, hi], that no span covers (ms)."""
     worst = 0
     i = max(0, bisect_left(regions, (lo,)) - 1)
     while i < len(regions) and regions[i][0] < hi:
