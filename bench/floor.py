@@ -1,0 +1,59 @@
+"""What PocketSphinx itself costs here: the floor under `align run`'s alignment speed.
+
+    python bench/floor.py [bench/out/exact]
+Searches every turn of a benchmark interview (bench/interview.py) once, over its slot plus
+1.5 s, with three grammars, in this one process (one core):
+  chain    the turn's words in a row, nothing else: the least any word alignment can do
+  tail     the chain plus one absorbing phone loop after it (as the full search has at its edges)
+  full     align.aligner's full search (loops at the edges and between sentences, skips, 3 passes)
+and prints CPU milliseconds per second of audio, and what an hour would take on two cores at
+that rate with nothing else running.
+"""
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from align.aligner import GARBAGE_PROB, align_job, plan, tokenize  # noqa: E402
+from align.audio import RATE, decode  # noqa: E402
+from align.decoder import GARBAGE_PREFIX, PHONES, Job, search  # noqa: E402
+from align.reconcile import reconcile  # noqa: E402
+from align.transcript import read_transcript  # noqa: E402
+
+
+def grammar(words: list[str], tail: bool) -> tuple[list[tuple], int]:
+    trans = [(i, i + 1, 1.0, w) for i, w in enumerate(words)]
+    final = len(words)
+    if tail:
+        g, h = final + 1, final + 2
+        trans += [(final, g, 1.0), (h, g, 1.0), (h, final, 1.0)]
+        trans += [(g, h, GARBAGE_PROB / len(PHONES), f"{GARBAGE_PREFIX}{p.lower()}") for p in PHONES]
+    return trans, final
+
+
+def main() -> None:
+    folder = Path(sys.argv[1] if len(sys.argv) > 1 else Path(__file__).resolve().parent / "out" / "exact")
+    audio = decode(str(folder / "interview.wav"))
+    segs = reconcile(read_transcript(str(folder / "transcript.txt")), audio.duration).segments
+    jobs = plan(segs, tokenize(segs), audio.duration)
+    windows = [(j, max(0, j.slot_start), min(audio.duration, j.slot_end + 1500)) for j in jobs]
+    seconds = sum(b - a for _, a, b in windows) / 1000
+    print(f"{folder.name}: {len(jobs)} turns, {seconds:.0f} s searched ({audio.duration / 1000:.0f} s of audio)")
+    print("| grammar | CPU ms per audio second | an hour on 2 cores at that rate |")
+    print("|---|---|---|")
+    for name in ("chain", "tail", "full"):
+        t = time.process_time()
+        for job, a, b in windows:
+            x = audio.samples[a * RATE // 1000:b * RATE // 1000]
+            if name == "full":
+                align_job(Job(job.segment, a, b, job.slot_start, job.slot_end, job.tokens), x)
+            else:
+                search(x, *grammar([w for tok in job.tokens for w in tok.spoken], name == "tail"))
+        ms = (time.process_time() - t) * 1000 / seconds
+        print(f"| {name} | {ms:.1f} | {ms * 3600 / 1000 / 2:.0f} s |", flush=True)
+
+
+if __name__ == "__main__":
+    main()
