@@ -10,8 +10,8 @@ earlier than where the previous turn's words ended. The grammar lets the decoder
 Windows are small, so cost grows linearly with the recording; turns are spread over a
 process pool in contiguous blocks. That search is costly where its loops compete, so a turn
 whose previous turn is placed is first searched as a plain chain of its words (align.chain)
-and searched fully only when the audio disagrees with that chain. A token that cannot be placed is returned with
-interpolated times and aligned=False: never a silently wrong time.
+and searched fully only when the audio disagrees with that chain. A token that cannot be
+placed is returned with interpolated times and aligned=False: never a silently wrong time.
 """
 from __future__ import annotations
 
