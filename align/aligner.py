@@ -267,14 +267,17 @@ def plan(segments: tuple[Segment, ...], tokens: list[Token], duration: int) -> l
 
 
 def align_words(segments: tuple[Segment, ...], audio: Audio, workers: int | None = None,
-                progress=None) -> list[Word]:
-    """Every transcript token of every segment as a Word, in transcript order."""
+                progress=None, regions: list[tuple[int, int]] | None = None) -> list[Word]:
+    """Every transcript token of every segment as a Word, in transcript order.
+
+    regions: the recording's speech (align.vad.speech_regions), when the caller has it already.
+    """
     tokens = tokenize(segments)
     jobs = plan(segments, tokens, audio.duration)
     workers = workers or min(2, os.cpu_count() or 1)
     blocks = _blocks(jobs, max(1, workers * 4))
     forking = workers > 1 and len(blocks) > 1 and "fork" in multiprocessing.get_all_start_methods()
-    regions = speech_regions(audio.samples)
+    regions = speech_regions(audio.samples) if regions is None else regions
     payload = []
     for n, blk in enumerate(blocks):
         warm = blocks[n - 1][-1:] if n else []

@@ -21,6 +21,7 @@ class Aligned:
     audio: Audio
     reconciled: Reconciled
     words: list[Word]
+    regions: list[tuple[int, int]]  # speech in the recording (ms), as align.vad finds it
 
 
 def align_files(transcript_path: str, audio_path: str, fmt: str | None = None, encoding: str | None = None,
@@ -32,7 +33,8 @@ def align_files(transcript_path: str, audio_path: str, fmt: str | None = None, e
     if all(s.stamp is not None and s.stamp >= audio.duration for s in r.segments):
         raise InputError(audio_path, f"every stamp of {transcript_path} is past the end of this audio "
                                      f"({audio.duration / 1000:.1f} s): wrong audio file?")
-    words = align_words(r.segments, audio, workers=workers, progress=progress)
+    regions = speech_regions(audio.samples)
+    words = align_words(r.segments, audio, workers=workers, progress=progress, regions=regions)
     problem = mismatch(words)
     if problem:
         late = [s for s in r.segments if s.stamp is not None and s.stamp >= audio.duration]
@@ -40,7 +42,7 @@ def align_files(transcript_path: str, audio_path: str, fmt: str | None = None, e
             problem += (f"; {len(late)} of {len(r.segments)} turns are stamped after the audio ends "
                         f"({audio.duration / 1000:.1f} s): is the recording truncated?")
         raise InputError(audio_path, f"{problem} (transcript {transcript_path})")
-    return Aligned(t, audio, r, words)
+    return Aligned(t, audio, r, words, regions)
 
 
 def audit(a: Aligned, th: Thresholds = Thresholds()) -> list[Finding]:
@@ -48,7 +50,7 @@ def audit(a: Aligned, th: Thresholds = Thresholds()) -> list[Finding]:
     found = check(a.transcript, a.reconciled, th, a.audio.duration)
     # with the words placed, the measured overlap replaces the text-length guess
     found = [f for f in found if f.kind != "overlap"]
-    found += check_alignment(a.reconciled.segments, a.words, speech_regions(a.audio.samples), th)
+    found += check_alignment(a.reconciled.segments, a.words, a.regions, th)
     return sort_findings(found)
 
 
