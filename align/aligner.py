@@ -18,14 +18,14 @@ from __future__ import annotations
 import multiprocessing
 import os
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 import numpy as np
 
 from .audio import RATE, Audio
 from .boundaries import refine_pause_edges, rejoin_stranded
 from .chain import first_pass
-from .decoder import GARBAGE_PREFIX, PHONES, Job, Token, known_word, place, search
+from .decoder import GARBAGE_PREFIX, PHONES, Job, Token, known_word, per_token, place, search
 from .pronounce import spoken
 from .text import ends_sentence
 from .text import words as tokens_of
@@ -54,30 +54,32 @@ def tokenize(segments: tuple[Segment, ...] | list[Segment]) -> list[Token]:
     return out
 
 
+def garbage_loop(state: int, free: int, total: float) -> list[tuple]:
+    """An absorbing phone loop on `state`, on the two new states free and free + 1.
+
+    state -eps-> g -phone-> h -eps-> state, and h -eps-> g for more phones: one set of phone
+    arcs, each phone at total / 40.
+    """
+    g, h = free, free + 1
+    p = total / len(PHONES)
+    return [(state, g, 1.0), *((g, h, p, f"{GARBAGE_PREFIX}{ph.lower()}") for ph in PHONES), (h, g, 1.0), (h, state, 1.0)]
+
+
 def _grammar(tokens: tuple[Token, ...], inner: bool = True, skips: bool = True,
-             edge_prob: float | None = None) -> tuple[list[tuple], int, list[int]]:
+             edge_prob: float | None = None) -> tuple[list[tuple], int]:
     """FSG transitions for a turn: garbage loops at the edges and between sentences, sentence skips.
 
-    Word states are 0..W along the transcript; each garbage loop lives on a state of its own,
-    entered by a phone and left by an epsilon arc back to its word state (self-loops on the
-    start state made PocketSphinx's FSG search fail to finish). Returns (transitions, final
-    state, token index per word arc in arc order).
+    Word states are 0..W along the transcript; each garbage loop lives on states of its own,
+    entered and left by epsilon arcs (self-loops on the start state made PocketSphinx's FSG
+    search fail to finish). Returns (transitions, final state).
     """
     trans: list[tuple] = []
-    owner: list[int] = []
-    n_words = sum(len(t.spoken) for t in tokens)
-    extra = [n_words]  # next free state number after the word chain
+    free = sum(len(t.spoken) for t in tokens) + 1  # next unused state after the word chain
 
     def garbage(s: int, total: float) -> None:
-        # s -eps-> g -phone-> h -eps-> s, and h -eps-> g for more phones: one set of phone arcs
-        p = total / len(PHONES)
-        g, h = extra[0] + 1, extra[0] + 2
-        extra[0] += 2
-        trans.append((s, g, 1.0))
-        for ph in PHONES:
-            trans.append((g, h, p, f"{GARBAGE_PREFIX}{ph.lower()}"))
-        trans.append((h, g, 1.0))
-        trans.append((h, s, 1.0))
+        nonlocal free
+        trans.extend(garbage_loop(s, free, total))
+        free += 2
 
     edge = GARBAGE_PROB if edge_prob is None else edge_prob
     state = 0
@@ -86,7 +88,6 @@ def _grammar(tokens: tuple[Token, ...], inner: bool = True, skips: bool = True,
     for i, tok in enumerate(tokens):
         for w in tok.spoken:
             trans.append((state, state + 1, 1.0, w))
-            owner.append(i)
             state += 1
         if tok.sentence_end and i < len(tokens) - 1 and tok.spoken:
             if inner:  # untranscribed asides sit between sentences, not only at turn edges
@@ -97,20 +98,7 @@ def _grammar(tokens: tuple[Token, ...], inner: bool = True, skips: bool = True,
     for a, b in zip(sentence_starts, sentence_starts[1:]) if skips else ():
         if b > a:
             trans.append((a, b, SKIP_PROB))
-    return trans, state, owner
-
-
-def _decode(samples: np.ndarray, tokens: tuple[Token, ...], inner: bool = True,
-            skips: bool = True, edge_prob: float | None = None) -> list[tuple[int, int, int, float]] | None:
-    """(token index, start ms, end ms, score) for every placed dictionary word, or None on failure."""
-    trans, final, owner = _grammar(tokens, inner, skips, edge_prob)
-    if final == 0:
-        return []
-    hits = search(samples, trans, final)
-    if hits is None:
-        return None
-    words = [w for t in tokens for w in t.spoken]
-    return [(owner[k], h.start, h.end, h.score) for k, h in place(hits, words)]
+    return trans, state
 
 
 def align_job(job: Job, samples: np.ndarray) -> list[tuple[int, int, float] | None]:
@@ -155,32 +143,20 @@ def _retry_runs(job: Job, samples: np.ndarray, out: list, redo, by_sentence: boo
         lo = job.start if lo is None else lo
         hi = job.end if hi is None else hi
         if hi - lo >= 300:
-            a, b = (lo - job.start) * RATE // 1000, (hi - job.start) * RATE // 1000
-            out[i:j] = redo(job.tokens[i:j], samples[a:b], lo)
+            out[i:j] = redo(job.tokens[i:j], _cut(samples, job.start, lo, hi), lo)
         i = j
 
 
 def _place(tokens: tuple[Token, ...], samples: np.ndarray, offset: int, inner: bool, skips: bool = True,
            edge_prob: float | None = None) -> list[tuple[int, int, float] | None]:
-    placed = _decode(samples, tokens, inner, skips, edge_prob)
-    result: list[list | None] = [None] * len(tokens)
-    for idx, a, b, score in placed or []:
-        a += offset
-        b += offset
-        if result[idx] is None:
-            result[idx] = [a, b, score, 1]
-        else:
-            r = result[idx]
-            r[1], r[2], r[3] = b, r[2] + score, r[3] + 1
-    out: list[tuple[int, int, float] | None] = []
-    for i, r in enumerate(result):
-        if r is None or not tokens[i].spoken or len(tokens[i].spoken) != r[3]:
-            out.append(None)
-        elif r[1] - r[0] > MAX_WORD_MS * len(tokens[i].spoken):
-            out.append(None)
-        else:
-            out.append((r[0], r[1], r[2] / r[3]))
-    return out
+    """One search of the turn grammar: per token (start, end, score) in absolute ms, or None."""
+    trans, final = _grammar(tokens, inner, skips, edge_prob)
+    hits = search(samples, trans, final) if final else None
+    if hits is None:
+        return [None] * len(tokens)
+    out = per_token(tokens, place(hits, [w for t in tokens for w in t.spoken]), offset)
+    # a word stretched past any real word's length was pulled over other audio
+    return [None if r and r[1] - r[0] > MAX_WORD_MS * len(t.spoken) else r for r, t in zip(out, tokens)]
 
 
 _SHARED_SAMPLES = np.zeros(0, np.int16)
@@ -301,8 +277,6 @@ def align_words(segments: tuple[Segment, ...], audio: Audio, workers: int | None
             _SHARED_SAMPLES = np.zeros(0, np.int16)
     else:
         for done, p in enumerate(payload, 1):
-            if p.samples is None:
-                p = replace(p, samples=audio.slice(p.offset, max(j.end for j in p.jobs) + 6000))
             results += _run_block(p)
             if progress:
                 progress(done, len(payload))

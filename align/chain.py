@@ -25,7 +25,7 @@ from bisect import bisect_left
 import numpy as np
 
 from .audio import RATE
-from .decoder import Job, Token, phone_count, place, search
+from .decoder import Job, Token, per_token, phone_count, place, search
 
 LOOKAHEAD_WORDS = 6  # words of the next turn searched after a turn's own: they take the next onset
 STAMP_AGREE_MS = 2000  # a turn's first word this far from its stamp: the stamps do not agree, search fully
@@ -58,17 +58,9 @@ def first_pass(job: Job, ahead: tuple[Token, ...], samples: np.ndarray, start: i
     if hits is None:
         return None
     placed = place(hits, own + look)
-    owner = [i for i, t in enumerate(job.tokens) for _ in t.spoken]
-    parts: dict[int, list] = {}
-    for k, h in placed:
-        if k < len(own):
-            parts.setdefault(owner[k], []).append(h)
-    out: list[tuple[int, int, float] | None] = []
-    for i, tok in enumerate(job.tokens):
-        hs = parts.get(i, [])
-        if tok.spoken and len(hs) != len(tok.spoken):
-            return None
-        out.append((start + hs[0].start, start + hs[-1].end, sum(h.score for h in hs) / len(hs)) if hs else None)
+    out = per_token(job.tokens, placed, start)  # the lookahead's words fall past the turn's tokens
+    if any(r is None for r, t in zip(out, job.tokens) if t.spoken):
+        return None
     spans = [(h.start + start, h.end + start, h.word) for _, h in placed]
     if any(b - a > STRETCH_MS + PHONE_MS * phone_count(w) for a, b, w in spans):
         return None

@@ -72,9 +72,8 @@ def get_decoder():
         import pocketsphinx as ps
 
         _decoder = ps.Decoder(lm=None, loglevel="FATAL", bestpath=False)
-        for ph in PHONES:
-            _decoder.add_word(f"{GARBAGE_PREFIX}{ph.lower()}", ph, False)
-        _decoder.add_word(f"{GARBAGE_PREFIX}sil", "SIL", True)
+        for i, ph in enumerate(PHONES):  # the dictionary is rebuilt once, after the last
+            _decoder.add_word(f"{GARBAGE_PREFIX}{ph.lower()}", ph, i == len(PHONES) - 1)
     return _decoder
 
 
@@ -152,4 +151,21 @@ def place(hits: list[Hit], words: list[str]) -> list[tuple[int, Hit]]:
             break
         out.append((k, h))
         k += 1
+    return out
+
+
+def per_token(tokens: tuple[Token, ...], placed: list[tuple[int, Hit]],
+              offset: int) -> list[tuple[int, int, float] | None]:
+    """Per token, from the placed dictionary words (indices into all tokens' spoken words in order):
+    (start, end, mean score) in ms from `offset`, or None when any of its words is missing."""
+    owner = [i for i, t in enumerate(tokens) for _ in t.spoken]
+    parts: dict[int, list[Hit]] = {}
+    for k, h in placed:
+        if k < len(owner):
+            parts.setdefault(owner[k], []).append(h)
+    out: list[tuple[int, int, float] | None] = []
+    for i, tok in enumerate(tokens):
+        hs = parts.get(i, [])
+        complete = tok.spoken and len(hs) == len(tok.spoken)
+        out.append((offset + hs[0].start, offset + hs[-1].end, sum(h.score for h in hs) / len(hs)) if complete else None)
     return out

@@ -16,9 +16,9 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from align.aligner import GARBAGE_PROB, align_job, plan, tokenize  # noqa: E402
+from align.aligner import GARBAGE_PROB, align_job, garbage_loop, plan, tokenize  # noqa: E402
 from align.audio import RATE, decode  # noqa: E402
-from align.decoder import GARBAGE_PREFIX, PHONES, Job, search  # noqa: E402
+from align.decoder import Job, search  # noqa: E402
 from align.reconcile import reconcile  # noqa: E402
 from align.transcript import read_transcript  # noqa: E402
 
@@ -27,9 +27,7 @@ def grammar(words: list[str], tail: bool) -> tuple[list[tuple], int]:
     trans = [(i, i + 1, 1.0, w) for i, w in enumerate(words)]
     final = len(words)
     if tail:
-        g, h = final + 1, final + 2
-        trans += [(final, g, 1.0), (h, g, 1.0), (h, final, 1.0)]
-        trans += [(g, h, GARBAGE_PROB / len(PHONES), f"{GARBAGE_PREFIX}{p.lower()}") for p in PHONES]
+        trans += garbage_loop(final, final + 1, GARBAGE_PROB)
     return trans, final
 
 
