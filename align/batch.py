@@ -13,6 +13,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 
 from .errors import InputError
+from .output import make_folder
 from .pipeline import RUN_OUTPUTS, run_all
 
 
@@ -93,7 +94,7 @@ def run_pair(pair: Pair, out_root: str, preset: str = "netflix") -> dict:
 def run_batch(pairs: list[Pair], out_root: str, workers: int = 2, dask: str | None = None, force: bool = False,
               preset: str = "netflix", progress=None) -> list[dict]:
     """Run every pair (skipping complete ones), in a process pool or on a Dask cluster; rows in input order."""
-    os.makedirs(out_root, exist_ok=True)
+    make_folder(out_root)
     todo = [p for p in pairs if force or not is_complete(p, os.path.join(out_root, p.name))]
     rows = {p.name: {"name": p.name, "status": "skipped"} for p in pairs if p not in todo}
     if dask:

@@ -12,7 +12,7 @@ from . import __version__
 from .captions import PRESETS, Rules, build_cues, estimated_words, qa
 from .check import Thresholds, check, summary
 from .errors import InputError
-from .output import dumps, write_atomic
+from .output import dumps, folder_problem, write_atomic
 from .reconcile import reconcile
 from .report import check_json, qa_text, table, words_json
 from .timefmt import clock
@@ -245,6 +245,8 @@ def clips_cmd(transcript, audio, folder, speakers, segments, from_, to, quotes, 
     )
 
     t = read_transcript(transcript, fmt, encoding)
+    if folder_problem(folder):  # say so before aligning, not after
+        raise InputError(folder, folder_problem(folder))
     duration = probe_duration(audio)
     r = reconcile(t, duration)
     try:

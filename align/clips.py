@@ -22,7 +22,7 @@ from .captions import build_cues, estimated_words
 from .check import speaker_key
 from .errors import InputError
 from .export import to_webvtt
-from .output import dumps, write_atomic
+from .output import dumps, make_folder, write_atomic
 from .reconcile import Reconciled
 from .text import bare
 from .timefmt import clock, parse_clock, seconds
@@ -346,7 +346,7 @@ def write_clips(clips: list[Clip], audio_path: str, folder: str, fmt: str, bitra
     """Write every clip, its captions and the manifests; refuse to overwrite without force."""
     if fmt not in EXPORT:
         raise InputError(None, f"unknown clip format {fmt!r} (use {', '.join(EXPORT)})")
-    os.makedirs(folder, exist_ok=True)
+    make_folder(folder)
     names = clip_names(clips, fmt)
     targets = [os.path.join(folder, n) for n in names]
     targets += [os.path.splitext(t)[0] + ".vtt" for t in targets[: len(names)]]

@@ -8,6 +8,29 @@ import tempfile
 from .errors import InputError
 
 
+def folder_problem(path: str) -> str | None:
+    """Why an output folder could not be used (checked before hours of work), or None."""
+    probe = os.path.abspath(path)
+    while not os.path.exists(probe):
+        probe = os.path.dirname(probe)
+    if not os.path.isdir(probe):
+        return "exists and is not a folder" if probe == os.path.abspath(path) else f"{probe} is not a folder"
+    if not os.access(probe, os.W_OK | os.X_OK):
+        return f"cannot write in {probe} (permission denied)"
+    return None
+
+
+def make_folder(path: str) -> None:
+    """Create an output folder (and its parents), or say why not, naming it."""
+    problem = folder_problem(path)
+    if problem:
+        raise InputError(path, problem)
+    try:
+        os.makedirs(path, exist_ok=True)
+    except OSError as exc:
+        raise InputError(path, f"cannot create the folder: {exc.strerror}") from exc
+
+
 def write_atomic(path: str, data: str | bytes) -> None:
     """Write the whole file or nothing: a crash or full disk never leaves a half-written output."""
     folder = os.path.dirname(os.path.abspath(path))

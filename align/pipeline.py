@@ -79,19 +79,20 @@ def run_all(transcript_path: str, audio_path: str, out_dir: str, rules=None, th:
     from .captions import PRESETS, build_cues, qa
     from .check import summary
     from .export import to_srt, to_webvtt
-    from .output import dumps, write_atomic
+    from .output import dumps, folder_problem, make_folder, write_atomic
     from .report import check_json, segment_json, words_json
 
     t0 = time.perf_counter()
     rules = rules or PRESETS["netflix"]
-    if os.path.exists(out_dir) and not os.path.isdir(out_dir):
-        raise InputError(out_dir, "exists and is not a folder")
+    problem = folder_problem(out_dir)
+    if problem:  # before the alignment, not after
+        raise InputError(out_dir, problem)
     a = align_files(transcript_path, audio_path, fmt, encoding, progress=progress, workers=workers)
     found = audit(a, th)
     summ = summary(a.transcript, a.reconciled.segments, found)
     cues = build_cues(a.words, rules)
     caption_qa = qa(cues, rules)
-    os.makedirs(out_dir, exist_ok=True)
+    make_folder(out_dir)
     title = os.path.splitext(os.path.basename(transcript_path))[0]
     outputs = {
         "report.json": dumps({**check_json(summ, a.reconciled.segments, found), "captions": caption_qa}),

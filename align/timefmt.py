@@ -3,19 +3,21 @@ from __future__ import annotations
 
 import re
 
-_CLOCK = re.compile(r"^(?:(\d+):)?([0-5]?\d):([0-5]\d)(?:[.,](\d{1,3}))?$")
+# H:MM:SS, or MM:SS where the minutes may run past 59 ("75:30", as ffmpeg reads it)
+_CLOCK = re.compile(r"^(?:(\d+):([0-5]?\d)|(\d+)):([0-5]\d)(?:[.,](\d{1,3}))?$")
 _SECONDS = re.compile(r"^\d+(?:\.\d{1,3})?$")
 
 
 def parse_clock(text: str) -> int:
-    """`HH:MM:SS[.mmm]`, `MM:SS[.mmm]` or plain seconds `83.5` -> milliseconds. Raises ValueError."""
+    """`HH:MM:SS[.mmm]`, `MM:SS[.mmm]` (any number of minutes) or plain seconds `83.5` -> ms. Raises ValueError."""
     text = text.strip()
     if _SECONDS.match(text):
         return round(float(text) * 1000)
     m = _CLOCK.match(text)
     if not m:
         raise ValueError(f"not a time: {text!r} (use HH:MM:SS[.mmm], MM:SS or seconds)")
-    hours, minutes, seconds, frac = m.groups()
+    hours, minutes, only_minutes, seconds, frac = m.groups()
+    minutes = minutes if only_minutes is None else only_minutes
     ms = int((frac or "0").ljust(3, "0"))
     return ((int(hours or 0) * 60 + int(minutes)) * 60 + int(seconds)) * 1000 + ms
 

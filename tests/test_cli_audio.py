@@ -4,6 +4,7 @@ import json
 import subprocess
 import sys
 
+import pytest
 from conftest import FIXTURES
 
 A = FIXTURES / "audio"
@@ -91,3 +92,14 @@ def test_truncated_audio_is_named_as_such():
     p = run("words", A / "interview.txt", A / "truncated.mp3")
     assert p.returncode == 2
     assert "truncated.mp3" in p.stderr and "stamped after the audio ends" in p.stderr
+
+
+@pytest.mark.parametrize("command", ["run", "clips"])
+def test_unusable_output_folder_is_refused_before_aligning(tmp_path, command):
+    blocker = tmp_path / "afile"
+    blocker.write_text("mine")
+    extra = ["--speaker", "Priya"] if command == "clips" else []
+    p = run(command, A / "interview.txt", A / "interview.mp3", *extra, "-o", blocker / "out")
+    assert p.returncode == 2 and "Traceback" not in p.stderr
+    assert f"{blocker / 'out'}: {blocker} is not a folder" in p.stderr
+    assert "aligning" not in p.stderr and blocker.read_text() == "mine"

@@ -34,3 +34,25 @@ def test_write_atomic_replaces_whole_file_or_names_the_problem(tmp_path):
     assert out.read_text() == "two\n" and os.listdir(tmp_path) == ["a.json"]
     with pytest.raises(InputError, match="does not exist"):
         write_atomic(str(tmp_path / "missing" / "a.json"), "x")
+
+
+def test_folder_problem_names_what_is_wrong(tmp_path):
+    from align.output import folder_problem, make_folder
+
+    afile = tmp_path / "afile"
+    afile.write_text("x")
+    assert folder_problem(str(tmp_path / "new" / "deeper")) is None
+    assert folder_problem(str(afile)) == "exists and is not a folder"
+    assert folder_problem(str(afile / "sub")) == f"{afile} is not a folder"
+    make_folder(str(tmp_path / "new" / "deeper"))
+    assert (tmp_path / "new" / "deeper").is_dir()
+    with pytest.raises(InputError, match="is not a folder") as err:
+        make_folder(str(afile / "sub"))
+    assert err.value.path == str(afile / "sub")
+
+
+def test_folder_without_permission(tmp_path, monkeypatch):
+    from align.output import folder_problem
+
+    monkeypatch.setattr(os, "access", lambda path, mode: False)  # as a non-root user in a read-only folder
+    assert folder_problem(str(tmp_path / "out")) == f"cannot write in {tmp_path} (permission denied)"
