@@ -6,6 +6,7 @@ than its inputs is skipped on a re-run.
 from __future__ import annotations
 
 import csv
+import io
 import json
 import os
 import re
@@ -33,26 +34,35 @@ def read_manifest(path: str) -> list[Pair]:
     if not os.path.isfile(path):
         raise InputError(path, "manifest not found")
     base = os.path.dirname(os.path.abspath(path))
+    with open(path, "rb") as fh:
+        raw = fh.read()
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise InputError(path, f"is not valid UTF-8 text (byte 0x{raw[exc.start]:02X}); save it as UTF-8",
+                         raw.count(b"\n", 0, exc.start) + 1) from exc
     rows: list[tuple[int, dict]] = []
-    if path.lower().endswith(".json"):
+    is_json = path.lower().endswith(".json")
+    if is_json:
         try:
-            data = json.load(open(path, encoding="utf-8"))
-        except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-            raise InputError(path, f"is not valid JSON: {exc}") from exc
+            data = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise InputError(path, f"is not valid JSON: {exc.msg} (column {exc.colno})", exc.lineno) from exc
         items = data.get("pairs") if isinstance(data, dict) else data
         if not isinstance(items, list):
             raise InputError(path, 'expected a list of {"transcript", "audio"} objects (or {"pairs": [...]})')
         rows = [(n + 1, item) for n, item in enumerate(items)]
     else:
-        with open(path, newline="", encoding="utf-8-sig") as fh:
-            reader = csv.DictReader(fh)
-            if not reader.fieldnames or not {"transcript", "audio"} <= set(reader.fieldnames):
-                raise InputError(path, "needs a header row with columns transcript,audio (and optionally name)", 1)
-            rows = [(n + 2, row) for n, row in enumerate(reader)]
+        reader = csv.DictReader(io.StringIO(text, newline=""))
+        if not reader.fieldnames or not {"transcript", "audio"} <= set(reader.fieldnames):
+            raise InputError(path, "needs a header row with columns transcript,audio (and optionally name)", 1)
+        rows = [(reader.line_num, row) for row in reader]
     pairs, seen = [], set()
     for line, row in rows:
-        if not isinstance(row, dict) or not row.get("transcript") or not row.get("audio"):
-            raise InputError(path, "each entry needs a transcript and an audio path", line)
+        if not isinstance(row, dict) or not all(isinstance(row.get(k), str) and row[k] for k in ("transcript", "audio")):
+            if is_json:  # a JSON entry's position, not a line
+                raise InputError(path, f"entry {line} needs a transcript and an audio path (strings)")
+            raise InputError(path, "each row needs a transcript and an audio path", line)
         t = os.path.join(base, row["transcript"])
         a = os.path.join(base, row["audio"])
         name = _safe_name(row.get("name") or os.path.splitext(os.path.basename(row["transcript"]))[0])

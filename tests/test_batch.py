@@ -59,8 +59,24 @@ def test_manifest_errors(tmp_path):
         read_manifest(str(bad))
     js = tmp_path / "m.json"
     js.write_text(json.dumps({"pairs": [{"transcript": "a.txt", "audio": "a.mp3"}, {"transcript": "a.txt"}]}))
-    with pytest.raises(InputError) as exc:
+    with pytest.raises(InputError, match="entry 2 needs a transcript and an audio path"):
         read_manifest(str(js))
-    assert exc.value.line == 2
+    js.write_text('[{"transcript": 5, "audio": "a.mp3"}]')
+    with pytest.raises(InputError, match="entry 1 needs"):
+        read_manifest(str(js))
+    js.write_text('[\n{"transcript": "a.txt",\n "audio": }]')
+    with pytest.raises(InputError, match="is not valid JSON") as exc:
+        read_manifest(str(js))
+    assert exc.value.line == 3
+    latin = tmp_path / "latin.csv"
+    latin.write_bytes("transcript,audio\nok.txt,ok.mp3\ncaf\u00e9.txt,a.mp3\n".encode("cp1252"))
+    with pytest.raises(InputError, match="not valid UTF-8 text .byte 0xE9.") as exc:
+        read_manifest(str(latin))
+    assert exc.value.line == 3
+    multi = tmp_path / "multi.csv"
+    multi.write_text('transcript,audio\n"a\nb.txt",x.wav\nc.txt,\n')
+    with pytest.raises(InputError, match="each row needs") as exc:
+        read_manifest(str(multi))
+    assert exc.value.line == 4  # the line the row ends on, counting the quoted line break
     js.write_text(json.dumps([{"transcript": "x/a.txt", "audio": "a.mp3"}, {"transcript": "y/a.txt", "audio": "b.mp3"}]))
     assert [p.name for p in read_manifest(str(js))] == ["a", "a-2"]
