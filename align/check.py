@@ -5,7 +5,7 @@ import re
 from dataclasses import dataclass
 
 from .reconcile import Reconciled
-from .text import text_syllables, words
+from .text import counted, text_syllables, words
 from .timefmt import clock
 from .types import SEVERITIES, Finding, Segment, Transcript, Word
 
@@ -105,7 +105,7 @@ def overlaps_and_gaps(segs: tuple[Segment, ...], th: Thresholds, end_known: bool
                 nxt = groups[n + 1][0]
                 out.append(Finding(
                     "overlap", "warning", last.line, g_start, g_end, last.speaker,
-                    f"{count} words need at least {need / 1000:.1f} s even at a fast {th.fast_rate:g} syllables/s, "
+                    f"{counted(count, 'word')} need at least {need / 1000:.1f} s even at a fast {th.fast_rate:g} syllables/s, "
                     f"but the slot to the next turn (line {nxt.line}, {clock(nxt.start)}) is at most "
                     f"{longest / 1000:.0f} s: the speech runs into the next turn, or a stamp is off.",
                 ))
@@ -116,7 +116,7 @@ def overlaps_and_gaps(segs: tuple[Segment, ...], th: Thresholds, end_known: bool
                 spare = (shortest - need_slow) / 1000
                 out.append(Finding(
                     "gap", "warning", last.line, g_start, g_end, last.speaker,
-                    f"slot of {shortest / 1000:.0f} s holds {count} words (at most {need_slow / 1000:.0f} s of speech): "
+                    f"slot of {shortest / 1000:.0f} s holds {counted(count, 'word')} (at most {need_slow / 1000:.0f} s of speech): "
                     f"about {spare:.0f} s of silence or untranscribed speech.",
                 ))
     return out
@@ -160,7 +160,7 @@ def speaker_variants(segs: tuple[Segment, ...]) -> list[Finding]:
                 s = first[label]
                 out.append(Finding(
                     "speaker_variant", "warning", s.line, s.start, s.end, label,
-                    f"speaker {label!r} ({counts[label]} turns) looks like {main!r} ({counts[main]} turns) "
+                    f"speaker {label!r} ({counted(counts[label], 'turn')}) looks like {main!r} ({counted(counts[main], 'turn')}) "
                     "written another way; use one spelling so they count as one speaker.",
                 ))
     return out
@@ -209,7 +209,7 @@ def check_alignment(segs: tuple[Segment, ...], words: list[Word], speech: list[t
             sample = " ".join(w.word for w in lost[:6]) + (" ..." if len(lost) > 6 else "")
             found.append(Finding(
                 "unaligned_words", "warning", s.line, lost[0].start, lost[-1].end, s.speaker,
-                f"{len(lost)} of {len(by_seg[s.index])} words could not be placed on the audio ({sample}); "
+                f"{len(lost)} of {counted(len(by_seg[s.index]), 'word')} could not be placed on the audio ({sample}); "
                 "their times are interpolated. Check the text against the recording.",
             ))
     for s, first, _ in firsts:

@@ -15,6 +15,7 @@ from .errors import InputError
 from .output import dumps, folder_problem, write_atomic
 from .reconcile import reconcile
 from .report import check_json, qa_text, table, words_json
+from .text import counted
 from .timefmt import clock
 from .transcript import FORMATS, read_text, read_transcript, rev
 
@@ -124,7 +125,7 @@ def check_cmd(transcript, audio, as_json, output, fix_stamps, severity, fast_rat
             fixed = rev.restamp(read_text(transcript, encoding), fixed_stamps(a))
             write_atomic(output, fixed)
             changed = sum(1 for f in found if f.kind == "stamp_offset")
-            click.echo(f"wrote {output}: {changed} stamps corrected", err=True)
+            click.echo(f"wrote {output}: {counted(changed, 'stamp')} corrected", err=True)
     summ = summary(t, r.segments, found)
     if (as_json or output) and not fix_stamps:
         _emit(check_json(summ, r.segments, found), output)
@@ -272,7 +273,7 @@ def clips_cmd(transcript, audio, folder, speakers, segments, from_, to, quotes, 
     rows = write_clips(clips, audio, folder, output_format(audio, audio_format), bitrate, round(fade * 1000), force)
     for row in rows:
         click.echo(f"{row['file']}  {row['start']:.2f}-{row['end']:.2f}  {row['speaker']}: {row['text'][:60]}", err=True)
-    click.echo(f"{len(rows)} clips in {folder} (clips.json, clips.csv)", err=True)
+    click.echo(f"{counted(len(rows), 'clip')} in {folder} (clips.json, clips.csv)", err=True)
 
 
 @main.command("run")
@@ -294,11 +295,11 @@ def run_cmd(transcript, audio, folder, preset, workers, fmt, encoding):
     broken = {k: v["count"] for k, v in res["captions"]["rules"].items() if v["count"]}
     audio_s = res["audio_ms"] / 1000
     lines = [
-        f"{transcript}: {s['turns']} turns, {len(s['speakers'])} speakers ({', '.join(s['speakers'])})",
-        f"  findings: {s['severities']['error']} errors, {s['severities']['warning']} warnings, "
-        f"{s['severities']['info']} notes ({kinds})",
+        f"{transcript}: {counted(s['turns'], 'turn')}, {counted(len(s['speakers']), 'speaker')} ({', '.join(s['speakers'])})",
+        f"  findings: {counted(s['severities']['error'], 'error')}, {counted(s['severities']['warning'], 'warning')}, "
+        f"{counted(s['severities']['info'], 'note')} ({kinds})",
         f"  words: {res['aligned']} of {res['words']} aligned",
-        f"  captions: {res['captions']['cues']} cues, " + (", ".join(f"{k} {v}" for k, v in broken.items())
+        f"  captions: {counted(res['captions']['cues'], 'cue')}, " + (", ".join(f"{k} {v}" for k, v in broken.items())
                                                          + " broken" if broken else "every rule met"),
         f"  time: {res['seconds']:.1f} s for {audio_s:.0f} s of audio ({audio_s / max(res['seconds'], 1e-3):.0f}x real time)",
         f"wrote {folder}/: " + ", ".join(os.path.basename(p) for p in res["outputs"]),

@@ -1,6 +1,7 @@
 """Findings and segments as JSON (the shape DESIGN.md fixes) and as a table for people."""
 from __future__ import annotations
 
+from .text import counted
 from .timefmt import clock, seconds
 from .types import Finding, Segment, Word
 
@@ -34,8 +35,8 @@ def table(path: str, summary: dict, findings: list[Finding], shown: set[str]) ->
     sev = summary["severities"]
     speakers = summary["speakers"]
     head = (
-        f"{path}: {summary['turns']} turns, {len(speakers)} speakers, "
-        f"{sev['error']} errors, {sev['warning']} warnings, {sev['info']} notes"
+        f"{path}: {counted(summary['turns'], 'turn')}, {counted(len(speakers), 'speaker')}, "
+        f"{counted(sev['error'], 'error')}, {counted(sev['warning'], 'warning')}, {counted(sev['info'], 'note')}"
     )
     rows = [f for f in findings if f.severity in shown]
     if not rows:
@@ -74,14 +75,14 @@ def words_json(words: list[Word]) -> dict:
 
 def qa_text(path: str, report: dict, estimated: bool) -> str:
     """The caption QA as a few lines for a person: cues, lines, and each rule broken with its worst case."""
-    out = [f"{path}: {report['cues']} cues, {report['lines']} lines ({report['preset']} rules"
+    out = [f"{path}: {counted(report['cues'], 'cue')}, {counted(report['lines'], 'line')} ({report['preset']} rules"
            + (", timings estimated without audio)" if estimated else ")")]
     for rule, r in report["rules"].items():
         if r["count"]:
             extra = ""
             if rule == "reading_speed":
                 extra = f"; {report.get('speech_too_fast', 0)} where the speech itself is that fast"
-            out.append(f"  {rule}: {r['count']} cues (worst: cue {r['worst']['cue']}, {r['worst']['detail']}){extra}")
+            out.append(f"  {rule}: {counted(r['count'], 'cue')} (worst: cue {r['worst']['cue']}, {r['worst']['detail']}){extra}")
     if len(out) == 1:
         out.append("  every rule met")
     return "\n".join(out) + "\n"

@@ -57,3 +57,8 @@ def syllables(word: str) -> int:
 def text_syllables(text: str) -> int:
     """Syllables in a text, sound tags excluded (cached: reconcile and check ask for each turn often)."""
     return sum(syllables(w) for w in words(text))
+
+
+def counted(n: int, noun: str) -> str:
+    """'1 word', '2 words': counts in messages read as English."""
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
