@@ -186,6 +186,7 @@ def _run_block(block: Block) -> list[list]:
         samples = _SHARED_SAMPLES[offset * RATE // 1000:]
     results = []
     floor = None
+    onset = None  # where the previous turn's first pass heard this turn's speech begin
     offsets: list[int] = []  # first word - stamp, of the last placed turns
     for n, job in enumerate(block.jobs):
         start = job.start if floor is None else max(job.start, min(floor, job.slot_start))
@@ -193,9 +194,15 @@ def _run_block(block: Block) -> list[list]:
         if floor is not None:
             shift = sorted(offsets)[len(offsets) // 2] if offsets else 0
             ahead = block.jobs[n + 1].tokens if n + 1 < len(block.jobs) else block.ahead
-            end = max(start + 1000, job.slot_end + shift + CHAIN_TAIL_MS if ahead else job.end)
-            res = first_pass(job, ahead, _cut(samples, offset, start, end), start, start == floor, block.regions,
-                             job.slot_start + shift)
+            # the pause before this turn was searched already: the chain starts just before its onset
+            lo = start if onset is None else min(max(start, onset - ONSET_LEAD_MS), job.slot_end)
+            end = max(lo + 1000, job.slot_end + shift + CHAIN_TAIL_MS if ahead else job.end)
+            chained = first_pass(job, ahead, _cut(samples, offset, lo, end), lo, lo == floor, block.regions,
+                                 job.slot_start + shift)
+            if chained is not None:
+                res, onset = chained.placed, chained.next_onset
+        if res is None:
+            onset = None
         for end in [] if res is not None else sorted({min(job.end, job.slot_end + SHORT_TAIL_MS), job.end}):
             j = Job(job.segment, start, max(end, start + 1000), job.slot_start, job.slot_end, job.tokens)
             res = align_job(j, _cut(samples, offset, j.start, j.end))
@@ -209,6 +216,7 @@ def _run_block(block: Block) -> list[list]:
     return results[block.warmup:]
 
 
+ONSET_LEAD_MS = 300  # the first pass starts this long before the onset the previous turn's lookahead heard
 OFFSET_TURNS = 5  # the first pass expects a turn where its stamp, moved by the median offset of this many turns, says
 
 

@@ -17,10 +17,14 @@ the audio agrees with it:
   would have pushed words onto it;
 - the words' mean acoustic score is not low (words forced onto the wrong speech score badly).
 Otherwise the turn goes to the full search, which is what every turn got before this pass.
+A trusted chain also says where the next turn's speech begins (the onset of its first lookahead
+word's stretch of speech), so the next turn's chain starts just before it instead of
+searching the pause between the turns again (-13 % of the first pass's audio on an hour).
 """
 from __future__ import annotations
 
 from bisect import bisect_left
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -36,9 +40,17 @@ STRETCH_MS = 300  # a word longer than this plus PHONE_MS per phone was stretche
 PHONE_MS = 150  # no word of 7,956 with human or MFA timings exceeds it
 
 
+@dataclass(frozen=True)
+class Chained:
+    """A turn the first pass placed, and where the next turn's speech was heard to begin."""
+
+    placed: list[tuple[int, int, float] | None]  # per token (start, end, score), absolute ms
+    next_onset: int | None  # ms: the onset of the first lookahead word's stretch of speech (None: no lookahead)
+
+
 def first_pass(job: Job, ahead: tuple[Token, ...], samples: np.ndarray, start: int, at_floor: bool,
-               regions: list[tuple[int, int]], expected: int | None = None) -> list[tuple[int, int, float] | None] | None:
-    """Per token (start, end, score) in absolute ms, or None when the chain is not to be trusted.
+               regions: list[tuple[int, int]], expected: int | None = None) -> Chained | None:
+    """The turn's words placed by a plain chain, or None when the chain is not to be trusted.
 
     samples: the window from `start` (ms). ahead: the next turn's tokens (empty for the last turn).
     at_floor: the window starts where the previous turn's words ended. regions: speech (ms), sorted.
@@ -76,7 +88,13 @@ def first_pass(job: Job, ahead: tuple[Token, ...], samples: np.ndarray, start: i
     hi = max(b for _, b, _ in spans) if look else start + len(samples) * 1000 // RATE
     if _uncovered(regions, [(a, b) for a, b, _ in spans], start, hi) > UNCOVERED_MS:
         return None
-    return out
+    return Chained(out, _onset(regions, spans[len(own)][0]) if look else None)
+
+
+def _onset(regions: list[tuple[int, int]], t: int) -> int:
+    """Where the stretch of speech holding t begins (t itself when t is not in speech)."""
+    i = bisect_left(regions, (t + 1,)) - 1
+    return regions[i][0] if i >= 0 and regions[i][0] <= t < regions[i][1] else t
 
 
 def _inside(regions: list[tuple[int, int]], t: int) -> bool:
