@@ -12,9 +12,9 @@ the audio agrees with it:
 - its first word lies within STAMP_AGREE_MS of the turn's stamp (moved by the offset the turns
   before it measured: stamps all late by the same seconds still agree);
 - the window starts at the previous turn's last word or in silence, not inside speech;
-- every stretch of speech (signal energy, align.vad) between the window start and the last
-  placed word is covered by words: speech under a silence is untranscribed, and the chain
-  would have pushed words onto it;
+- no stretch of speech (signal energy, align.vad) between the window start and the last placed
+  word is left uncovered by words for longer than UNCOVERED_MS: speech under a silence is
+  untranscribed, and the chain would have pushed words onto it;
 - the words' mean acoustic score is not low (words forced onto the wrong speech score badly).
 Otherwise the turn goes to the full search, which is what every turn got before this pass.
 A trusted chain also says where the next turn's speech begins (the onset of its first lookahead
@@ -104,13 +104,24 @@ def _inside(regions: list[tuple[int, int]], t: int) -> bool:
 
 
 def _uncovered(regions: list[tuple[int, int]], spans: list[tuple[int, int]], lo: int, hi: int) -> int:
-    """The most speech, within one region clipped to [lo, hi], that no span covers (ms)."""
+    """The longest unbroken stretch of speech, within [lo, hi], that no span covers (ms).
+
+    Unbroken, not summed per region: a long phrase read with short pauses at its commas is one
+    region of speech with several uncovered 300 ms pauses, and is fully transcribed; an
+    untranscribed utterance leaves one stretch of a second or more.
+    """
+    spans = sorted(spans)
     worst = 0
     i = max(0, bisect_left(regions, (lo,)) - 1)
     while i < len(regions) and regions[i][0] < hi:
         a, b = max(regions[i][0], lo), min(regions[i][1], hi)
+        for x, y in spans:
+            if a >= b or x >= b:
+                break
+            if y > a:
+                worst = max(worst, x - a)
+                a = max(a, y)
         if b > a:
-            covered = sum(max(0, min(b, y) - max(a, x)) for x, y in spans)
-            worst = max(worst, (b - a) - covered)
+            worst = max(worst, b - a)
         i += 1
     return worst

@@ -115,6 +115,9 @@ def test_uncovered_speech_and_inside():
     assert _uncovered(regions, [(1000, 2000), (3000, 3500)], 0, 6000) == 1500
     assert _uncovered(regions, [(1000, 2000)], 0, 4000) == 1000  # only up to hi
     assert _uncovered(regions, [], 1500, 2500) == 500  # only from lo
+    # a phrase with short pauses at its commas: the longest pause counts, not their sum
+    assert _uncovered(regions, [(3000, 3300), (3600, 4200), (4500, 5000)], 2500, 6000) == 300
+    assert _uncovered(regions, [(3600, 4200), (3000, 3300), (4500, 5000), (1000, 2000)], 0, 6000) == 300
     assert _inside(regions, 1500) and _inside(regions, 4999)
     assert not _inside(regions, 1000) and not _inside(regions, 2500) and not _inside(regions, 500)
 
