@@ -52,7 +52,7 @@ def parse(text: str, path: str = "<transcript>") -> Transcript:
         line = " ".join(raw.split())
         if not line:
             continue
-        m = HEADER_SHAPE.match(line)
+        m = HEADER_SHAPE.match(line) if line.endswith(":") and "(" in line else None  # most lines are speech
         if m:
             stamp = parse_stamp(m.group("stamp"))
             speaker = m.group("speaker")
