@@ -10,7 +10,8 @@ earlier than where the previous turn's words ended. The grammar lets the decoder
 Windows are small, so cost grows linearly with the recording; turns are spread over a
 process pool in contiguous blocks. That search is costly where its loops compete, so a turn
 whose previous turn is placed is first searched as a plain chain of its words (align.chain)
-and searched fully only when the audio disagrees with that chain. A token that cannot be
+and searched fully only when the audio disagrees with that chain; words the full search still
+leaves out get one more plain chain with wide beams (a rescue for hoarse or fast voices). A token that cannot be
 placed is returned with interpolated times and aligned=False: never a silently wrong time.
 """
 from __future__ import annotations
@@ -190,15 +191,18 @@ def _run_block(block: Block) -> list[list]:
     offsets: list[int] = []  # first word - stamp, of the last placed turns
     for n, job in enumerate(block.jobs):
         start = job.start if floor is None else max(job.start, min(floor, job.slot_start))
+        shift = sorted(offsets)[len(offsets) // 2] if offsets else 0
+        ahead = block.jobs[n + 1].tokens if n + 1 < len(block.jobs) else block.ahead
+
+        def chain(lo: int, rescue: bool = False):
+            end = max(lo + 1000, job.slot_end + shift + CHAIN_TAIL_MS if ahead else job.end)
+            return first_pass(job, ahead, _cut(samples, offset, lo, end), lo, lo in (floor, 0), block.regions,
+                              job.slot_start + shift, rescue)
+
         res = None
         if floor is not None:
-            shift = sorted(offsets)[len(offsets) // 2] if offsets else 0
-            ahead = block.jobs[n + 1].tokens if n + 1 < len(block.jobs) else block.ahead
             # the pause before this turn was searched already: the chain starts just before its onset
-            lo = start if onset is None else min(max(start, onset - ONSET_LEAD_MS), job.slot_end)
-            end = max(lo + 1000, job.slot_end + shift + CHAIN_TAIL_MS if ahead else job.end)
-            chained = first_pass(job, ahead, _cut(samples, offset, lo, end), lo, lo == floor, block.regions,
-                                 job.slot_start + shift)
+            chained = chain(start if onset is None else min(max(start, onset - ONSET_LEAD_MS), job.slot_end))
             if chained is not None:
                 res, onset = chained.placed, chained.next_onset
         if res is None:
@@ -208,6 +212,10 @@ def _run_block(block: Block) -> list[list]:
             res = align_job(j, _cut(samples, offset, j.start, j.end))
             if _fits(res, j):
                 break
+        if any(r is None for r, t in zip(res, job.tokens) if t.spoken):
+            rescued = chain(start, rescue=True)  # the usual beams may have pruned a hoarse or fast voice
+            if rescued is not None:
+                res = rescued.placed
         placed = [r for r in res if r is not None]
         if placed:
             floor = max(r[1] for r in placed)

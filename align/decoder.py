@@ -61,20 +61,29 @@ class Hit:
         return bool(w) and not (w.startswith(GARBAGE_PREFIX) or w[0] in "<[+")
 
 
-_decoder = None
-_added: set[str] = set()
+# PocketSphinx's default beams (1e-48 for states and phones, 7e-29 for word exits) prune the
+# right path of fast or hoarse speech: a cold speaker's 25 s turn (MFA's test corpus) finds no
+# path through its own words at all, where 1e-80 finds one within 40 ms of MFA's. Wide beams
+# cost about 10 % more on a plain chain but much more with phone loops, so they are kept for a
+# second decoder that rescues what the usual search could not place (align.chain).
+WIDE_BEAM = 1e-80
+
+_decoders: dict[bool, object] = {}
+_added: dict[str, str] = {}  # words align added, with the pronunciation it guessed
 
 
-def get_decoder():
-    """One decoder per process, the phone-loop garbage words added once."""
-    global _decoder
-    if _decoder is None:
+def get_decoder(wide: bool = False):
+    """One decoder per process (and one with wide beams when asked), the garbage words added once."""
+    dec = _decoders.get(wide)
+    if dec is None:
         import pocketsphinx as ps
 
-        _decoder = ps.Decoder(lm=None, loglevel="FATAL", bestpath=False)
-        for i, ph in enumerate(PHONES):  # the dictionary is rebuilt once, after the last
-            _decoder.add_word(f"{GARBAGE_PREFIX}{ph.lower()}", ph, i == len(PHONES) - 1)
-    return _decoder
+        beams = {"beam": WIDE_BEAM, "pbeam": WIDE_BEAM, "wbeam": WIDE_BEAM} if wide else {}
+        dec = _decoders[wide] = ps.Decoder(lm=None, loglevel="FATAL", bestpath=False, **beams)
+        extra = [(f"{GARBAGE_PREFIX}{ph.lower()}", ph) for ph in PHONES] + list(_added.items())
+        for i, (word, pron) in enumerate(extra):  # the dictionary is rebuilt once, after the last
+            dec.add_word(word, pron, i == len(extra) - 1)
+    return dec
 
 
 def known_word(word: str) -> bool:
@@ -83,12 +92,14 @@ def known_word(word: str) -> bool:
 
 
 def ensure_words(words: set[str]) -> None:
-    """Add every word the dictionary lacks, with a guessed pronunciation."""
+    """Add every word the dictionary lacks, with a guessed pronunciation, to every decoder."""
     dec = get_decoder()
     new = [w for w in words if w not in _added and dec.lookup_word(w) is None]
-    for i, w in enumerate(new):
-        dec.add_word(w, guess_pronunciation(w), i == len(new) - 1)
-        _added.add(w)
+    for w in new:
+        _added[w] = guess_pronunciation(w)
+    for d in _decoders.values():
+        for i, w in enumerate(new):
+            d.add_word(w, _added[w], i == len(new) - 1)
 
 
 _phone_counts: dict[str, int] = {}
@@ -104,10 +115,14 @@ def phone_count(word: str) -> int:
     return n
 
 
-def search(samples: np.ndarray, trans: list[tuple], final: int, name: str = "turn") -> list[Hit] | None:
-    """The best path through the grammar over the samples, or None when no path reaches the final state."""
-    dec = get_decoder()
+def search(samples: np.ndarray, trans: list[tuple], final: int, name: str = "turn",
+           wide: bool = False) -> list[Hit] | None:
+    """The best path through the grammar over the samples, or None when no path reaches the final state.
+
+    wide: search with WIDE_BEAM (slower; for what the usual beams could not place).
+    """
     ensure_words({t[3] for t in trans if len(t) > 3 and not t[3].startswith(GARBAGE_PREFIX)})
+    dec = get_decoder(wide)
     dec.add_fsg(name, dec.create_fsg(name, 0, final, trans))
     dec.activate_search(name)
     dec.reinit_feat()  # the noise-removal estimate otherwise carries over: results would depend on what ran before

@@ -4,7 +4,7 @@ import pytest
 
 import align.aligner as aligner
 from align.aligner import align_words, plan, tokenize
-from align.chain import _inside, _uncovered, first_pass
+from align.chain import _inside, _longest, _uncovered, first_pass
 from align.decoder import Job
 from align.reconcile import reconcile
 from align.text import ends_sentence
@@ -27,10 +27,10 @@ def jobs(audio):
     return plan(segs, tokenize(segs), audio.duration)
 
 
-def run(audio, job, ahead, start, at_floor=True, end=None):
+def run(audio, job, ahead, start, at_floor=True, end=None, rescue=False):
     end = end or job.slot_end + 1500
     x = audio.samples[start * 16:end * 16]
-    chained = first_pass(job, ahead, x, start, at_floor, speech_regions(audio.samples))
+    chained = first_pass(job, ahead, x, start, at_floor, speech_regions(audio.samples), rescue=rescue)
     return None if chained is None else chained.placed
 
 
@@ -38,6 +38,8 @@ def test_turn_with_good_stamp_is_placed_by_the_chain(audio, jobs):
     tom, priya = jobs[1], jobs[2]
     out = run(audio, tom, priya.tokens, start=int(TRUTH[1]["end"] * 1000))
     assert out is not None and all(r is not None for r in out)
+    wide = run(audio, tom, priya.tokens, start=int(TRUTH[1]["end"] * 1000), rescue=True)
+    assert [r[:2] for r in wide] == [r[:2] for r in out]  # wide beams place a clear voice the same
     # raw decoder edges, before align.boundaries refines those next to pauses
     assert abs(out[0][0] - TRUTH[2]["start"] * 1000) <= 80
     assert abs(out[-1][1] - TRUTH[3]["end"] * 1000) <= 80
@@ -86,12 +88,13 @@ def test_window_starting_inside_speech_is_refused_unless_at_the_previous_words(a
     assert run(audio, tom, priya.tokens, start=inside, at_floor=False) is None
 
 
-def test_turn_not_in_the_audio_is_refused(audio, jobs):
+@pytest.mark.parametrize("rescue", [False, True])
+def test_turn_not_in_the_audio_is_refused(audio, jobs, rescue):
     tom, priya = jobs[1], jobs[2]
     other = parse_transcript("A (00:00:07):\n\nPlease shorten this skirt for Joyce before the party.\n")
     seg = reconcile(other, audio.duration).segments[0]
     wrong = Job(tom.segment, tom.start, tom.end, tom.slot_start, tom.slot_end, tuple(tokenize([seg])))
-    assert run(audio, wrong, priya.tokens, start=int(TRUTH[1]["end"] * 1000)) is None
+    assert run(audio, wrong, priya.tokens, start=int(TRUTH[1]["end"] * 1000), rescue=rescue) is None
 
 
 def test_first_pass_agrees_with_the_full_search(audio, monkeypatch):
@@ -133,3 +136,8 @@ def test_stamps_all_late_by_the_same_seconds_still_take_the_first_pass(audio, mo
     assert full_searches == [1]  # only the first turn, which has no placed turn before it
     assert all(w.aligned for w in words)
     assert max(abs(x) for e in sentence_errors(words) for x in e) <= 50
+
+
+def test_hesitations_may_be_drawn_out():
+    assert _longest("uh") == _longest("um") == 1500  # "uhhh": 540 ms in MFA's test corpus
+    assert _longest("a") == 450 and _longest("different") == 300 + 150 * 7

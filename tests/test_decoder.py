@@ -39,3 +39,14 @@ def test_place_skips_fillers_and_garbage_and_missing_words():
     hits = [Hit("<sil>", 0, 100, 1.0), Hit("a", 100, 200, 0.9), Hit("gbg_ah", 200, 300, 0.5), Hit("c", 300, 400, 0.8)]
     assert [(k, h.word) for k, h in place(hits, ["a", "b", "c"])] == [(0, "a"), (2, "c")]
     assert not Hit("[NOISE]", 0, 1, 0).is_word and not Hit("", 0, 1, 0).is_word and Hit("it's", 0, 1, 0).is_word
+
+
+def test_wide_decoder_knows_every_added_word():
+    from align.decoder import _added, ensure_words, get_decoder
+
+    ensure_words({"zorblaxian"})  # added while only the usual decoder may exist
+    wide = get_decoder(wide=True)
+    assert wide.lookup_word("zorblaxian") == _added["zorblaxian"]
+    ensure_words({"quibbletron"})  # added once both exist: both learn it
+    assert get_decoder().lookup_word("quibbletron") == wide.lookup_word("quibbletron") == _added["quibbletron"]
+    assert wide.config["beam"] < get_decoder().config["beam"]
