@@ -379,8 +379,10 @@ def mismatch(words: list[Word]) -> str | None:
     spoken_words = [w for w in words if not w.word.startswith("[")]
     if len(spoken_words) < 5:
         return None
-    lost = sum(1 for w in spoken_words if not w.aligned)
-    if lost > MISMATCH_FRACTION * len(spoken_words):
-        return (f"{lost} of {len(spoken_words)} transcript words could not be found in the audio: "
-                "the transcript does not match this recording (wrong file, or another language?)")
+    lost = [w for w in spoken_words if not w.aligned]
+    if len(lost) > MISMATCH_FRACTION * len(spoken_words):
+        where = f" (the first in the turn at line {lost[0].line}: {lost[0].word!r})" if lost[0].line else ""
+        return (f"{len(lost)} of {len(spoken_words)} transcript words could not be found in the audio{where}: "
+                "the transcript does not match this recording (wrong file, or another language?), or the "
+                "speech is beyond the acoustic model (young children, singing, loud music or noise)")
     return None

@@ -111,4 +111,4 @@ class Word:
     segment: int  # 1-based segment index
     aligned: bool
     score: float  # 0..1: how well the audio matched (mean per-frame acoustic likelihood, squashed)
-    line: int | None = None  # source line of the paragraph it came from
+    line: int | None = None  # source line of its turn's header
