@@ -25,7 +25,7 @@ import numpy as np
 
 from .audio import RATE, Audio
 from .boundaries import refine_pause_edges, rejoin_stranded
-from .chain import first_pass
+from .chain import first_pass, speech_onset
 from .decoder import GARBAGE_PREFIX, PHONES, Job, Token, known_word, per_token, place, search
 from .pronounce import spoken
 from .text import ends_sentence
@@ -199,12 +199,14 @@ def _run_block(block: Block) -> list[list]:
             return first_pass(job, ahead, _cut(samples, offset, lo, end), lo, lo in (floor, 0), block.regions,
                               job.slot_start + shift, rescue)
 
+        if floor is None:  # the first turn of the recording or of a worker's block: start where speech
+            lo = speech_onset(block.regions, job.slot_start)  # around the stamp begins
+        else:  # the pause before this turn was searched already: the chain starts just before its onset
+            lo = start if onset is None else min(max(start, onset - ONSET_LEAD_MS), job.slot_end)
+        chained = chain(lo)
         res = None
-        if floor is not None:
-            # the pause before this turn was searched already: the chain starts just before its onset
-            chained = chain(start if onset is None else min(max(start, onset - ONSET_LEAD_MS), job.slot_end))
-            if chained is not None:
-                res, onset = chained.placed, chained.next_onset
+        if chained is not None:
+            res, onset = chained.placed, chained.next_onset
         if res is None:
             onset = None
         for end in [] if res is not None else sorted({min(job.end, job.slot_end + SHORT_TAIL_MS), job.end}):

@@ -97,7 +97,7 @@ def first_pass(job: Job, ahead: tuple[Token, ...], samples: np.ndarray, start: i
     hi = max(b for _, b, _ in spans) if look else start + len(samples) * 1000 // RATE
     if not rescue and _uncovered(regions, [(a, b) for a, b, _ in spans], start, hi) > UNCOVERED_MS:
         return None
-    return Chained(out, _onset(regions, spans[len(own)][0]) if look else None)
+    return Chained(out, speech_onset(regions, spans[len(own)][0]) if look else None)
 
 
 def _longest(word: str) -> int:
@@ -105,7 +105,7 @@ def _longest(word: str) -> int:
     return HESITATION_MS if word in HESITATIONS else STRETCH_MS + PHONE_MS * phone_count(word)
 
 
-def _onset(regions: list[tuple[int, int]], t: int) -> int:
+def speech_onset(regions: list[tuple[int, int]], t: int) -> int:
     """Where the stretch of speech holding t begins (t itself when t is not in speech)."""
     i = bisect_left(regions, (t + 1,)) - 1
     return regions[i][0] if i >= 0 and regions[i][0] <= t < regions[i][1] else t

@@ -11,6 +11,7 @@ from align.text import ends_sentence
 from align.transcript import parse_transcript
 from align.vad import speech_regions
 from conftest import INTERVIEW_TEXT, INTERVIEW_TRUTH
+from test_aligner import sentence_errors, shift_stamps
 
 TRUTH = INTERVIEW_TRUTH
 TEXT = INTERVIEW_TEXT
@@ -126,14 +127,13 @@ def test_uncovered_speech_and_inside():
 
 
 def test_stamps_all_late_by_the_same_seconds_still_take_the_first_pass(audio, monkeypatch):
-    from test_aligner import sentence_errors, shift_stamps
 
     full_searches = []
     real = aligner.align_job
     monkeypatch.setattr(aligner, "align_job", lambda job, x: full_searches.append(job.segment) or real(job, x))
     late = shift_stamps(TEXT, [3, 3, 3, 3])  # the recording lost 3 s of its start after transcription
     words = align_words(reconcile(parse_transcript(late), audio.duration).segments, audio, workers=1)
-    assert full_searches == [1]  # only the first turn, which has no placed turn before it
+    assert full_searches == [1]  # only the first turn: it has no placed turn before it to measure the offset
     assert all(w.aligned for w in words)
     assert max(abs(x) for e in sentence_errors(words) for x in e) <= 50
 
@@ -141,3 +141,16 @@ def test_stamps_all_late_by_the_same_seconds_still_take_the_first_pass(audio, mo
 def test_hesitations_may_be_drawn_out():
     assert _longest("uh") == _longest("um") == 1500  # "uhhh": 540 ms in MFA's test corpus
     assert _longest("a") == 450 and _longest("different") == 300 + 150 * 7
+
+
+def test_first_turns_of_blocks_take_the_first_pass_when_their_stamps_agree(audio, monkeypatch):
+    full_searches = []
+    real = aligner.align_job
+    monkeypatch.setattr(aligner, "align_job", lambda job, x: full_searches.append(job.segment) or real(job, x))
+    monkeypatch.setattr(aligner, "MIN_BLOCK_MS", 5000)  # the 22 s fixture in several blocks, each with a warm-up
+    segs = reconcile(parse_transcript(TEXT), audio.duration).segments
+    assert len(aligner._blocks(aligner.plan(segs, tokenize(segs), audio.duration), 4)) == 4  # a turn each
+    words = align_words(segs, audio, workers=1)  # in this process, where the spy can count
+    assert full_searches == []  # the first turn and each block's warm-up started where speech begins
+    assert all(w.aligned for w in words)
+    assert max(abs(x) for e in sentence_errors(words) for x in e) <= 50
