@@ -8,10 +8,10 @@ earlier than where the previous turn's words ended. The grammar lets the decoder
   between its sentences;
 - skip a whole sentence that is in the transcript but not in the audio.
 Windows are small, so cost grows linearly with the recording; turns are spread over a
-process pool in contiguous blocks. That search is costly where its loops compete, so a turn
-whose previous turn is placed is first searched as a plain chain of its words (align.chain)
-and searched fully only when the audio disagrees with that chain; words the full search still
-leaves out get one more plain chain with wide beams (a rescue for hoarse or fast voices). A token that cannot be
+process pool in contiguous blocks. That search is costly where its loops compete, so every
+turn is first searched as a plain chain of its words (align.chain) and searched fully only
+when the audio disagrees with that chain; words the full search still leaves out get one more
+plain chain with wide beams (a rescue for hoarse or fast voices). A token that cannot be
 placed is returned with interpolated times and aligned=False: never a silently wrong time.
 """
 from __future__ import annotations
@@ -178,8 +178,8 @@ class Block:
 def _run_block(block: Block) -> list[list]:
     """Align a block's turns in order; each window starts after the previous turn's words.
 
-    A turn whose previous turn is placed gets the cheap first pass (align.chain); the full
-    search runs on the others and wherever the first pass is not trusted.
+    Every turn first gets the cheap first pass (align.chain); the full search runs wherever
+    that is not trusted, and the rescue where the full search still leaves words out.
     """
     offset = block.offset
     samples = block.samples
@@ -204,11 +204,7 @@ def _run_block(block: Block) -> list[list]:
         else:  # the pause before this turn was searched already: the chain starts just before its onset
             lo = start if onset is None else min(max(start, onset - ONSET_LEAD_MS), job.slot_end)
         chained = chain(lo)
-        res = None
-        if chained is not None:
-            res, onset = chained.placed, chained.next_onset
-        if res is None:
-            onset = None
+        res, onset = (chained.placed, chained.next_onset) if chained else (None, None)
         for end in [] if res is not None else sorted({min(job.end, job.slot_end + SHORT_TAIL_MS), job.end}):
             j = Job(job.segment, start, max(end, start + 1000), job.slot_start, job.slot_end, job.tokens)
             res = align_job(j, _cut(samples, offset, j.start, j.end))
@@ -217,7 +213,7 @@ def _run_block(block: Block) -> list[list]:
         if any(r is None for r, t in zip(res, job.tokens) if t.spoken):
             rescued = chain(start, rescue=True)  # the usual beams may have pruned a hoarse or fast voice
             if rescued is not None:
-                res = rescued.placed
+                res, onset = rescued.placed, rescued.next_onset
         placed = [r for r in res if r is not None]
         if placed:
             floor = max(r[1] for r in placed)
