@@ -112,9 +112,9 @@ def align_job(job: Job, samples: np.ndarray) -> list[tuple[int, int, float] | No
     a sentence that is there is found (where a loop matched a poor voice better than its
     words), one that is not fails the search and stays unplaced.
     """
-    out = _place(job.tokens, samples, job.start, inner=True)
-    _retry_runs(job, samples, out, lambda toks, x, lo: _place(toks, x, lo, inner=False))
-    _retry_runs(job, samples, out, lambda toks, x, lo: _place(toks, x, lo, inner=False, skips=False,
+    out = place_tokens(job.tokens, samples, job.start, inner=True)
+    _retry_runs(job, samples, out, lambda toks, x, lo: place_tokens(toks, x, lo, inner=False))
+    _retry_runs(job, samples, out, lambda toks, x, lo: place_tokens(toks, x, lo, inner=False, skips=False,
                                                               edge_prob=STRICT_GARBAGE_PROB),
                 by_sentence=True, enclosed=True)
     return out
@@ -148,7 +148,7 @@ def _retry_runs(job: Job, samples: np.ndarray, out: list, redo, by_sentence: boo
         i = j
 
 
-def _place(tokens: tuple[Token, ...], samples: np.ndarray, offset: int, inner: bool, skips: bool = True,
+def place_tokens(tokens: tuple[Token, ...], samples: np.ndarray, offset: int, inner: bool, skips: bool = True,
            edge_prob: float | None = None) -> list[tuple[int, int, float] | None]:
     """One search of the turn grammar: per token (start, end, score) in absolute ms, or None."""
     trans, final = _grammar(tokens, inner, skips, edge_prob)

@@ -1,12 +1,13 @@
 """The stages wired together for the commands: read, decode once, reconcile, align, audit."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from .aligner import align_words, mismatch
 from .audio import Audio, decode
 from .check import Thresholds, check, check_alignment, sort_findings
 from .errors import InputError
+from .offset import find_shift, shifted
 from .reconcile import Reconciled, reconcile
 from .transcript import read_transcript
 from .types import Finding, Transcript, Word
@@ -22,6 +23,7 @@ class Aligned:
     reconciled: Reconciled
     words: list[Word]
     regions: list[tuple[int, int]]  # speech in the recording (ms), as align.vad finds it
+    shift: int = 0  # ms every stamp was moved by to fit the recording (an intro the transcript lacks)
 
 
 def align_files(transcript_path: str, audio_path: str, fmt: str | None = None, encoding: str | None = None,
@@ -36,6 +38,12 @@ def align_files(transcript_path: str, audio_path: str, fmt: str | None = None, e
     regions = speech_regions(audio.samples)
     words = align_words(r.segments, audio, workers=workers, progress=progress, regions=regions)
     problem = mismatch(words)
+    shift = find_shift(r.segments, audio) if problem else None
+    if shift is not None and abs(shift) > SHIFT_MIN_MS:  # the recording starts elsewhere: every stamp moves
+        moved = replace(r, segments=shifted(r.segments, shift, audio.duration))
+        again = align_words(moved.segments, audio, workers=workers, progress=progress, regions=regions)
+        if mismatch(again) is None:
+            return Aligned(t, audio, moved, again, regions, shift)
     if problem:
         late = [s for s in r.segments if s.stamp is not None and s.stamp >= audio.duration]
         if late:
@@ -45,12 +53,24 @@ def align_files(transcript_path: str, audio_path: str, fmt: str | None = None, e
     return Aligned(t, audio, r, words, regions)
 
 
+SHIFT_MIN_MS = 3000  # the aligner's windows absorb stamps this far off by themselves
+
+
 def audit(a: Aligned, th: Thresholds = Thresholds()) -> list[Finding]:
     """Findings from stamps and text, plus what the words and the speech activity measure."""
     found = check(a.transcript, a.reconciled, th, a.audio.duration)
     # with the words placed, the measured overlap replaces the text-length guess
     found = [f for f in found if f.kind != "overlap"]
     found += check_alignment(a.reconciled.segments, a.words, a.regions, th)
+    if a.shift:
+        first = a.reconciled.segments[0]
+        found.append(Finding(
+            "stamps_shifted", "warning", first.line, None, None, None,
+            f"every stamp is {abs(a.shift) / 1000:.1f} s {'early' if a.shift > 0 else 'late'} against this recording "
+            f"({'audio the transcript does not have at its start: an intro or an advert?' if a.shift > 0 else 'the recording lost its start?'}); "
+            f"the words were aligned with every stamp moved by {a.shift / 1000:+.1f} s. "
+            "`align check --audio --fix-stamps` writes the transcript with corrected stamps.",
+        ))
     return sort_findings(found)
 
 

@@ -165,3 +165,34 @@ def test_real_speech_hoarse_fast_spontaneous_speaker(tmp_path):
     assert len(err) == 2 * 63
     # measured: mean 41 ms from MFA's boundaries, 81 % within 50 ms, 89 % within 100 ms
     assert np.mean(err) <= 0.06 and np.mean(np.array(err) <= 0.1) >= 0.85
+
+
+def test_recording_with_an_intro_the_transcript_lacks(tmp_path, audio):
+    """12 s of music-like tone and noise before the interview: every stamp is 12 s early."""
+    import wave
+
+    from align.pipeline import audit
+
+    t = np.arange(12 * 16000) / 16000
+    rng = np.random.default_rng(0)
+    intro = (2000 * np.sin(2 * np.pi * 440 * t) + rng.normal(0, 300, t.size)).astype(np.int16)
+    path = tmp_path / "with_intro.wav"
+    with wave.open(str(path), "wb") as w:
+        w.setnchannels(1), w.setsampwidth(2), w.setframerate(16000)
+        w.writeframes(np.concatenate([intro, audio.samples]).tobytes())
+    a = align_files(str(A / "interview.txt"), str(path))
+    assert abs(a.shift - (12000 + TRUTH[0]["start"] * 1000)) <= 100  # the first word, 12 s later than stamped
+    assert all(w.aligned for w in a.words if not w.word.startswith("["))
+    moved = [dict(s, start=s["start"] + 12, end=s["end"] + 12) for s in TRUTH]
+    assert max(abs(x) for e in sentence_errors(a.words, moved) for x in e) <= 50
+    shifted = [f for f in audit(a) if f.kind == "stamps_shifted"]
+    assert len(shifted) == 1 and "12.6 s early" in shifted[0].message and shifted[0].line == 1
+
+
+def test_no_shift_is_invented_for_a_transcript_of_another_recording(tmp_path):
+    from align.offset import find_shift
+
+    other = parse_transcript("Host (00:00:00):\n\nThe committee approved the harbour budget on Tuesday evening after "
+                             "a long debate about ferries, bridges and the price of diesel fuel.\n")
+    audio = decode(str(A / "interview.mp3"))
+    assert find_shift(reconcile(other, audio.duration).segments, audio) is None

@@ -1,0 +1,46 @@
+"""A recording that does not start where its transcript does: find the shift of every stamp.
+
+A podcast's intro music, an advert, or a transcript made from a trimmed cut puts every turn
+seconds or minutes away from its stamp, further than the aligner's windows reach (a few
+seconds), so almost nothing is placed. When that happens, the first turns' words are searched
+for in the first minutes of audio, between two absorbing phone loops; where they are found,
+minus where they are stamped, is the shift, and the alignment is run again with it.
+"""
+from __future__ import annotations
+
+from dataclasses import replace
+
+from .aligner import place_tokens, tokenize
+from .audio import RATE, Audio
+from .chain import MIN_MEAN_SCORE
+from .types import Segment
+
+MAX_SHIFT_MS = 300_000  # an intro or an advert longer than five minutes is not looked for
+PROBE_WORDS = 24  # about this many words of the first turns are looked for: enough to be found once only
+
+
+def find_shift(segments: tuple[Segment, ...], audio: Audio) -> int | None:
+    """Milliseconds to add to every stamp so the first turns land on their speech, or None."""
+    tokens = [t for t in tokenize(segments) if t.spoken]
+    # whole sentences, from the first turn on, up to about PROBE_WORDS tokens
+    ends = [k + 1 for k, t in enumerate(tokens) if t.sentence_end]
+    take = next((k for k in ends if k >= PROBE_WORDS), min(len(tokens), PROBE_WORDS))
+    probe = tuple(tokens[:take])
+    if sum(len(t.spoken) for t in probe) < 6:
+        return None  # too few words to be found in minutes of audio and nowhere else
+    stamp = next(s.start for s in segments if s.index == probe[0].segment)
+    lo = max(0, stamp - MAX_SHIFT_MS)
+    hi = min(audio.duration, stamp + MAX_SHIFT_MS + 60_000)
+    # the words in a row between two absorbing phone loops, over minutes of audio
+    found = place_tokens(probe, audio.samples[lo * RATE // 1000:hi * RATE // 1000], lo, inner=False, skips=False)
+    if any(r is None for r in found) or sum(r[2] for r in found) / len(found) < MIN_MEAN_SCORE:
+        return None  # not all there, or not convincingly: no shift rather than a wrong one
+    return found[0][0] - stamp
+
+
+def shifted(segments: tuple[Segment, ...], shift: int, duration: int) -> tuple[Segment, ...]:
+    """The segments moved by shift ms, clipped to the audio (stamps as written are kept)."""
+    def clip(t: int) -> int:
+        return min(max(0, t + shift), duration)
+
+    return tuple(replace(s, start=clip(s.start), end=max(clip(s.end), clip(s.start) + 1)) for s in segments)
