@@ -19,6 +19,7 @@ FRAME_MS = 10  # PocketSphinx analyses 100 frames per second
 BOUNDARY_SHIFT_MS = 10
 PHONES = ("AA AE AH AO AW AY B CH D DH EH ER EY F G HH IH IY JH K L M N NG OW OY P R S SH T TH UH UW V W Y Z ZH").split()
 GARBAGE_PREFIX = "gbg_"
+MIN_SAMPLES = 16 * 3 * FRAME_MS  # three frames: the least audio a search is run on
 
 
 @dataclass(frozen=True)
@@ -121,6 +122,8 @@ def search(samples: np.ndarray, trans: list[tuple], final: int, name: str = "tur
 
     wide: search with WIDE_BEAM (slower; for what the usual beams could not place).
     """
+    if len(samples) < MIN_SAMPLES:
+        return None  # a window past the end of the audio: nothing to search (PocketSphinx fails on it)
     ensure_words({t[3] for t in trans if len(t) > 3 and not t[3].startswith(GARBAGE_PREFIX)})
     dec = get_decoder(wide)
     dec.add_fsg(name, dec.create_fsg(name, 0, final, trans))

@@ -17,17 +17,38 @@ from .types import Segment
 
 MAX_SHIFT_MS = 300_000  # an intro or an advert longer than five minutes is not looked for
 PROBE_WORDS = 24  # about this many words of the first turns are looked for: enough to be found once only
+PROBES = 2  # the first turns, then the ones after them
 
 
 def find_shift(segments: tuple[Segment, ...], audio: Audio) -> int | None:
-    """Milliseconds to add to every stamp so the first turns land on their speech, or None."""
+    """Milliseconds to add to every stamp so the first turns land on their speech, or None.
+
+    The first turns are looked for, then (a recording that lost its start may lack them) the
+    turns after those.
+    """
     tokens = [t for t in tokenize(segments) if t.spoken]
-    # whole sentences, from the first turn on, up to about PROBE_WORDS tokens
+    first = 0
+    for _ in range(PROBES):
+        probe = _probe(tokens[first:])
+        if not probe:
+            return None
+        shift = _found_at(probe, segments, audio)
+        if shift is not None:
+            return shift
+        first += len(probe)
+    return None
+
+
+def _probe(tokens: list) -> tuple:
+    """Whole sentences from the start of tokens, about PROBE_WORDS of them; () when too few to be found once only."""
     ends = [k + 1 for k, t in enumerate(tokens) if t.sentence_end]
     take = next((k for k in ends if k >= PROBE_WORDS), min(len(tokens), PROBE_WORDS))
     probe = tuple(tokens[:take])
-    if sum(len(t.spoken) for t in probe) < 6:
-        return None  # too few words to be found in minutes of audio and nowhere else
+    return probe if sum(len(t.spoken) for t in probe) >= 6 else ()
+
+
+def _found_at(probe: tuple, segments: tuple[Segment, ...], audio: Audio) -> int | None:
+    """Where the probe's first word is found minus where its turn is stamped, or None."""
     stamp = next(s.start for s in segments if s.index == probe[0].segment)
     lo = max(0, stamp - MAX_SHIFT_MS)
     hi = min(audio.duration, stamp + MAX_SHIFT_MS + 60_000)

@@ -196,3 +196,24 @@ def test_no_shift_is_invented_for_a_transcript_of_another_recording(tmp_path):
                              "a long debate about ferries, bridges and the price of diesel fuel.\n")
     audio = decode(str(A / "interview.mp3"))
     assert find_shift(reconcile(other, audio.duration).segments, audio) is None
+
+
+def test_recording_that_lost_its_start(tmp_path, audio):
+    """The first 7 s cut off: the first turn is gone, every other stamp is 7 s late."""
+    import wave
+
+    from align.pipeline import audit
+
+    path = tmp_path / "trimmed.wav"
+    with wave.open(str(path), "wb") as w:
+        w.setnchannels(1), w.setsampwidth(2), w.setframerate(16000)
+        w.writeframes(audio.samples[7 * 16000:].tobytes())
+    a = align_files(str(A / "interview.txt"), str(path))
+    assert -7200 <= a.shift <= -6300  # found on the second probe: the first turn is not in the audio
+    first_turn = [w for w in a.words if w.segment == 1]
+    assert not any(w.aligned for w in first_turn)
+    assert all(w.aligned for w in a.words if w.segment > 1)
+    moved = [dict(s, start=s["start"] - 7, end=s["end"] - 7) for s in TRUTH[2:]]
+    assert max(abs(x) for e in sentence_errors([w for w in a.words if w.segment > 1], moved) for x in e) <= 50
+    kinds = {f.kind for f in audit(a)}
+    assert "stamps_shifted" in kinds and "unaligned_words" in kinds and "beyond_audio" not in kinds

@@ -50,3 +50,8 @@ def test_wide_decoder_knows_every_added_word():
     ensure_words({"quibbletron"})  # added once both exist: both learn it
     assert get_decoder().lookup_word("quibbletron") == wide.lookup_word("quibbletron") == _added["quibbletron"]
     assert wide.config["beam"] < get_decoder().config["beam"]
+
+
+def test_a_window_with_no_audio_has_no_path(samples):
+    assert search(samples[:0], *chain(WORDS)) is None  # PocketSphinx itself fails on an empty buffer
+    assert search(samples[:100], *chain(WORDS)) is None
