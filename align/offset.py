@@ -2,9 +2,10 @@
 
 A podcast's intro music, an advert, or a transcript made from a trimmed cut puts every turn
 seconds or minutes away from its stamp, further than the aligner's windows reach (a few
-seconds), so almost nothing is placed. When that happens, the first turns' words are searched
-for in the first minutes of audio, between two absorbing phone loops; where they are found,
-minus where they are stamped, is the shift, and the alignment is run again with it.
+seconds), so almost nothing is placed. The pipeline aligns the first turns alone first; when
+their words cannot be placed, they are searched for in minutes of audio around their stamps,
+between two absorbing phone loops; where they are found, minus where they are stamped, is the
+shift every stamp is moved by before the whole recording is aligned.
 """
 from __future__ import annotations
 
@@ -28,11 +29,11 @@ def find_shift(segments: tuple[Segment, ...], audio: Audio) -> int | None:
     """
     tokens = [t for t in tokenize(segments) if t.spoken]
     first = 0
-    for _ in range(PROBES):
+    for n in range(PROBES):
         probe = _probe(tokens[first:])
         if not probe:
             return None
-        shift = _found_at(probe, segments, audio)
+        shift = _found_at(probe, segments, audio, later=n == 0)
         if shift is not None:
             return shift
         first += len(probe)
@@ -47,11 +48,23 @@ def _probe(tokens: list) -> tuple:
     return probe if sum(len(t.spoken) for t in probe) >= 6 else ()
 
 
-def _found_at(probe: tuple, segments: tuple[Segment, ...], audio: Audio) -> int | None:
-    """Where the probe's first word is found minus where its turn is stamped, or None."""
+def probe_segments(segments: tuple[Segment, ...]) -> tuple[Segment, ...]:
+    """The first turns, whole, holding the first probe's words: aligned alone to see whether the
+    recording starts where the transcript does before the whole recording is aligned."""
+    probe = _probe([t for t in tokenize(segments) if t.spoken])
+    last = probe[-1].segment if probe else segments[-1].index
+    return tuple(s for s in segments if s.index <= last)
+
+
+def _found_at(probe: tuple, segments: tuple[Segment, ...], audio: Audio, later: bool) -> int | None:
+    """Where the probe's first word is found minus where its turn is stamped, or None.
+
+    later: look up to MAX_SHIFT_MS after the stamp too (an intro); else only before it (the
+    turns after the first ones are looked for when those were not found: a lost start).
+    """
     stamp = next(s.start for s in segments if s.index == probe[0].segment)
     lo = max(0, stamp - MAX_SHIFT_MS)
-    hi = min(audio.duration, stamp + MAX_SHIFT_MS + 60_000)
+    hi = min(audio.duration, stamp + (MAX_SHIFT_MS if later else 0) + 60_000)
     # the words in a row between two absorbing phone loops, over minutes of audio
     found = place_tokens(probe, audio.samples[lo * RATE // 1000:hi * RATE // 1000], lo, inner=False, skips=False)
     if any(r is None for r in found) or sum(r[2] for r in found) / len(found) < MIN_MEAN_SCORE:

@@ -7,7 +7,7 @@ from .aligner import align_words, mismatch
 from .audio import Audio, decode
 from .check import Thresholds, check, check_alignment, sort_findings
 from .errors import InputError
-from .offset import find_shift, shifted
+from .offset import find_shift, probe_segments, shifted
 from .reconcile import Reconciled, reconcile
 from .transcript import read_transcript
 from .types import Finding, Transcript, Word
@@ -36,14 +36,17 @@ def align_files(transcript_path: str, audio_path: str, fmt: str | None = None, e
         raise InputError(audio_path, f"every stamp of {transcript_path} is past the end of this audio "
                                      f"({audio.duration / 1000:.1f} s): wrong audio file?")
     regions = speech_regions(audio.samples)
+    # the first turns alone first (cheap when they are there): a recording that starts elsewhere
+    # (an intro, an advert) is found out before the whole recording is searched in vain
+    shift = find_shift(r.segments, audio) if mismatch(
+        align_words(probe_segments(r.segments), audio, workers=1, regions=regions)) else None
+    if shift is not None and abs(shift) > SHIFT_MIN_MS:  # every stamp moves
+        moved = replace(r, segments=shifted(r.segments, shift, audio.duration))
+        words = align_words(moved.segments, audio, workers=workers, progress=progress, regions=regions)
+        if mismatch(words) is None:
+            return Aligned(t, audio, moved, words, regions, shift)
     words = align_words(r.segments, audio, workers=workers, progress=progress, regions=regions)
     problem = mismatch(words)
-    shift = find_shift(r.segments, audio) if problem else None
-    if shift is not None and abs(shift) > SHIFT_MIN_MS:  # the recording starts elsewhere: every stamp moves
-        moved = replace(r, segments=shifted(r.segments, shift, audio.duration))
-        again = align_words(moved.segments, audio, workers=workers, progress=progress, regions=regions)
-        if mismatch(again) is None:
-            return Aligned(t, audio, moved, again, regions, shift)
     if problem:
         late = [s for s in r.segments if s.stamp is not None and s.stamp >= audio.duration]
         if late:
