@@ -38,14 +38,16 @@ def align_files(transcript_path: str, audio_path: str, fmt: str | None = None, e
     regions = speech_regions(audio.samples)
     # the first turns alone first (cheap when they are there): a recording that starts elsewhere
     # (an intro, an advert) is found out before the whole recording is searched in vain
-    shift = find_shift(r.segments, audio) if mismatch(
-        align_words(probe_segments(r.segments), audio, workers=1, regions=regions)) else None
+    probe = probe_segments(r.segments)
+    words = align_words(probe, audio, workers=1, regions=regions)
+    shift = find_shift(r.segments, audio) if mismatch(words) else None
     if shift is not None and abs(shift) > SHIFT_MIN_MS:  # every stamp moves
         moved = replace(r, segments=shifted(r.segments, shift, audio.duration))
-        words = align_words(moved.segments, audio, workers=workers, progress=progress, regions=regions)
-        if mismatch(words) is None:
-            return Aligned(t, audio, moved, words, regions, shift)
-    words = align_words(r.segments, audio, workers=workers, progress=progress, regions=regions)
+        again = align_words(moved.segments, audio, workers=workers, progress=progress, regions=regions)
+        if mismatch(again) is None:
+            return Aligned(t, audio, moved, again, regions, shift)
+    if len(probe) < len(r.segments):  # else the first turns were the whole transcript
+        words = align_words(r.segments, audio, workers=workers, progress=progress, regions=regions)
     problem = mismatch(words)
     if problem:
         late = [s for s in r.segments if s.stamp is not None and s.stamp >= audio.duration]
