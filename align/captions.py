@@ -13,7 +13,7 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass, field, replace
 
-from .text import bare, ends_sentence, is_tag, syllables
+from .text import bare, ends_sentence, is_tag, syllables, words
 from .types import Segment, Word
 
 
@@ -384,7 +384,7 @@ def estimated_words(segments: tuple[Segment, ...] | list[Segment], rate: float) 
     """
     out: list[Word] = []
     for s in segments:
-        toks = s.text.split()
+        toks = words(s.text)
         if not toks:
             continue
         weights = [2 if is_tag(t) else syllables(t) for t in toks]

@@ -9,6 +9,7 @@ from webvtt import srt as webvtt_srt
 
 from .captions import Cue
 from .errors import InputError
+from .text import words as tokens
 from .timefmt import clock, seconds
 
 ESTIMATED_NOTE = ("Timings are estimated from the transcript's stamps and text length: no audio was aligned. "
@@ -44,7 +45,7 @@ def _split_words(cue: Cue) -> list[list]:
     words = list(cue.words)
     per_line = []
     for line in cue.lines:
-        n = len(line.split(" "))
+        n = len(tokens(line))  # a bracketed note with spaces is one token
         label = 1 if line.startswith("- ") else 0  # "- " is a token of its own; "-Word" stays one token
         if ": " in line and not label:
             head = line.split(": ", 1)[0]

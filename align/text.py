@@ -12,9 +12,13 @@ _SENTENCE_END = re.compile(r"[.?!…]['\"”’)]*$")
 _NOT_WORD = re.compile(r"[^\w']+")
 
 
+_TOKEN = re.compile(r"\[[^\[\]\n]*\]\S*|\S+")
+
+
 def words(text: str) -> list[str]:
-    """Whitespace tokens, punctuation kept: the transcript's own words."""
-    return text.split()
+    """Whitespace tokens, punctuation kept: the transcript's own words. A bracketed note is one
+    token even when it holds spaces (`[foreign language]`, `[laughs quietly]`): it is not speech."""
+    return _TOKEN.findall(text)
 
 
 @functools.lru_cache(maxsize=200_000)  # pure, and called per token by captions and clips

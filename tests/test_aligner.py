@@ -217,3 +217,13 @@ def test_recording_that_lost_its_start(tmp_path, audio):
     assert max(abs(x) for e in sentence_errors([w for w in a.words if w.segment > 1], moved) for x in e) <= 50
     kinds = {f.kind for f in audit(a)}
     assert "stamps_shifted" in kinds and "unaligned_words" in kinds and "beyond_audio" not in kinds
+
+
+def test_a_bracketed_note_with_spaces_is_not_spoken(audio):
+    text = TEXT.replace("Nadia.", "Nadia. [laughs quietly]").replace("in a week?", "in a week? [foreign language 00:00:17]")
+    words = align_text(text, audio)
+    notes = [w for w in words if w.word.startswith("[")]
+    assert [w.word for w in notes] == ["[laughs quietly]", "[foreign language]"] and not any(w.aligned for w in notes)
+    spoken = [w for w in words if not w.word.startswith("[")]
+    assert all(w.aligned for w in spoken)
+    assert max(abs(x) for e in sentence_errors(spoken) for x in e) <= 50

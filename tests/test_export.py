@@ -137,3 +137,15 @@ def test_ffmpeg_reads_the_files(fixture_captions, tmp_path):
         dialogue = [line for line in out.read_text().splitlines() if line.startswith("Dialogue:")]
         expected = webvtt.read(str(f)) if f.suffix == ".vtt" else webvtt.from_srt(str(f))
         assert len(dialogue) == len(expected.captions) > 0
+
+
+def test_a_note_with_spaces_keeps_its_place_in_karaoke_lines():
+    from align.export import _split_words
+
+    from align.captions import Cue
+
+    words = make_words([("Hello", "Ann"), ("[laughs loudly]", "Ann"), ("there", "Ann"), ("friend.", "Ann")])
+    cue = Cue(500, 2000, ("Hello [laughs loudly]", "there friend."), tuple(words), ("Ann",))
+    assert [[w.word for w in line] for line in _split_words(cue)] == [["Hello", "[laughs loudly]"], ["there", "friend."]]
+    p = parse(to_webvtt([cue], word_timestamps=True))[0]
+    assert "[laughs loudly]" in p.text and p.text.splitlines()[1].endswith("friend.")
