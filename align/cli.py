@@ -12,7 +12,7 @@ from . import __version__
 from .captions import PRESETS, Rules, build_cues, estimated_words, qa
 from .check import Thresholds, check, summary
 from .errors import InputError
-from .output import dumps, folder_problem, write_atomic
+from .output import check_file, check_folder, dumps, write_atomic
 from .reconcile import reconcile
 from .report import check_json, qa_text, table, words_json
 from .text import counted
@@ -109,6 +109,8 @@ def check_cmd(transcript, audio, as_json, output, fix_stamps, severity, fast_rat
         raise click.UsageError("--fix-stamps needs --audio and -o FILE for the corrected transcript")
     if output and os.path.abspath(output) == os.path.abspath(transcript):
         raise click.UsageError("-o must not be the input transcript: align never modifies its inputs")
+    if output:
+        check_file(output)  # before aligning, not after
     if audio is None:
         t = read_transcript(transcript, fmt, encoding)
         r = reconcile(t)
@@ -146,6 +148,8 @@ def words_cmd(transcript, audio, output, workers, fmt, encoding):
     """Place every transcript word on the audio: JSON with start, end, speaker, segment, aligned, score."""
     from .pipeline import align_files
 
+    if output:
+        check_file(output)  # before aligning, not after
     a = align_files(transcript, audio, fmt, encoding, progress=_progress("aligning"), workers=workers)
     data = words_json(a.words)
     _emit(data, output)
@@ -187,6 +191,8 @@ def captions_cmd(transcript, audio, output, preset, max_chars, max_lines, min_du
     from .export import caption_format, to_json, to_srt, to_webvtt
 
     kind = caption_format(output)
+    for path in (output, report) if report else (output,):
+        check_file(path)  # before aligning, not after
     rules = _rules(preset, {"max_chars": max_chars, "max_lines": max_lines, "min_duration": min_duration,
                             "max_duration": max_duration, "max_cps": max_cps, "max_wpm": max_wpm,
                             "min_gap": min_gap, "linger": linger})
@@ -246,8 +252,7 @@ def clips_cmd(transcript, audio, folder, speakers, segments, from_, to, quotes, 
     )
 
     t = read_transcript(transcript, fmt, encoding)
-    if folder_problem(folder):  # say so before aligning, not after
-        raise InputError(folder, folder_problem(folder))
+    check_folder(folder)  # say so before aligning, not after
     duration = probe_duration(audio)
     r = reconcile(t, duration)
     try:

@@ -27,7 +27,7 @@ def find_shift(segments: tuple[Segment, ...], audio: Audio) -> int | None:
     The first turns are looked for, then (a recording that lost its start may lack them) the
     turns after those.
     """
-    tokens = [t for t in tokenize(segments) if t.spoken]
+    tokens = _leading_tokens(segments, PROBES)
     first = 0
     for n in range(PROBES):
         probe = _probe(tokens[first:])
@@ -38,6 +38,17 @@ def find_shift(segments: tuple[Segment, ...], audio: Audio) -> int | None:
             return shift
         first += len(probe)
     return None
+
+
+def _leading_tokens(segments: tuple[Segment, ...], probes: int) -> list:
+    """The spoken tokens of the first turns, enough for that many probes (the transcript may be
+    hours long: only its start is tokenized)."""
+    out: list = []
+    for seg in segments:
+        out += [t for t in tokenize([seg]) if t.spoken]
+        if len(out) >= 4 * PROBE_WORDS * probes:  # room for each probe to end on a sentence end
+            break
+    return out
 
 
 def _probe(tokens: list) -> tuple:
@@ -51,7 +62,7 @@ def _probe(tokens: list) -> tuple:
 def probe_segments(segments: tuple[Segment, ...]) -> tuple[Segment, ...]:
     """The first turns, whole, holding the first probe's words: aligned alone to see whether the
     recording starts where the transcript does before the whole recording is aligned."""
-    probe = _probe([t for t in tokenize(segments) if t.spoken])
+    probe = _probe(_leading_tokens(segments, 1))
     last = probe[-1].segment if probe else segments[-1].index
     return tuple(s for s in segments if s.index <= last)
 

@@ -20,22 +20,33 @@ def folder_problem(path: str) -> str | None:
     return None
 
 
-def make_folder(path: str) -> None:
-    """Create an output folder (and its parents), or say why not, naming it."""
+def check_folder(path: str) -> None:
+    """Raise InputError naming the folder when it could not be used (call before long work)."""
     problem = folder_problem(path)
     if problem:
         raise InputError(path, problem)
+
+
+def make_folder(path: str) -> None:
+    """Create an output folder (and its parents), or say why not, naming it."""
+    check_folder(path)
     try:
         os.makedirs(path, exist_ok=True)
     except OSError as exc:
         raise InputError(path, f"cannot create the folder: {exc.strerror}") from exc
 
 
-def write_atomic(path: str, data: str | bytes) -> None:
-    """Write the whole file or nothing: a crash or full disk never leaves a half-written output."""
+def check_file(path: str) -> str:
+    """The folder an output file goes to; InputError naming the file when it is missing (call before long work)."""
     folder = os.path.dirname(os.path.abspath(path))
     if not os.path.isdir(folder):
         raise InputError(path, f"cannot write: folder {folder} does not exist")
+    return folder
+
+
+def write_atomic(path: str, data: str | bytes) -> None:
+    """Write the whole file or nothing: a crash or full disk never leaves a half-written output."""
+    folder = check_file(path)
     mode = "wb" if isinstance(data, bytes) else "w"
     fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=os.path.basename(path)[-40:], dir=folder)
     try:

@@ -69,12 +69,12 @@ def audit(a: Aligned, th: Thresholds = Thresholds()) -> list[Finding]:
     found += check_alignment(a.reconciled.segments, a.words, a.regions, th)
     if a.shift:  # a stamp past the end that the shift brings inside the audio is not wrong on its own
         found = [f for f in found if not (f.kind == "beyond_audio" and f.start + a.shift < a.audio.duration)]
-        first = a.reconciled.segments[0]
+        how, why = (("early", "audio the transcript does not have at its start: an intro or an advert?")
+                    if a.shift > 0 else ("late", "the recording lost its start?"))
         found.append(Finding(
-            "stamps_shifted", "warning", first.line, None, None, None,
-            f"every stamp is {abs(a.shift) / 1000:.1f} s {'early' if a.shift > 0 else 'late'} against this recording "
-            f"({'audio the transcript does not have at its start: an intro or an advert?' if a.shift > 0 else 'the recording lost its start?'}); "
-            f"the words were aligned with every stamp moved by {a.shift / 1000:+.1f} s. "
+            "stamps_shifted", "warning", a.reconciled.segments[0].line, None, None, None,
+            f"every stamp is {abs(a.shift) / 1000:.1f} s {how} against this recording ({why}); the words were "
+            f"aligned with every stamp moved by {a.shift / 1000:+.1f} s. "
             "`align check --audio --fix-stamps` writes the transcript with corrected stamps.",
         ))
     return sort_findings(found)
@@ -105,14 +105,12 @@ def run_all(transcript_path: str, audio_path: str, out_dir: str, rules=None, th:
     from .captions import PRESETS, build_cues, qa
     from .check import summary
     from .export import to_srt, to_webvtt
-    from .output import dumps, folder_problem, make_folder, write_atomic
+    from .output import check_folder, dumps, make_folder, write_atomic
     from .report import check_json, segment_json, words_json
 
     t0 = time.perf_counter()
     rules = rules or PRESETS["netflix"]
-    problem = folder_problem(out_dir)
-    if problem:  # before the alignment, not after
-        raise InputError(out_dir, problem)
+    check_folder(out_dir)  # before the alignment, not after
     a = align_files(transcript_path, audio_path, fmt, encoding, progress=progress, workers=workers)
     found = audit(a, th)
     summ = summary(a.transcript, a.reconciled.segments, found)

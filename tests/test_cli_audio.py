@@ -95,12 +95,31 @@ def test_truncated_audio_is_named_as_such():
     assert "truncated.mp3" in p.stderr and "stamped after the audio ends" in p.stderr
 
 
-@pytest.mark.parametrize("command", ["run", "clips"])
-def test_unusable_output_folder_is_refused_before_aligning(tmp_path, command):
+@pytest.mark.parametrize("args,where", [
+    (["run", "-o", "{blocker}/out"], "{blocker}/out: {blocker} is not a folder"),
+    (["clips", "--speaker", "Priya", "-o", "{blocker}/out"], "{blocker}/out: {blocker} is not a folder"),
+    (["words", "-o", "{blocker}/sub/w.json"], "{blocker}/sub/w.json: cannot write: folder {blocker}/sub does not exist"),
+    (["check", "--audio", "{audio}", "-o", "{tmp}/no/r.json"], "{tmp}/no/r.json: cannot write: folder {tmp}/no does not exist"),
+    (["captions", "--audio", "{audio}", "-o", "{tmp}/c.vtt", "--report", "{tmp}/no/q.json"],
+     "{tmp}/no/q.json: cannot write: folder {tmp}/no does not exist"),
+])
+def test_unusable_output_is_refused_before_aligning(tmp_path, monkeypatch, args, where):
+    from click.testing import CliRunner
+
+    import align.audio
+    import align.pipeline
+    from align.cli import main
+
+    def never(*a, **k):
+        raise AssertionError("the audio was read before the output was checked")
+
+    monkeypatch.setattr(align.pipeline, "align_files", never)
+    monkeypatch.setattr(align.audio, "probe_duration", never)
     blocker = tmp_path / "afile"
     blocker.write_text("mine")
-    extra = ["--speaker", "Priya"] if command == "clips" else []
-    p = run(command, A / "interview.txt", A / "interview.mp3", *extra, "-o", blocker / "out")
-    assert p.returncode == 2 and "Traceback" not in p.stderr
-    assert f"{blocker / 'out'}: {blocker} is not a folder" in p.stderr
-    assert "aligning" not in p.stderr and blocker.read_text() == "mine"
+    fill = {"blocker": blocker, "tmp": tmp_path, "audio": A / "interview.mp3"}
+    argv = [a.format(**fill) for a in args]
+    argv[1:1] = [str(A / "interview.txt")] + ([str(A / "interview.mp3")] if argv[0] in ("run", "clips", "words") else [])
+    result = CliRunner().invoke(main, argv)
+    assert result.exit_code == 2, result.output
+    assert where.format(**fill) in result.output and blocker.read_text() == "mine"
