@@ -14,10 +14,10 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from align.aligner import align_words  # noqa: E402
-from align.audio import decode  # noqa: E402
-from align.reconcile import reconcile  # noqa: E402
-from align.transcript import read_transcript  # noqa: E402
+from align_transcripts.aligner import align_words  # noqa: E402
+from align_transcripts.audio import decode  # noqa: E402
+from align_transcripts.reconcile import reconcile  # noqa: E402
+from align_transcripts.transcript import read_transcript  # noqa: E402
 
 
 def evaluate(folder: Path, workers: int | None = None) -> dict:

@@ -16,8 +16,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-from align.audio import decode, ffmpeg_binary  # noqa: E402
-from align.timefmt import clock  # noqa: E402
+from align_transcripts.audio import decode, ffmpeg_binary  # noqa: E402
+from align_transcripts.timefmt import clock  # noqa: E402
 
 FIX = ROOT / "fixtures" / "audio"
 
@@ -62,14 +62,14 @@ def main() -> None:
     args = ap.parse_args()
     out = ROOT / "bench" / "out" / "clips"
     audio, text = build(args.hours, out)
-    wall, rss = timed([sys.executable, "-c", f"from align.audio import decode; decode({str(audio)!r})"])
+    wall, rss = timed([sys.executable, "-c", f"from align_transcripts.audio import decode; decode({str(audio)!r})"])
     print(f"source: {audio.stat().st_size / 1e6:.0f} MB MP3, {args.hours:g} h; full decode to 16 kHz: {wall:.1f} s, "
           f"peak {rss:.0f} MB")
     ranges = [(600_000, 660_000), (3_000_000, 3_060_000), (6_000_000, 6_060_000)]
     total = 0.0
     for a, b in ranges:
         folder = out / f"clip_{a // 1000}"
-        w, r = timed([sys.executable, "-m", "align", "clips", str(text), str(audio), "-o", str(folder), "--force",
+        w, r = timed([sys.executable, "-m", "align_transcripts", "clips", str(text), str(audio), "-o", str(folder), "--force",
                       "--from", str(a / 1000), "--to", str(b / 1000)])
         total += w
         print(f"  clip {clock(a)}-{clock(b)}: {w:.1f} s, peak {r:.0f} MB")

@@ -5,7 +5,7 @@ Searches every turn of a benchmark interview (bench/interview.py) once, over its
 1.5 s, with three grammars, in this one process (one core):
   chain    the turn's words in a row, nothing else: the least any word alignment can do
   tail     the chain plus one absorbing phone loop after it (as the full search has at its edges)
-  full     align.aligner's full search (loops at the edges and between sentences, skips, 3 passes)
+  full     align_transcripts.aligner's full search (loops at the edges and between sentences, skips, 3 passes)
 and prints CPU milliseconds per second of audio, and what an hour would take on two cores at
 that rate with nothing else running.
 """
@@ -16,11 +16,11 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from align.aligner import GARBAGE_PROB, align_job, garbage_loop, plan, tokenize  # noqa: E402
-from align.audio import RATE, decode  # noqa: E402
-from align.decoder import Job, search  # noqa: E402
-from align.reconcile import reconcile  # noqa: E402
-from align.transcript import read_transcript  # noqa: E402
+from align_transcripts.aligner import GARBAGE_PROB, align_job, garbage_loop, plan, tokenize  # noqa: E402
+from align_transcripts.audio import RATE, decode  # noqa: E402
+from align_transcripts.decoder import Job, search  # noqa: E402
+from align_transcripts.reconcile import reconcile  # noqa: E402
+from align_transcripts.transcript import read_transcript  # noqa: E402
 
 
 def grammar(words: list[str], tail: bool) -> tuple[list[tuple], int]:

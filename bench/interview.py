@@ -29,8 +29,8 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from align.audio import RATE, decode  # noqa: E402
-from align.timefmt import clock  # noqa: E402
+from align_transcripts.audio import RATE, decode  # noqa: E402
+from align_transcripts.timefmt import clock  # noqa: E402
 
 SHARED = Path(__file__).resolve().parent.parent.parent / "shared" / "data" / "speech"
 NAMES = {"FVMH0": "Maria Vance", "MCPM0": "Carl Pym", "FAEM0": "Erin Moss", "MARC0": "Arthur Cole",

@@ -3,7 +3,7 @@ clear (`acoustic_corpus`) and with a cold (`cold_corpus`, `cold_corpus3`: hoarse
 
     python bench/mfa_corpus.py
 Each recording becomes a one-turn Rev transcript (stamped 00:00:00, in bench/out/mfa, not
-committed) and goes through `align.pipeline.align_files`; our words are matched to the
+committed) and goes through `align_transcripts.pipeline.align_files`; our words are matched to the
 TextGrid's words in order and their start and end compared. Prints one markdown row each.
 """
 from __future__ import annotations
@@ -17,8 +17,8 @@ import numpy as np
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-from align.errors import InputError  # noqa: E402
-from align.pipeline import align_files  # noqa: E402
+from align_transcripts.errors import InputError  # noqa: E402
+from align_transcripts.pipeline import align_files  # noqa: E402
 
 CORPUS = ROOT.parent / "shared" / "data" / "speech" / "mfa_testcorpus"
 OUT = ROOT / "bench" / "out" / "mfa"

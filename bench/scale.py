@@ -19,7 +19,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 PY = sys.executable
 sys.path.insert(0, str(ROOT))
-from align.audio import ffmpeg_binary  # noqa: E402
+from align_transcripts.audio import ffmpeg_binary  # noqa: E402
 
 
 def measure(cmd: list[str]) -> tuple[float, float, float]:
@@ -47,7 +47,7 @@ def main() -> None:
         wav, txt = folder / "long" / "interview.wav", folder / "long" / "transcript.txt"
         floor, _, _ = measure([ffmpeg_binary(), "-v", "error", "-i", str(wav), "-ac", "1", "-ar", "16000", "-f", "s16le",
                                "-y", "/dev/null"])
-        wall, cpu, rss = measure([PY, "-m", "align", "run", str(txt), str(wav), "-o", str(folder / "run")])
+        wall, cpu, rss = measure([PY, "-m", "align_transcripts", "run", str(txt), str(wav), "-o", str(folder / "run")])
         words = json.loads((folder / "run" / "words.json").read_text())["words"]
         audio_s = words[-1]["end"] if words else 0
         print(f"| {audio_s / 60:.0f} min | {wall:.0f} s | {cpu:.0f} s | {audio_s / wall:.0f}x | {rss:.0f} MB | {floor:.1f} s |",
@@ -68,7 +68,7 @@ def main() -> None:
         big.write_text("".join(out), encoding="utf-8")
         for name, cmd in [("check --json", ["check", str(big), "--json", "-o", str(big.with_suffix(".json"))]),
                           ("captions", ["captions", str(big), "-o", str(big.with_suffix(".vtt"))])]:
-            wall, cpu, rss = measure([PY, "-m", "align", *cmd])
+            wall, cpu, rss = measure([PY, "-m", "align_transcripts", *cmd])
             print(f"seed x10 (8,000 turns), align {name}: {wall:.2f} s wall, {rss:.0f} MB")
 
 

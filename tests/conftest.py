@@ -24,7 +24,7 @@ INTERVIEW_TRUTH = json.loads((INTERVIEW / "interview.truth.json").read_text())["
 
 @pytest.fixture(scope="session")
 def interview_audio():
-    from align.audio import decode
+    from align_transcripts.audio import decode
 
     return decode(str(INTERVIEW / "interview.mp3"))
 

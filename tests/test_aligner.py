@@ -4,12 +4,12 @@ import re
 import numpy as np
 import pytest
 
-from align import InputError
-from align.aligner import align_words
-from align.audio import decode
-from align.pipeline import align_files
-from align.reconcile import reconcile
-from align.transcript import parse_transcript
+from align_transcripts import InputError
+from align_transcripts.aligner import align_words
+from align_transcripts.audio import decode
+from align_transcripts.pipeline import align_files
+from align_transcripts.reconcile import reconcile
+from align_transcripts.transcript import parse_transcript
 from conftest import INTERVIEW, INTERVIEW_TEXT, INTERVIEW_TRUTH, SHARED
 
 A = INTERVIEW
@@ -122,7 +122,7 @@ def test_real_speech_timit_word_boundaries():
                      f"{int(t + int(ref[0][0]) / 16000) % 60:02d}):\n\n{text}\n")
         pieces += [a, np.zeros(8000, np.int16)]
         t += len(a) / 16000 + 0.5
-    from align.audio import Audio
+    from align_transcripts.audio import Audio
     audio = Audio(np.concatenate(pieces))
     words = align_words(reconcile(parse_transcript("\n".join(lines)), audio.duration).segments, audio, workers=1)
     assert len(words) == len(truth)
@@ -171,7 +171,7 @@ def test_recording_with_an_intro_the_transcript_lacks(tmp_path, audio):
     """12 s of music-like tone and noise before the interview: every stamp is 12 s early."""
     import wave
 
-    from align.pipeline import audit
+    from align_transcripts.pipeline import audit
 
     t = np.arange(12 * 16000) / 16000
     rng = np.random.default_rng(0)
@@ -190,7 +190,7 @@ def test_recording_with_an_intro_the_transcript_lacks(tmp_path, audio):
 
 
 def test_no_shift_is_invented_for_a_transcript_of_another_recording(tmp_path):
-    from align.offset import find_shift
+    from align_transcripts.offset import find_shift
 
     other = parse_transcript("Host (00:00:00):\n\nThe committee approved the harbour budget on Tuesday evening after "
                              "a long debate about ferries, bridges and the price of diesel fuel.\n")
@@ -202,7 +202,7 @@ def test_recording_that_lost_its_start(tmp_path, audio):
     """The first 7 s cut off: the first turn is gone, every other stamp is 7 s late."""
     import wave
 
-    from align.pipeline import audit
+    from align_transcripts.pipeline import audit
 
     path = tmp_path / "trimmed.wav"
     with wave.open(str(path), "wb") as w:

@@ -4,8 +4,8 @@ import subprocess
 import numpy as np
 import pytest
 
-from align import InputError
-from align.audio import RATE, decode, ffmpeg_binary, probe_duration
+from align_transcripts import InputError
+from align_transcripts.audio import RATE, decode, ffmpeg_binary, probe_duration
 from conftest import FIXTURES
 
 A = FIXTURES / "audio"

@@ -7,15 +7,15 @@ import sys
 
 import pytest
 
-from align import InputError
-from align.batch import read_manifest
+from align_transcripts import InputError
+from align_transcripts.batch import read_manifest
 from conftest import FIXTURES
 
 A = FIXTURES / "audio"
 
 
 def run(*args):
-    return subprocess.run([sys.executable, "-m", "align", *map(str, args)], capture_output=True, text=True)
+    return subprocess.run([sys.executable, "-m", "align_transcripts", *map(str, args)], capture_output=True, text=True)
 
 
 @pytest.fixture

@@ -1,9 +1,9 @@
 """Word edges on the signal: pause edges refined, stranded short words rejoined to their phrase."""
 import numpy as np
 
-from align.audio import RATE
-from align.boundaries import refine_pause_edges, rejoin_stranded
-from align.types import Word
+from align_transcripts.audio import RATE
+from align_transcripts.boundaries import refine_pause_edges, rejoin_stranded
+from align_transcripts.types import Word
 
 
 def signal(*loud: tuple[int, int], total_ms: int = 3000) -> np.ndarray:

@@ -3,9 +3,9 @@ import shutil
 
 import webvtt
 
-from align.captions import build_cues
-from align.export import to_webvtt
-from align.types import Word
+from align_transcripts.captions import build_cues
+from align_transcripts.export import to_webvtt
+from align_transcripts.types import Word
 from browser import need_browser, page, serve
 from conftest import FIXTURES
 

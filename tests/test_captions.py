@@ -4,9 +4,9 @@ import re
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from align import read_transcript, reconcile
-from align.captions import PRESETS, Rules, break_cost, build_cues, estimated_words, qa, wrap
-from align.types import Word
+from align_transcripts import read_transcript, reconcile
+from align_transcripts.captions import PRESETS, Rules, break_cost, build_cues, estimated_words, qa, wrap
+from align_transcripts.types import Word
 
 LABELS = re.compile(r"^(- |-|[^:]{1,60}: )")
 

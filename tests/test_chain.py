@@ -2,14 +2,14 @@
 
 import pytest
 
-import align.aligner as aligner
-from align.aligner import align_words, plan, tokenize
-from align.chain import _inside, _longest, _uncovered, first_pass
-from align.decoder import Job
-from align.reconcile import reconcile
-from align.text import ends_sentence
-from align.transcript import parse_transcript
-from align.vad import speech_regions
+import align_transcripts.aligner as aligner
+from align_transcripts.aligner import align_words, plan, tokenize
+from align_transcripts.chain import _inside, _longest, _uncovered, first_pass
+from align_transcripts.decoder import Job
+from align_transcripts.reconcile import reconcile
+from align_transcripts.text import ends_sentence
+from align_transcripts.transcript import parse_transcript
+from align_transcripts.vad import speech_regions
 from conftest import INTERVIEW_TEXT, INTERVIEW_TRUTH
 from test_aligner import sentence_errors, shift_stamps
 

@@ -1,5 +1,5 @@
 """The audit on stamps and text: each finding kind from a fixture that has it, thresholds that move."""
-from align import Paragraph, Thresholds, Transcript, Turn, check, read_transcript, reconcile
+from align_transcripts import Paragraph, Thresholds, Transcript, Turn, check, read_transcript, reconcile
 
 
 def findings(path, **kw):

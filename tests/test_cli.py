@@ -10,7 +10,7 @@ T = FIXTURES / "transcripts"
 
 
 def run(*args):
-    return subprocess.run([sys.executable, "-m", "align", *map(str, args)], capture_output=True, text=True)
+    return subprocess.run([sys.executable, "-m", "align_transcripts", *map(str, args)], capture_output=True, text=True)
 
 
 def test_check_json_shape_and_exit_1_on_errors(quirks):

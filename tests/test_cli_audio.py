@@ -12,7 +12,7 @@ TEXT = (A / "interview.txt").read_text()
 
 
 def run(*args):
-    return subprocess.run([sys.executable, "-m", "align", *map(str, args)], capture_output=True, text=True)
+    return subprocess.run([sys.executable, "-m", "align_transcripts", *map(str, args)], capture_output=True, text=True)
 
 
 def test_words_json(tmp_path):
@@ -106,15 +106,15 @@ def test_truncated_audio_is_named_as_such():
 def test_unusable_output_is_refused_before_aligning(tmp_path, monkeypatch, args, where):
     from click.testing import CliRunner
 
-    import align.audio
-    import align.pipeline
-    from align.cli import main
+    import align_transcripts.audio
+    import align_transcripts.pipeline
+    from align_transcripts.cli import main
 
     def never(*a, **k):
         raise AssertionError("the audio was read before the output was checked")
 
-    monkeypatch.setattr(align.pipeline, "align_files", never)
-    monkeypatch.setattr(align.audio, "probe_duration", never)
+    monkeypatch.setattr(align_transcripts.pipeline, "align_files", never)
+    monkeypatch.setattr(align_transcripts.audio, "probe_duration", never)
     blocker = tmp_path / "afile"
     blocker.write_text("mine")
     fill = {"blocker": blocker, "tmp": tmp_path, "audio": A / "interview.mp3"}

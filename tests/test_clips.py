@@ -10,8 +10,8 @@ import numpy as np
 import pytest
 import webvtt
 
-from align.audio import decode
-from align.clips import parse_segments, slug
+from align_transcripts.audio import decode
+from align_transcripts.clips import parse_segments, slug
 from conftest import FIXTURES
 
 A = FIXTURES / "audio"
@@ -20,7 +20,7 @@ TRUTH = json.loads((A / "interview.truth.json").read_text())["sentences"]
 
 
 def run(*args):
-    return subprocess.run([sys.executable, "-m", "align", *map(str, args)], capture_output=True, text=True)
+    return subprocess.run([sys.executable, "-m", "align_transcripts", *map(str, args)], capture_output=True, text=True)
 
 
 @pytest.fixture(scope="module")
@@ -95,7 +95,7 @@ def test_segments_time_range_join_and_formats(tmp_path):
 
 def test_each_source_rate_and_channels_are_kept(tmp_path):
     src = tmp_path / "stereo.flac"
-    from align.audio import ffmpeg_binary
+    from align_transcripts.audio import ffmpeg_binary
     subprocess.run([ffmpeg_binary(), "-v", "error", "-i", str(A / "interview.mp3"), "-ac", "2", "-ar", "44100",
                     str(src)], check=True)
     out = tmp_path / "f"
@@ -177,7 +177,7 @@ def test_parse_segments_and_slug():
 
 
 def test_cli_offers_every_clip_format():
-    from align.cli import CLIP_FORMATS
-    from align.clips import EXPORT
+    from align_transcripts.cli import CLIP_FORMATS
+    from align_transcripts.clips import EXPORT
 
     assert sorted(CLIP_FORMATS) == sorted(EXPORT)

@@ -1,8 +1,8 @@
 """The PocketSphinx wrapper: paths, hits, and results that do not depend on what ran before."""
 import pytest
 
-from align.audio import decode
-from align.decoder import Hit, place, search
+from align_transcripts.audio import decode
+from align_transcripts.decoder import Hit, place, search
 from conftest import FIXTURES
 
 WORDS = "welcome back to the program".split()
@@ -42,7 +42,7 @@ def test_place_skips_fillers_and_garbage_and_missing_words():
 
 
 def test_wide_decoder_knows_every_added_word():
-    from align.decoder import _added, ensure_words, get_decoder
+    from align_transcripts.decoder import _added, ensure_words, get_decoder
 
     ensure_words({"zorblaxian"})  # added while only the usual decoder may exist
     wide = get_decoder(wide=True)

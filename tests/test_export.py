@@ -8,11 +8,11 @@ import pytest
 import webvtt
 from hypothesis import given, settings, strategies as st
 
-from align.audio import ffmpeg_binary
-from align.captions import build_cues
-from align.export import escape, to_json, to_srt, to_webvtt
-from align.timefmt import clock, parse_clock
-from align.types import Word
+from align_transcripts.audio import ffmpeg_binary
+from align_transcripts.captions import build_cues
+from align_transcripts.export import escape, to_json, to_srt, to_webvtt
+from align_transcripts.timefmt import clock, parse_clock
+from align_transcripts.types import Word
 from conftest import FIXTURES
 
 A = FIXTURES / "audio"
@@ -84,7 +84,7 @@ def test_escape():
 
 
 def run(*args):
-    return subprocess.run([sys.executable, "-m", "align", *map(str, args)], capture_output=True, text=True)
+    return subprocess.run([sys.executable, "-m", "align_transcripts", *map(str, args)], capture_output=True, text=True)
 
 
 @pytest.fixture(scope="module")
@@ -140,9 +140,9 @@ def test_ffmpeg_reads_the_files(fixture_captions, tmp_path):
 
 
 def test_a_note_with_spaces_keeps_its_place_in_karaoke_lines():
-    from align.export import _split_words
+    from align_transcripts.export import _split_words
 
-    from align.captions import Cue
+    from align_transcripts.captions import Cue
 
     words = make_words([("Hello", "Ann"), ("[laughs loudly]", "Ann"), ("there", "Ann"), ("friend.", "Ann")])
     cue = Cue(500, 2000, ("Hello [laughs loudly]", "there friend."), tuple(words), ("Ann",))

@@ -6,8 +6,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from align.errors import InputError
-from align.output import dumps, write_atomic
+from align_transcripts.errors import InputError
+from align_transcripts.output import dumps, write_atomic
 
 scalars = st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False, allow_infinity=False) | st.text()
 values = st.recursive(scalars, lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(), inner, max_size=4),
@@ -37,7 +37,7 @@ def test_write_atomic_replaces_whole_file_or_names_the_problem(tmp_path):
 
 
 def test_folder_problem_names_what_is_wrong(tmp_path):
-    from align.output import folder_problem, make_folder
+    from align_transcripts.output import folder_problem, make_folder
 
     afile = tmp_path / "afile"
     afile.write_text("x")
@@ -52,7 +52,7 @@ def test_folder_problem_names_what_is_wrong(tmp_path):
 
 
 def test_folder_without_permission(tmp_path, monkeypatch):
-    from align.output import folder_problem
+    from align_transcripts.output import folder_problem
 
     monkeypatch.setattr(os, "access", lambda path, mode: False)  # as a non-root user in a read-only folder
     assert folder_problem(str(tmp_path / "out")) == f"cannot write in {tmp_path} (permission denied)"

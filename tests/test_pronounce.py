@@ -2,8 +2,8 @@
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from align.aligner import PHONES, known_word
-from align.pronounce import guess_pronunciation, ipa_to_arpabet, spoken
+from align_transcripts.aligner import PHONES, known_word
+from align_transcripts.pronounce import guess_pronunciation, ipa_to_arpabet, spoken
 
 
 @pytest.mark.parametrize("token,words", [

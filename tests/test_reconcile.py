@@ -1,8 +1,8 @@
 """Continuous segments: contiguous, ordered, covering every turn; repairs are defined and reported."""
 from hypothesis import given, settings, strategies as st
 
-from align import Paragraph, Transcript, Turn, reconcile
-from align.reconcile import _split, kept_stamps
+from align_transcripts import Paragraph, Transcript, Turn, reconcile
+from align_transcripts.reconcile import _split, kept_stamps
 
 
 def tr(*items):

@@ -17,7 +17,7 @@ DEMO = FIXTURES / "demo"
 def demo_run(tmp_path_factory):
     out = tmp_path_factory.mktemp("demo")
     (out / "notes.txt").write_text("mine")  # not an output of align: must survive re-runs
-    p = subprocess.run([sys.executable, "-m", "align", "run", DEMO / "demo.txt", DEMO / "demo.mp3", "-o", out],
+    p = subprocess.run([sys.executable, "-m", "align_transcripts", "run", DEMO / "demo.txt", DEMO / "demo.mp3", "-o", out],
                        capture_output=True, text=True)
     assert p.returncode == 0, p.stderr
     return out, p.stdout
@@ -93,10 +93,10 @@ def test_review_page_in_chromium(demo_run):
 def test_review_page_stays_responsive_on_the_seed(seed_path, tmp_path):
     """800 turns, 14,000 words: the page builds them all and follows a seek (estimated words)."""
     need_browser()
-    from align import read_transcript, reconcile
-    from align.captions import build_cues, estimated_words
-    from align.check import check
-    from align.review import render
+    from align_transcripts import read_transcript, reconcile
+    from align_transcripts.captions import build_cues, estimated_words
+    from align_transcripts.check import check
+    from align_transcripts.review import render
     t = read_transcript(str(seed_path))
     r = reconcile(t)
     words = estimated_words(r.segments, r.rate)

@@ -8,7 +8,7 @@ last (whose turn is otherwise empty), 80 headers followed directly by another he
 """
 import re
 
-from align import check, read_transcript, reconcile
+from align_transcripts import check, read_transcript, reconcile
 
 SPEAKERS = {"Interviewer": 318, "Elon Musk": 382, "Speaker 1": 2, "Speaker 2": 2, "Speaker 3": 11, "Speaker 4": 1,
             "Alex": 12, "Speaker 5": 6, "Speaker 6": 58, "Speaker 7": 7, "Speaker 8": 1}

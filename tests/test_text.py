@@ -2,7 +2,7 @@
 from hypothesis import given
 from hypothesis import strategies as st
 
-from align.text import counted, syllables, words
+from align_transcripts.text import counted, syllables, words
 
 
 def test_counted_reads_as_english():

@@ -1,7 +1,7 @@
 import pytest
 from hypothesis import given, strategies as st
 
-from align.timefmt import clock, parse_clock, seconds
+from align_transcripts.timefmt import clock, parse_clock, seconds
 
 
 @pytest.mark.parametrize("text,ms", [

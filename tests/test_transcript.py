@@ -2,9 +2,9 @@
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from align import InputError, Paragraph, Turn, parse_transcript, read_transcript
-from align.transcript import decode_text, rev
-from align.transcript.markers import find_markers, strip_marker_times
+from align_transcripts import InputError, Paragraph, Turn, parse_transcript, read_transcript
+from align_transcripts.transcript import decode_text, rev
+from align_transcripts.transcript.markers import find_markers, strip_marker_times
 from conftest import FIXTURES
 
 T = FIXTURES / "transcripts"

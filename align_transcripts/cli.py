@@ -21,7 +21,7 @@ from .transcript import FORMATS, read_text, read_transcript, rev
 
 # The audio stack (numpy, pydub, PocketSphinx), webvtt-py and the process pools are imported by
 # the commands that use them: `align check` on a transcript alone starts in a fraction of a second.
-CLIP_FORMATS = ("flac", "m4a", "mp3", "ogg", "opus", "wav")  # align.clips.EXPORT's keys (a test keeps them equal)
+CLIP_FORMATS = ("flac", "m4a", "mp3", "ogg", "opus", "wav")  # align_transcripts.clips.EXPORT's keys (a test keeps them equal)
 
 SEVERITY_ORDER = ("error", "warning", "info")
 

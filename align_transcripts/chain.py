@@ -12,7 +12,7 @@ the audio agrees with it:
 - its first word lies within STAMP_AGREE_MS of the turn's stamp (moved by the offset the turns
   before it measured: stamps all late by the same seconds still agree);
 - the window starts at the previous turn's last word or in silence, not inside speech;
-- no stretch of speech (signal energy, align.vad) between the window start and the last placed
+- no stretch of speech (signal energy, align_transcripts.vad) between the window start and the last placed
   word is left uncovered by words for longer than UNCOVERED_MS: speech under a silence is
   untranscribed, and the chain would have pushed words onto it;
 - the words' mean acoustic score is not low (words forced onto the wrong speech score badly).

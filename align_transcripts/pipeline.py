@@ -22,7 +22,7 @@ class Aligned:
     audio: Audio
     reconciled: Reconciled
     words: list[Word]
-    regions: list[tuple[int, int]]  # speech in the recording (ms), as align.vad finds it
+    regions: list[tuple[int, int]]  # speech in the recording (ms), as align_transcripts.vad finds it
     shift: int = 0  # ms every stamp was moved by to fit the recording (an intro the transcript lacks)
 
 

@@ -260,7 +260,7 @@ def align_words(segments: tuple[Segment, ...], audio: Audio, workers: int | None
                 progress=None, regions: list[tuple[int, int]] | None = None) -> list[Word]:
     """Every transcript token of every segment as a Word, in transcript order.
 
-    regions: the recording's speech (align.vad.speech_regions), when the caller has it already.
+    regions: the recording's speech (align_transcripts.vad.speech_regions), when the caller has it already.
     """
     tokens = tokenize(segments)
     jobs = plan(segments, tokens, audio.duration)

@@ -1,6 +1,6 @@
 """align: align human transcripts with their recordings.
 
-    from align import read_transcript, reconcile, check
+    from align_transcripts import read_transcript, reconcile, check
     t = read_transcript("interview.txt")
     r = reconcile(t)
     findings = check(t, r)
