@@ -50,8 +50,9 @@ def tokenize(segments: tuple[Segment, ...] | list[Segment]) -> list[Token]:
     out = []
     for seg in segments:
         toks = tokens_of(seg.text)
-        for t in toks:
-            out.append(Token(t, seg.index, seg.speaker, seg.line, tuple(spoken(t, known_word)), ends_sentence(t)))
+        for k, t in enumerate(toks):
+            after = toks[k + 1] if k + 1 < len(toks) else None
+            out.append(Token(t, seg.index, seg.speaker, seg.line, tuple(spoken(t, known_word)), ends_sentence(t, after)))
     return out
 
 

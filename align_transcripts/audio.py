@@ -30,10 +30,22 @@ def ffmpeg_binary() -> str:
         import imageio_ffmpeg
 
         exe = imageio_ffmpeg.get_ffmpeg_exe()
-    from pydub import AudioSegment
-
-    AudioSegment.converter = exe  # pydub cuts with the same binary
     return exe
+
+
+def pydub_segment():
+    """pydub's AudioSegment, pointed at our ffmpeg before it looks for one of its own.
+
+    pydub searches PATH for ffmpeg when it is imported and warns "Couldn't find ffmpeg" when
+    only imageio-ffmpeg's binary exists; that search is silenced and its answer replaced.
+    """
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message="Couldn't find ff", category=RuntimeWarning)
+        from pydub import AudioSegment
+    AudioSegment.converter = ffmpeg_binary()
+    return AudioSegment
 
 
 @dataclass(frozen=True, eq=False)
@@ -72,7 +84,7 @@ def _ffmpeg_error(path: str, stderr: str) -> InputError:
     return InputError(path, f"cannot be decoded as audio ({detail})")
 
 
-_STREAM = re.compile(r"Audio: [^,]+, (\d+) Hz, ([^,]+)")
+_STREAM = re.compile(r"Audio: (\w+)[^,]*, (\d+) Hz, ([^,]+)(?:, [^,]+)?(?:, (\d+) kb/s)?")
 _LAYOUT_CHANNELS = {"mono": 1, "stereo": 2, "2.1": 3, "quad": 4, "4.0": 4, "5.0": 5, "5.1": 6, "6.1": 7, "7.1": 8}
 
 
@@ -91,18 +103,28 @@ def _banner_ms(banner: str) -> int | None:
     return round(((int(h) * 60 + int(mi)) * 60 + float(sec)) * 1000)
 
 
-def source_format(path: str) -> tuple[int, int]:
-    """(sample rate, channels) of a file's first audio stream, from ffmpeg's banner."""
+@dataclass(frozen=True)
+class SourceFormat:
+    """What a file's first audio stream is, so clips can keep its quality."""
+
+    rate: int  # samples per second
+    channels: int
+    codec: str  # ffmpeg's short name: mp3, aac, opus, vorbis, flac, pcm_s16le, ...
+    kbps: int | None  # the stream's bitrate when ffmpeg states it
+
+
+def source_format(path: str) -> SourceFormat:
+    """The first audio stream's rate, channels, codec and bitrate, from ffmpeg's banner."""
     banner = _banner(path)
     m = _STREAM.search(banner)
     if not m:
         raise _ffmpeg_error(path, banner) if "Audio:" not in banner else InputError(path, "has no audio stream")
-    layout = m.group(2).strip()
+    codec, rate, layout, kbps = m.group(1), int(m.group(2)), m.group(3).strip(), m.group(4)
     channels = _LAYOUT_CHANNELS.get(layout.split("(")[0].strip())
     if channels is None:
         n = re.match(r"(\d+) channels", layout)
         channels = int(n.group(1)) if n else 2
-    return int(m.group(1)), channels
+    return SourceFormat(rate, channels, codec, int(kbps) if kbps else None)
 
 
 def read_native(path: str, start_ms: int, duration_ms: int):
@@ -111,9 +133,9 @@ def read_native(path: str, start_ms: int, duration_ms: int):
     ffmpeg seeks on the input side (cost follows the range, not its position in the file);
     pydub's own `from_file(start_second=...)` decodes from the beginning and needs ffprobe.
     """
-    from pydub import AudioSegment
-
-    rate, channels = source_format(path)
+    AudioSegment = pydub_segment()
+    fmt = source_format(path)
+    rate, channels = fmt.rate, fmt.channels
     cmd = [ffmpeg_binary(), "-nostdin", "-v", "error", "-ss", f"{start_ms / 1000:.3f}", "-i", path,
            "-t", f"{duration_ms / 1000:.3f}", "-vn", "-map", "0:a:0", "-ac", str(channels), "-ar", str(rate),
            "-f", "s16le", "-acodec", "pcm_s16le", "-"]

@@ -135,7 +135,7 @@ def rejoin_stranded(words: list[Word], samples: np.ndarray) -> list[Word]:
         prev, w, nxt = out[a], out[b], out[c]
         dur = w.end - w.start
         if (w.start - prev.end > 20 or dur > STRANDED_WORD_MS or nxt.start - w.end < STRANDED_GAP_MS
-                or w.segment != nxt.segment or w.word.endswith((",", ";", ":", "-")) or ends_sentence(w.word)):
+                or w.segment != nxt.segment or w.word.endswith((",", ";", ":", "-")) or ends_sentence(w.word, nxt.word)):
             continue
         e, _ = _energy_db(samples, w.end + 30, nxt.start - 30)
         speech, _ = _energy_db(samples, nxt.start, min(nxt.end, nxt.start + 300))

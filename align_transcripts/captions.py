@@ -33,19 +33,25 @@ class Rules:
     chain_gap: int = 500  # gaps shorter than this are closed down to min_gap
     linger: int = 500  # a cue may stay this long after its last word
     dual_dash: str = "-"  # how each line of a two-speaker cue starts
+    pair_speakers: bool = True  # two quick, complete exchanges may share a cue
+    name_label: str = "[{name}] "  # --speaker-labels name: the label at each change ({name}, {upper})
 
 
 PRESETS = {
-    # Netflix English (USA) timed-text style guide.
+    # Netflix English (USA) timed-text style guide: a hyphen without a space before each line of
+    # a two-speaker event, none on a one-speaker event; speaker IDs in brackets.
     "netflix": Rules("netflix"),
-    # BBC subtitle guidelines: 37 characters, 160-180 WPM, 0.3 s per word; gaps under 1 s closed.
+    # BBC subtitle guidelines: 37 characters, 160-180 WPM, 0.3 s per word; gaps under 1 s closed;
+    # without colour, a dash for each speaker of a shared subtitle; labels in capitals (JAMES:).
     "bbc": Rules("bbc", max_chars=37, max_cps=None, max_wpm=180, min_ms_per_word=300, min_duration=1000,
-                 chain_gap=1000, dual_dash="- "),
-    # DCMP captioning key: 32-character lines, at least 1.33 s per caption.
-    "dcmp": Rules("dcmp", max_chars=32, max_cps=None, max_wpm=None, min_duration=1330, dual_dash="- "),
+                 chain_gap=1000, dual_dash="- ", name_label="{upper}: "),
+    # DCMP captioning key: 32-character lines, at least 1.33 s per caption, a new caption at each
+    # speaker change, speaker IDs in parentheses.
+    "dcmp": Rules("dcmp", max_chars=32, max_cps=None, max_wpm=None, min_duration=1330, dual_dash="- ",
+                  pair_speakers=False, name_label="({name}) "),
 }
 
-
+HARD = 10_000.0  # the DP's price for breaking a rule the user set: paid only where nothing else fits
 @dataclass(frozen=True)
 class Cue:
     """A caption: its time, its lines, and the words (with speakers) it shows."""
@@ -56,6 +62,7 @@ class Cue:
     words: tuple[Word, ...] = field(repr=False)
     speakers: tuple[str, ...]
     line_speakers: tuple[str, ...] = ()  # speaker of each line (two-speaker cues)
+    complete: bool = field(default=False, repr=False)  # starts and ends a sentence (or a cut-off)
 
     @property
     def text(self) -> str:
@@ -74,24 +81,32 @@ _PRONOUNS = {"i", "you", "he", "she", "we", "they", "it"}
 _AUX = {"is", "are", "was", "were", "be", "been", "am", "do", "does", "did", "have", "has", "had", "will",
         "would", "can", "could", "should", "shall", "may", "might", "must", "not", "don't", "can't", "won't",
         "didn't", "isn't", "wasn't", "i'm", "it's", "i've", "you're", "we're", "they're"}
+DANGLING = 100.0  # a line left ending on an article, preposition or conjunction: only where nothing else fits
+
+
+def dangles(left: str, right: str) -> bool:
+    """Whether a line ending on `left` (before `right`) is left hanging on a function word."""
+    return _break_cost(left, right) >= DANGLING
+
+
 def break_cost(left: str, right: str, pause_ms: int = 0) -> float:
     """How bad it is to break between two tokens (0 = ideal). Pauses in the speech make breaks cheaper."""
     cost = _break_cost(left, right)
-    if pause_ms >= 250:
+    if pause_ms >= 250 and cost < DANGLING:
         cost = max(0.0, cost - min(4.0, pause_ms / 150))
     return cost
 
 
 @functools.lru_cache(maxsize=200_000)
 def _break_cost(left: str, right: str) -> float:
-    if ends_sentence(left):
+    if ends_sentence(left, right):
         cost = 0.0
-    elif left.endswith((",", ";", ":", "-", "—", "–")):
+    elif left.rstrip("'\"”’)").endswith((",", ";", ":", "-", "—", "–")):
         cost = 1.0
     else:
         lw, rw = bare(left), bare(right)
         if lw in _ARTICLES or lw in _PREPOSITIONS or lw in _CONJUNCTIONS:
-            cost = 12.0  # never after an article, a preposition or a conjunction
+            cost = DANGLING  # never after an article, a preposition or a conjunction
         elif lw in _PRONOUNS and rw in _AUX | {"think", "know", "mean", "said", "say", "want", "like"}:
             cost = 10.0  # subject pronoun + verb
         elif lw in _AUX and rw not in _CONJUNCTIONS and rw not in _PREPOSITIONS:
@@ -199,10 +214,22 @@ def _segment_run(words: list[Word], rules: Rules, prefix: int, first_width: int 
     sentence_ends = [0] * (n + 1)  # running count of tokens that end a sentence
     for k in range(n):
         wide[k + 1] = wide[k] + (lengths[k] > rules.max_chars)
-        sentence_ends[k + 1] = sentence_ends[k] + ends_sentence(tokens[k])
+        sentence_ends[k + 1] = sentence_ends[k] + ends_sentence(tokens[k], tokens[k + 1] if k + 1 < n else None)
     reach = list(range(n + 1))  # greedy filling from token i fills max_lines lines up to token reach[i]
     for _ in range(rules.max_lines):
         reach = [nxt[k] for k in reach]
+    # a two-line cue words[i:j] needs a line break k that fits both lines and leaves no line
+    # hanging on a function word: k in [fit_from[j], nxt[i]], legal breaks counted in clean[]
+    clean = [0] * (n + 1)
+    for k in range(1, n):
+        clean[k + 1] = clean[k] + (not dangles(tokens[k - 1], tokens[k]))
+    fit_from = [0] * (n + 1)  # the first token from which tokens ..j-1 fit on one line
+    k = 0
+    for j in range(1, n + 1):
+        while ends[j] - ends[k] - 1 > rules.max_chars:
+            k += 1
+        fit_from[j] = k
+    two_lines = rules.max_lines == 2
 
     def fits_first(j: int) -> bool:
         """The first cue of the run, which may carry a label or pair with the previous speaker."""
@@ -246,10 +273,10 @@ def _segment_run(words: list[Word], rules: Rules, prefix: int, first_width: int 
             shown = span + linger if span + linger > min_dur else min_dur
             if room is not None and room - min_gap - starts[i] < shown:
                 shown = room - min_gap - starts[i]
-            if shown < min_dur and j < n:
-                cost += 300  # too short to read, and the next cue is already due
+            if shown < min_dur and room is not None:
+                cost += HARD  # too short to read, and the next cue is already due
             if span > max_dur and i < j - 1:
-                cost += 1000 + (span - max_dur) / 10
+                cost += HARD + (span - max_dur) / 10
             need = length * ms_per_char
             words_need = (j - i) * ms_per_word
             over = (need if need > words_need else words_need) - shown
@@ -259,6 +286,10 @@ def _segment_run(words: list[Word], rules: Rules, prefix: int, first_width: int 
                 cost += 8  # a fragment
             if length > one_line:  # two lines: one sentence a cue reads best
                 cost += 8 * (sj - sentence_ends[i])
+                if two_lines:
+                    lo_k, hi_k = max(i + 1, fit_from[j]), min(j - 1, nxt[i])
+                    if lo_k <= hi_k and clean[hi_k + 1] - clean[lo_k] == 0:
+                        cost += 3 * DANGLING  # its only line breaks leave a function word hanging
             if cost <= bj:
                 bj, bi = cost, i
         best[j], back[j] = bj, bi
@@ -288,79 +319,132 @@ def _runs(words: list[Word]) -> list[list[Word]]:
     return runs
 
 
-def _label(speaker: str, mode: str) -> str:
-    return {"dash": "- ", "name": f"{speaker}: ", "none": ""}[mode]
+def past_end(words: list[Word], end: int | None) -> int:
+    """How many words build_cues leaves out because they lie at or past the end of the audio."""
+    return 0 if end is None else sum(1 for w in words if w.word and w.start >= end)
 
 
-def build_cues(words: list[Word], rules: Rules = PRESETS["netflix"], speaker_labels: str = "dash") -> list[Cue]:
-    """Cues for a transcript's words (aligned or estimated), in order, timed and labelled."""
+def label(speaker: str, mode: str, rules: Rules) -> str:
+    """The visible speaker marker of a one-speaker cue after a change: the preset's name label in
+    `name` mode; nothing in `dash` mode (dashes mark only cues two speakers share) or `none`."""
+    if mode == "name":
+        return rules.name_label.format(name=speaker, upper=speaker.upper())
+    return ""
+
+
+def _cut_off(token: str) -> bool:
+    """A word broken off (`couldn't-`, `but—”`): the speaker was interrupted; a whole exchange too."""
+    return token.rstrip("'\"”’)").endswith(("-", "—", "–"))
+
+
+def _complete(run: list[Word], i: int, j: int) -> bool:
+    """Whether run[i:j] is whole: it starts a sentence (or the run) and ends one (or breaks off)."""
+    starts = i == 0 or ends_sentence(run[i - 1].word, run[i].word)
+    last = run[j - 1].word
+    return starts and (ends_sentence(last, run[j].word if j < len(run) else None) or _cut_off(last))
+
+
+def _dual_line(cue: Cue, rules: Rules, mode: str) -> str:
+    speaker = cue.speakers[0]
+    text = cue.lines[0]
+    own = label(speaker, mode, rules)
+    if own and text.startswith(own):
+        text = text[len(own):]
+    return (own or rules.dual_dash) + text if mode == "name" else rules.dual_dash + text
+
+
+def can_pair(a: Cue, b: Cue, rules: Rules, mode: str) -> bool:
+    """Two exchanges share one cue only when each is short and whole (one line, a complete
+    sentence or a cut-off), they come too quickly for a cue each, the rules allow two lines and
+    the speakers can be shown apart."""
+    if not (rules.pair_speakers and rules.max_lines >= 2 and mode != "none"):
+        return False
+    if len(a.lines) != 1 or len(b.lines) != 1 or len(a.speakers) != 1 or len(b.speakers) != 1:
+        return False
+    if a.speakers == b.speakers or not (a.complete and b.complete):
+        return False
+    need = max(rules.min_duration, len(a.words) * rules.min_ms_per_word)
+    if b.start - a.start >= need + rules.min_gap:
+        return False  # a has time enough on its own
+    lines = (_dual_line(a, rules, mode), _dual_line(b, rules, mode))
+    return max(map(len, lines)) <= rules.max_chars and b.words[-1].end - a.start <= rules.max_duration
+
+
+def build_cues(words: list[Word], rules: Rules = PRESETS["netflix"], speaker_labels: str = "dash",
+               end: int | None = None) -> list[Cue]:
+    """Cues for a transcript's words (aligned or estimated), in order, timed and labelled.
+
+    speaker_labels: `dash` (the preset's own style: a dash before each speaker of a shared cue),
+    `name` (the preset's name label at each change: podcasts, where nobody is seen) or `none`.
+    end: where the audio (or clip) ends; no cue runs past it, and words placed at or past it
+    (transcript text the recording does not hold) are left out (see `past_end`).
+    """
     raw: list[Cue] = []
     prev_speaker = None
-    runs = _runs([w for w in words if w.word])
+    shown = [w for w in words if w.word and (end is None or w.start < end)]
+    if end is not None:
+        shown = [w if w.end <= end else replace(w, end=end) for w in shown]
+    runs = _runs(shown)
     for r, run in enumerate(runs):
         speaker = run[0].speaker
-        label = _label(speaker, speaker_labels) if prev_speaker is not None and speaker != prev_speaker else ""
-        if prev_speaker is None and speaker_labels == "name":
-            label = _label(speaker, "name")
+        lab = label(speaker, speaker_labels, rules) if speaker != prev_speaker else ""
         first_width = None
-        if raw and raw[-1].speakers[0] != speaker and len(raw[-1].lines) == 1 and len(raw[-1].speakers) == 1:
-            last = raw[-1]
-            need = max(rules.min_duration, len(last.words) * rules.min_ms_per_word)
-            if run[0].start - last.start < need + rules.min_gap:
-                # one line that can pair with it (after a dash), or stand alone with its label
-                first_width = rules.max_chars - max(len(rules.dual_dash), len(label))
+        if raw and _may_pair_next(raw[-1], run, rules, speaker_labels):
+            # the run's first sentence on one line that can pair with it (or stand alone, labelled)
+            first_width = rules.max_chars - max(len(rules.dual_dash), len(lab))
         after = runs[r + 1][0].start if r + 1 < len(runs) else None
-        for n, (i, j, lines) in enumerate(_segment_run(run, rules, len(label), first_width, after)):
-            if n == 0 and label:
-                lines = [label + lines[0]] + lines[1:]
+        for n, (i, j, lines) in enumerate(_segment_run(run, rules, len(lab), first_width, after)):
+            if n == 0 and lab:
+                lines = [lab + lines[0]] + lines[1:]
             ws = tuple(run[i:j])
-            raw.append(Cue(ws[0].start, ws[-1].end, tuple(lines), ws, (speaker,), (speaker,) * len(lines)))
+            raw.append(Cue(ws[0].start, ws[-1].end, tuple(lines), ws, (speaker,), (speaker,) * len(lines),
+                           _complete(run, i, j)))
         prev_speaker = speaker
-    return _time(_pair_speakers(raw, rules, speaker_labels), rules)
+    return _time(_pair_speakers(raw, rules, speaker_labels), rules, end)
 
 
-def _strip_label(line: str, speaker: str) -> str:
-    for prefix in ("- ", "-", f"{speaker}: "):
-        if line.startswith(prefix):
-            return line[len(prefix):]
-    return line
+def _may_pair_next(last: Cue, run: list[Word], rules: Rules, mode: str) -> bool:
+    """Whether the next run's first cue should be sized (one line) to pair with the last cue:
+    the last could pair, the run starts quickly, and its first sentence fits on a dual line."""
+    probe = Cue(run[0].start, run[0].end, ("",), tuple(run[:1]), (run[0].speaker,), (), True)
+    if not can_pair(last, probe, rules, mode):
+        return False
+    k = next((k for k in range(len(run)) if ends_sentence(run[k].word, run[k + 1].word if k + 1 < len(run) else None)
+              or _cut_off(run[k].word)), None)
+    if k is None:
+        return False
+    width = sum(len(w.word) for w in run[: k + 1]) + k
+    return width + len(rules.dual_dash) <= rules.max_chars
 
 
 def _pair_speakers(cues: list[Cue], rules: Rules, mode: str) -> list[Cue]:
-    """Two short exchanges by different speakers, too quick for a cue each, share one dual-speaker cue."""
+    """Two short, whole exchanges by different speakers, too quick for a cue each, share one cue."""
     out: list[Cue] = []
     i = 0
     while i < len(cues):
         a = cues[i]
-        if i + 1 < len(cues):
+        if i + 1 < len(cues) and can_pair(a, cues[i + 1], rules, mode):
             b = cues[i + 1]
-            need = max(rules.min_duration, len(a.words) * rules.min_ms_per_word)
-            one_line = len(a.lines) == 1 and len(b.lines) == 1 and len(a.speakers) == len(b.speakers) == 1
-            if one_line and a.speakers != b.speakers and b.start - a.start < need + rules.min_gap:
-                la = rules.dual_dash + _strip_label(a.lines[0], a.speakers[0])
-                lb = rules.dual_dash + _strip_label(b.lines[0], b.speakers[0])
-                if max(len(la), len(lb)) <= rules.max_chars and b.words[-1].end - a.start <= rules.max_duration:
-                    out.append(Cue(a.start, b.end, (la, lb), a.words + b.words, a.speakers + b.speakers,
-                                   (a.speakers[0], b.speakers[0])))
-                    i += 2
-                    continue
+            out.append(Cue(a.start, b.end, (_dual_line(a, rules, mode), _dual_line(b, rules, mode)), a.words + b.words,
+                           a.speakers + b.speakers, (a.speakers[0], b.speakers[0]), True))
+            i += 2
+            continue
         out.append(a)
         i += 1
     return out
 
 
-def _time(cues: list[Cue], rules: Rules) -> list[Cue]:
-    """Final times: start on the first word, linger, minimum duration, gaps, no overlap."""
+def _time(cues: list[Cue], rules: Rules, audio_end: int | None = None) -> list[Cue]:
+    """Final times. A cue appears with its first word (or, where the words before it leave no
+    gap, min_gap after the previous cue), never ends before its last word is spoken, lingers,
+    lasts at least min_duration where the next cue leaves room, chains small gaps, never
+    overlaps the next and never runs past audio_end."""
     out: list[Cue] = []
     for k, c in enumerate(cues):
         start = c.words[0].start
         if out and start < out[-1].end + rules.min_gap:
-            # the previous cue overran into this one (overlapping speech): cut it back
-            prev = out[-1]
-            cut = max(prev.start + 1, start - rules.min_gap)
-            out[-1] = replace(prev, end=cut)
-            start = max(start, cut + rules.min_gap)
-        last = c.words[-1].end
+            start = out[-1].end + rules.min_gap  # the words before ran up to this one: appear a gap later
+        last = max(w.end for w in c.words)
         nxt = cues[k + 1].words[0].start if k + 1 < len(cues) else None
         limit = nxt - rules.min_gap if nxt is not None else last + max(rules.linger, rules.max_duration)
         need = max(rules.min_duration, len(c.words) * rules.min_ms_per_word,
@@ -369,8 +453,10 @@ def _time(cues: list[Cue], rules: Rules) -> list[Cue]:
         end = min(end, start + max(rules.max_duration, last - start), limit)
         if nxt is not None and nxt - rules.min_gap - end < rules.chain_gap:
             end = max(end, nxt - rules.min_gap)  # chain: close a small gap down to min_gap
-        end = max(end, start + 1)
-        out.append(replace(c, start=start, end=end))
+        end = max(end, last)  # never before the last word is spoken
+        if audio_end is not None:
+            end = min(end, max(audio_end, last))
+        out.append(replace(c, start=start, end=max(end, start + 1)))
     return out
 
 
@@ -402,44 +488,55 @@ def estimated_words(segments: tuple[Segment, ...] | list[Segment], rate: float) 
 # --- QA -------------------------------------------------------------------------------------
 
 RULE_NAMES = ("chars_per_line", "lines", "min_duration", "max_duration", "reading_speed", "min_gap",
-              "overlap", "order", "empty")
+              "overlap", "order", "empty", "line_break")
 
 
-def qa(cues: list[Cue], rules: Rules) -> dict:
-    """Per rule: how many cues break it, and the worst one."""
-    report: dict[str, dict] = {r: {"count": 0, "worst": None} for r in RULE_NAMES}
-    fast = 0
+def qa(cues: list[Cue], rules: Rules, left_out: int = 0) -> dict:
+    """Per rule: how many cues break it, the worst one, and how many of those the speech itself
+    forces (`forced`: the speech is faster than the reading speed, or the next cue's words begin
+    before this one could have lasted its minimum, or no line break is left that does not dangle)."""
+    report: dict[str, dict] = {r: {"count": 0, "forced": 0, "worst": None} for r in RULE_NAMES}
 
-    def flag(rule: str, cue_no: int, value: float, detail: str) -> None:
+    def flag(rule: str, cue_no: int, value: float, detail: str, forced: bool = False) -> None:
         r = report[rule]
         r["count"] += 1
+        r["forced"] += forced
         if r["worst"] is None or value > r["worst"]["value"]:
             r["worst"] = {"cue": cue_no, "value": round(value, 3), "detail": detail}
 
     for n, c in enumerate(cues, 1):
         dur = c.end - c.start
+        nxt = cues[n] if n < len(cues) else None
         for line in c.lines:
             if len(line) > rules.max_chars:
-                flag("chars_per_line", n, len(line), f"{len(line)} characters: {line!r}")
+                flag("chars_per_line", n, len(line), f"{len(line)} characters: {line!r}", len(line.split()) == 1)
+        for k in range(len(c.lines) - 1):
+            top, bottom = c.lines[k].split(" "), c.lines[k + 1].split(" ")
+            if dangles(top[-1], bottom[0]):
+                flag("line_break", n, 1, f"line ends on {top[-1]!r}: {c.lines[k]!r}",
+                     wrap_clean(c, rules) is None)
         if len(c.lines) > rules.max_lines:
             flag("lines", n, len(c.lines), f"{len(c.lines)} lines")
         if not c.text.strip():
             flag("empty", n, 1, "no text")
+        room = (nxt.words[0].start - rules.min_gap if nxt else None)
         if dur < rules.min_duration:
             flag("min_duration", n, rules.min_duration - dur,
-                 f"{dur} ms on screen, needs {rules.min_duration} ms: {c.text[:40]!r}")
+                 f"{dur} ms on screen, needs {rules.min_duration} ms: {c.text[:40]!r}",
+                 room is not None and room - c.words[0].start < rules.min_duration)
+        fast = _too_fast_to_fix(c, nxt, rules)
         if dur < len(c.words) * rules.min_ms_per_word:
             flag("reading_speed", n, len(c.words) * rules.min_ms_per_word - dur,
-                 f"{dur} ms for {len(c.words)} words, needs {len(c.words) * rules.min_ms_per_word} ms")
+                 f"{dur} ms for {len(c.words)} words, needs {len(c.words) * rules.min_ms_per_word} ms", fast)
+        elif rules.max_cps and len(" ".join(w.word for w in c.words)) / (dur / 1000) > rules.max_cps + 1e-9:
+            cps = len(" ".join(w.word for w in c.words)) / (dur / 1000)
+            flag("reading_speed", n, cps, f"{cps:.1f} characters/s", fast)
+        elif rules.max_wpm and len(c.words) / (dur / 60_000) > rules.max_wpm + 1e-9:
+            wpm = len(c.words) / (dur / 60_000)
+            flag("reading_speed", n, wpm, f"{wpm:.0f} words/min", fast)
         if dur > rules.max_duration:
-            flag("max_duration", n, dur, f"{dur} ms on screen: {c.text[:40]!r}")
-        text = " ".join(w.word for w in c.words)
-        if _too_fast_to_fix(c, cues[n] if n < len(cues) else None, rules):
-            fast += 1
-        if rules.max_cps and len(text) / (dur / 1000) > rules.max_cps + 1e-9:
-            flag("reading_speed", n, len(text) / (dur / 1000), f"{len(text) / (dur / 1000):.1f} characters/s")
-        if rules.max_wpm and len(c.words) / (dur / 60_000) > rules.max_wpm + 1e-9:
-            flag("reading_speed", n, len(c.words) / (dur / 60_000), f"{len(c.words) / (dur / 60_000):.0f} words/min")
+            flag("max_duration", n, dur, f"{dur} ms on screen: {c.text[:40]!r}",
+                 len(c.words) == 1 or c.words[-1].end - c.words[0].start > rules.max_duration)
         if n > 1:
             prev = cues[n - 2]
             if c.start < prev.end:
@@ -449,7 +546,18 @@ def qa(cues: list[Cue], rules: Rules) -> dict:
             if c.start <= prev.start:
                 flag("order", n, prev.start - c.start, "does not start after the previous cue")
     return {"preset": rules.name, "cues": len(cues), "lines": sum(len(c.lines) for c in cues),
-            "rules": report, "speech_too_fast": fast}
+            "rules": report, "speech_too_fast": report["reading_speed"]["forced"], "words_past_audio": left_out}
+
+
+def wrap_clean(cue: Cue, rules: Rules) -> list[str] | None:
+    """The cue's words broken into lines with no line left dangling, if the line grid allows it."""
+    tokens = [w.word for w in cue.words]
+    best = None
+    for k in range(1, len(tokens)):
+        top, bottom = " ".join(tokens[:k]), " ".join(tokens[k:])
+        if len(top) <= rules.max_chars and len(bottom) <= rules.max_chars and not dangles(tokens[k - 1], tokens[k]):
+            best = [top, bottom]
+    return best
 
 
 def _too_fast_to_fix(cue: Cue, nxt: Cue | None, rules: Rules) -> bool:

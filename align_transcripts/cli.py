@@ -9,7 +9,7 @@ from dataclasses import replace
 import click
 
 from . import __version__
-from .captions import PRESETS, Rules, build_cues, estimated_words, qa
+from .captions import PRESETS, Rules, build_cues, estimated_words, past_end, qa
 from .check import Thresholds, check, summary
 from .errors import InputError
 from .output import check_file, check_folder, dumps, write_atomic
@@ -199,13 +199,14 @@ def captions_cmd(transcript, audio, output, preset, max_chars, max_lines, min_du
     if audio is None:
         t = read_transcript(transcript, fmt, encoding)
         r = reconcile(t)
-        words, estimated = estimated_words(r.segments, r.rate), True
+        words, estimated, audio_end = estimated_words(r.segments, r.rate), True, None
     else:
         from .pipeline import align_files
 
-        words, estimated = align_files(transcript, audio, fmt, encoding, progress=_progress("aligning")).words, False
-    cues = build_cues(words, rules, speaker_labels)
-    report_data = qa(cues, rules)
+        a = align_files(transcript, audio, fmt, encoding, progress=_progress("aligning"))
+        words, estimated, audio_end = a.words, False, a.audio.duration
+    cues = build_cues(words, rules, speaker_labels, end=audio_end)
+    report_data = qa(cues, rules, past_end(words, audio_end))
     if kind == ".vtt":
         write_atomic(output, to_webvtt(cues, estimated, word_timestamps))
     elif kind == ".srt":
@@ -221,18 +222,23 @@ def captions_cmd(transcript, audio, output, preset, max_chars, max_lines, min_du
 @transcript_arg
 @click.argument("audio", type=click.Path(dir_okay=False))
 @click.option("-o", "--output", "folder", type=click.Path(file_okay=False), required=True, help="Folder for the clips.")
-@click.option("--speaker", "speakers", multiple=True, help="A speaker's turns (repeatable; case and spacing ignored).")
+@click.option("--speaker", "speakers", multiple=True,
+              help="A speaker's turns (repeatable; case and spacing ignored; part of a name will do when only one speaker has it: 'maya' for 'Maya Okonkwo').")
 @click.option("--segments", default=None, help="Turn numbers, e.g. 3,5-9.")
-@click.option("--from", "from_", default=None, help="Start time: HH:MM:SS[.mmm], MM:SS or seconds.")
-@click.option("--to", "to", default=None, help="End time.")
+@click.option("--from", "from_", default=None,
+              help="Start of a time range: HH:MM:SS[.mmm], MM:SS or seconds. A range keeps whole words: a word "
+                   "straddling an edge is in when its middle is inside, and is then kept whole.")
+@click.option("--to", "to", default=None, help="End of the time range (same rule for the edge word).")
 @click.option("--match", "quotes", multiple=True, help="A phrase to cut out exactly (repeatable; case and punctuation ignored).")
 @click.option("--regex", is_flag=True, help="Treat --match as a regular expression over the words.")
-@click.option("--each/--join", default=True, help="One clip per turn or quote (default), or one clip of the whole selection.")
-@click.option("--pad", type=click.FloatRange(min=0), default=0.25, show_default=True, help="Seconds of air around the words.")
+@click.option("--each/--join", default=True,
+              help="One clip per turn or quote (default; a range gives one per turn inside it), or one clip of the whole selection.")
+@click.option("--pad", type=click.FloatRange(min=0), default=0.25, show_default=True,
+              help="Seconds of silence kept around the words, never reaching into a word outside the selection; 0 cuts at the word edges.")
 @click.option("--fade", type=click.FloatRange(min=0), default=0.01, show_default=True, help="Fade in/out seconds.")
 @click.option("--format", "audio_format", type=click.Choice(CLIP_FORMATS), default=None,
               help="Clip format (default: the source's).")
-@click.option("--bitrate", default=None, help="Encoder bitrate, e.g. 192k.")
+@click.option("--bitrate", default=None, help="Encoder bitrate, e.g. 192k (default: the source's own).")
 @click.option("--no-align", is_flag=True, help="Cut at the turns' stamps without aligning words (faster, rougher).")
 @click.option("--force", is_flag=True, help="Replace existing clip files.")
 @format_opt
@@ -275,10 +281,16 @@ def clips_cmd(transcript, audio, folder, speakers, segments, from_, to, quotes, 
     if not clips:
         click.echo("align: nothing matched the selection; no clips written", err=True)
         sys.exit(1)
-    rows = write_clips(clips, audio, folder, output_format(audio, audio_format), bitrate, round(fade * 1000), force)
+    rows, resumed = write_clips(clips, audio, folder, output_format(audio, audio_format), bitrate,
+                                round(fade * 1000), force)
     for row in rows:
         click.echo(f"{row['file']}  {row['start']:.2f}-{row['end']:.2f}  {row['speaker']}: {row['text'][:60]}", err=True)
-    click.echo(f"{counted(len(rows), 'clip')} in {folder} (clips.json, clips.csv)", err=True)
+    again = ""
+    if resumed == len(rows):
+        again = ": all already there from the same selection (--force cuts them again)"
+    elif resumed:
+        again = f": {resumed} of them already written by an interrupted run, the rest now"
+    click.echo(f"{counted(len(rows), 'clip')} in {folder} (clips.json, clips.csv){again}", err=True)
 
 
 @main.command("run")

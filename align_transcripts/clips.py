@@ -9,27 +9,28 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import os
 import re
+import time
 import unicodedata
 from dataclasses import dataclass, replace
 
 import numpy as np
 
 from .aligner import align_words
-from .audio import RATE, decode, ffmpeg_binary, probe_duration, read_native
+from .audio import RATE, SourceFormat, decode, probe_duration, read_native, source_format
 from .captions import build_cues, estimated_words
 from .check import speaker_key
 from .errors import InputError
 from .export import to_webvtt
 from .output import dumps, make_folder, write_atomic
 from .reconcile import Reconciled
-from .text import bare
+from .text import bare, is_tag
 from .timefmt import clock, parse_clock, seconds
 from .types import Segment, Word
 
 CONTEXT_MS = 6000  # audio decoded around a selection, so its neighbours' words can be found too
-SNAP_MS = 300  # a cut may move this far to reach a quiet point
 EXPORT = {  # extension -> (pydub/ffmpeg format, codec)
     "wav": ("wav", None), "flac": ("flac", None), "mp3": ("mp3", "libmp3lame"), "ogg": ("ogg", "libvorbis"),
     "m4a": ("ipod", "aac"), "opus": ("opus", "libopus"),
@@ -84,19 +85,37 @@ def parse_segments(text: str, count: int) -> frozenset[int]:
 
 
 def resolve_speakers(names: tuple[str, ...], segments: tuple[Segment, ...]) -> tuple[str, ...]:
-    """Match names tolerant of case, spacing and punctuation; unknown names are an InputError."""
-    known: dict[str, str] = {}
-    for s in segments:
-        known.setdefault(speaker_key(s.speaker), s.speaker)
-    out = []
+    """Each name -> the transcript's label it means; an unknown or ambiguous name is an InputError.
+
+    Case, spacing and punctuation are ignored. A name that is no label exactly may be part of
+    one: its words the first words of the label ("maya" -> "Maya Okonkwo"), or any of its whole
+    words ("Okonkwo"), as long as one speaker answers to it.
+    """
+    labels = list(dict.fromkeys(s.speaker for s in segments))
+    out: list[str] = []
     for name in names:
         key = speaker_key(name)
-        hits = sorted({label for k, label in known.items() if k == key})
+        want = [speaker_key(w) for w in name.split() if speaker_key(w)]
+        hits = [lab for lab in labels if speaker_key(lab) == key]
+        for rule in (_starts_with, _has_words):
+            if hits or not want:
+                break
+            hits = [lab for lab in labels if rule([speaker_key(w) for w in lab.split()], want)]
         if not hits:
-            listing = ", ".join(sorted(set(known.values())))
-            raise InputError(None, f"no speaker {name!r} in the transcript; speakers are: {listing}")
-        out += hits
+            raise InputError(None, f"no speaker {name!r} in the transcript; speakers are: {', '.join(sorted(labels))}")
+        if len({speaker_key(h) for h in hits}) > 1:
+            raise InputError(None, f"speaker {name!r} is ambiguous: it could be {', '.join(hits)}; "
+                                   "give more of the name")
+        out += [h for h in hits if h not in out]
     return tuple(out)
+
+
+def _starts_with(label_words: list[str], want: list[str]) -> bool:
+    return label_words[: len(want)] == want
+
+
+def _has_words(label_words: list[str], want: list[str]) -> bool:
+    return any(label_words[k: k + len(want)] == want for k in range(len(label_words)))
 
 
 def find_quotes(seg_words: list[Word], quotes: tuple[str, ...], regex: bool) -> list[tuple[int, int]]:
@@ -126,6 +145,7 @@ def find_quotes(seg_words: list[Word], quotes: tuple[str, ...], regex: bool) -> 
 
 
 def selected_segments(segs: tuple[Segment, ...], sel: Selection) -> list[Segment]:
+    """The turns a selection can draw words from (a range keeps every turn it touches)."""
     out = []
     for s in segs:
         if sel.speakers and s.speaker not in sel.speakers:
@@ -138,6 +158,60 @@ def selected_segments(segs: tuple[Segment, ...], sel: Selection) -> list[Segment
             continue
         out.append(s)
     return out
+
+
+def in_range(w: Word, start: int | None, end: int | None) -> bool:
+    """A word is inside a time range when its middle is: an edge word goes to the side holding most of it."""
+    mid = (w.start + w.end) // 2
+    return (start is None or mid >= start) and (end is None or mid < end)
+
+
+def select_units(timeline: list[Word], wanted: list[Segment], sel: Selection) -> list[tuple[int, int]]:
+    """The clips before cutting: (i, j) spans of the timeline, one per turn or per quote, in order.
+
+    Sound tags at a span's edges are dropped (they are not speech to cut around); a span of
+    nothing but tags is no clip.
+    """
+    keep = {s.index for s in wanted}
+    by_seg: dict[int, list[int]] = {}
+    for k, w in enumerate(timeline):
+        if w.segment in keep and in_range(w, sel.start, sel.end):
+            by_seg.setdefault(w.segment, []).append(k)
+    spans: list[tuple[int, int]] = []
+    for s in wanted:
+        idx = by_seg.get(s.index, [])
+        runs: list[list[int]] = []  # a range may cut a turn into one run; keep contiguous runs apart
+        for k in idx:
+            if runs and k == runs[-1][-1] + 1:
+                runs[-1].append(k)
+            else:
+                runs.append([k])
+        for run in runs:
+            if sel.quotes:
+                ws = [timeline[k] for k in run]
+                spans += [(run[0] + i, run[0] + j) for i, j in find_quotes(ws, sel.quotes, sel.regex)]
+            else:
+                spans.append((run[0], run[-1] + 1))
+    out = []
+    for i, j in sorted(set(spans)):
+        while i < j and is_tag(timeline[i].word):
+            i += 1
+        while j > i and is_tag(timeline[j - 1].word):
+            j -= 1
+        if i < j:
+            out.append((i, j))
+    return out
+
+
+def join_units(timeline: list[Word], units: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """One clip's pieces from many units: units with no other speech between them become one piece."""
+    pieces: list[tuple[int, int]] = []
+    for i, j in units:
+        if pieces and all(is_tag(w.word) for w in timeline[pieces[-1][1]: i]):
+            pieces[-1] = (pieces[-1][0], max(j, pieces[-1][1]))
+        else:
+            pieces.append((i, j))
+    return pieces
 
 
 # --- aligning only what is needed ------------------------------------------------------
@@ -191,38 +265,42 @@ def _rate(segs: tuple[Segment, ...]) -> float:
 # --- cut points --------------------------------------------------------------------------
 
 def quietest(samples: np.ndarray, offset: int, lo: int, hi: int, target: int) -> int:
-    """The quietest 10 ms point in [lo, hi] (ms), ties going to the one nearest target."""
-    if hi - lo < 20:
-        return max(lo, min(hi, target))
+    """The quietest 10 ms point in [lo, hi] (ms), ties going to the one nearest target; always inside."""
+    target = max(lo, min(hi, target))
     a = max(0, (lo - offset) * RATE // 1000)
     b = min(len(samples), (hi - offset) * RATE // 1000)
     n = RATE // 100
     k = (b - a) // n
-    if k < 1:
-        return max(lo, min(hi, target))
+    if hi - lo < 20 or k < 1:
+        return target
     x = samples[a: a + k * n].astype(np.float32).reshape(k, n)
     energy = (x * x).mean(axis=1)
-    floor = energy.min()
     centres = lo + np.arange(k) * 10 + 5
-    quiet = np.nonzero(energy <= floor * 2 + 1e-3)[0]
+    quiet = np.nonzero(energy <= energy.min() * 2 + 1e-3)[0]
     best = quiet[np.argmin(np.abs(centres[quiet] - target))]
-    return int(centres[best])
+    return max(lo, min(hi, int(centres[best])))
 
 
-def cut_points(words: tuple[Word, ...], before: Word | None, after: Word | None, pad: int,
+def neighbours(timeline: list[Word], i: int, j: int) -> tuple[Word | None, Word | None]:
+    """The spoken words just outside timeline[i:j], whoever speaks them (sound tags are not speech)."""
+    before = next((timeline[k] for k in range(i - 1, -1, -1) if not is_tag(timeline[k].word)), None)
+    after = next((timeline[k] for k in range(j, len(timeline)) if not is_tag(timeline[k].word)), None)
+    return before, after
+
+
+def cut_points(first: Word, last: Word, before: Word | None, after: Word | None, pad: int,
                samples: np.ndarray, offset: int, limit: tuple[int, int]) -> tuple[int, int]:
-    """Padded cut points around words, never into a neighbouring speaker's words, snapped to quiet."""
-    first, last = words[0], words[-1]
-    lo_bound = max(limit[0], before.end if before else limit[0])
-    hi_bound = min(limit[1], after.start if after else limit[1])
-    start_target = max(lo_bound, first.start - pad)
-    end_target = min(hi_bound, last.end + pad)
-    start = quietest(samples, offset, max(lo_bound, start_target - SNAP_MS), min(first.start, start_target + SNAP_MS),
-                     start_target)
-    end = quietest(samples, offset, max(last.end, end_target - SNAP_MS), min(hi_bound, end_target + SNAP_MS),
-                   end_target)
-    start = max(lo_bound, min(start, first.start))
-    end = min(hi_bound, max(end, last.end))
+    """Cut points padded into the pauses around first..last, never into a word outside them.
+
+    Each cut lies between the selection's edge word and the neighbouring word (whoever speaks
+    it), at most `pad` from the edge word, at the quietest point there; pad 0 is the word edge.
+    Where the neighbour touches or overlaps the edge word, the cut is the edge word's own edge.
+    limit: the audio (or the time range asked for); padding stays inside it, whole words do not.
+    """
+    lo = max(min(limit[0], first.start), before.end if before else 0, first.start - pad)
+    start = quietest(samples, offset, lo, first.start, first.start - pad) if lo < first.start else first.start
+    hi = min(max(limit[1], last.end), after.start if after else limit[1], last.end + pad)
+    end = quietest(samples, offset, last.end, hi, last.end + pad) if hi > last.end else last.end
     return start, max(end, start + 1)
 
 
@@ -230,53 +308,34 @@ def cut_points(words: tuple[Word, ...], before: Word | None, after: Word | None,
 
 def plan_clips(rec: Reconciled, audio_path: str, sel: Selection, pad: int = 250, align: bool = True,
                duration: int | None = None) -> list[Clip]:
-    """The clips a selection asks for, with cut points on the audio."""
-    segs = rec.segments
+    """The clips a selection asks for, with cut points on the audio.
+
+    Steps: the turns the selection touches; their words (and their neighbours') aligned on just
+    that audio; the units (a turn, a quote, a turn's part of a range); joined into one clip's
+    pieces with --join; each piece cut in the pauses around it.
+    """
     duration = probe_duration(audio_path) if duration is None else duration
-    wanted = selected_segments(segs, sel)
+    wanted = selected_segments(rec.segments, sel)
     if not wanted:
         return []
-    only_range = (sel.start is not None or sel.end is not None) and not (sel.speakers or sel.segments or sel.quotes)
-    words = local_words(audio_path, segs, wanted, duration, align)
-    all_words = [w for s in segs for w in words.get(s.index, [])]
-    lo_t = sel.start if sel.start is not None else 0
-    hi_t = sel.end if sel.end is not None else duration
-
-    units: list[tuple[tuple[Word, ...], Segment]] = []
-    for s in wanted:
-        ws = [w for w in words.get(s.index, []) if w.start < hi_t and w.end > lo_t]
-        if sel.quotes:
-            for i, j in find_quotes(ws, sel.quotes, sel.regex):
-                units.append((tuple(ws[i:j]), s))
-        elif ws:
-            units.append((tuple(ws), s))
-    if only_range:
-        ws = tuple(w for w in all_words if w.start < hi_t and w.end > lo_t)
-        if not ws:
-            return []
-        units = [(ws, wanted[0])]
-
+    words = local_words(audio_path, rec.segments, wanted, duration, align)
+    timeline = [w for s in rec.segments for w in words.get(s.index, [])]
+    units = select_units(timeline, wanted, sel)
+    groups = [join_units(timeline, units)] if sel.join and units else [[u] for u in units]
+    limit = (sel.start or 0, duration if sel.end is None else min(sel.end, duration))
     clips = []
-    for ws, seg in units:
-        pos = all_words.index(ws[0])
-        end_pos = all_words.index(ws[-1])
-        before = next((w for w in reversed(all_words[:pos]) if w.speaker != ws[0].speaker), None)
-        after = next((w for w in all_words[end_pos + 1:] if w.speaker != ws[-1].speaker), None)
-        limit = (lo_t, hi_t) if (sel.start is not None or sel.end is not None) else (0, duration)
-        lo = max(0, ws[0].start - SNAP_MS - pad - 500)
-        hi = min(duration, ws[-1].end + SNAP_MS + pad + 500)
-        samples = decode(audio_path, lo, hi - lo).samples
-        a, b = cut_points(ws, before, after, pad, samples, lo, limit)
-        if only_range:
-            a, b = max(a, lo_t) if sel.start is not None else a, min(b, hi_t) if sel.end is not None else b
-        segs_in = tuple(sorted({w.segment for w in ws}))
-        speakers = sorted({w.speaker for w in ws}, key=[w.speaker for w in ws].index)
-        clips.append(Clip(a, b, " & ".join(speakers), segs_in, ws, " ".join(w.word for w in ws), ((a, b),)))
-    if sel.join and clips:
-        clips = [Clip(clips[0].start, clips[-1].end, " & ".join(dict.fromkeys(c.speaker for c in clips)),
-                      tuple(sorted({k for c in clips for k in c.segments})),
-                      tuple(w for c in clips for w in c.words), " ".join(c.text for c in clips),
-                      tuple(p for c in clips for p in c.pieces))]
+    for pieces in groups:
+        cuts = []
+        for i, j in pieces:
+            before, after = neighbours(timeline, i, j)
+            lo = max(0, timeline[i].start - pad - 20)
+            hi = min(duration, timeline[j - 1].end + pad + 20)
+            samples = decode(audio_path, lo, hi - lo).samples
+            cuts.append(cut_points(timeline[i], timeline[j - 1], before, after, pad, samples, lo, limit))
+        ws = tuple(w for i, j in pieces for w in timeline[i:j])
+        speakers = list(dict.fromkeys(w.speaker for w in ws if not is_tag(w.word)))
+        clips.append(Clip(cuts[0][0], cuts[-1][1], " & ".join(speakers), tuple(sorted({w.segment for w in ws})),
+                          ws, " ".join(w.word for w in ws), tuple(cuts)))
     return clips
 
 
@@ -310,9 +369,24 @@ def output_format(audio_path: str, fmt: str | None) -> str:
     return ext if ext in EXPORT else ("m4a" if ext in ("mp4", "mov", "m4v", "aac") else "wav")
 
 
+LOSSY_DEFAULT_KBPS = {"mp3": 192, "ogg": 160, "m4a": 192, "opus": 128}  # when the source is lossless
+MAX_KBPS = {"mp3": 320, "ogg": 500, "m4a": 512, "opus": 510}  # what each encoder accepts
+
+
+def clip_bitrate(source: SourceFormat, fmt: str, asked: str | None) -> str | None:
+    """The encoder bitrate: --bitrate if given, else the source's own (a lossy source is not
+    re-encoded any thinner than it is), else a transparent default; None for lossless formats."""
+    if fmt not in LOSSY_DEFAULT_KBPS:
+        return None
+    if asked:
+        return asked
+    lossless = source.codec.startswith("pcm") or source.codec in ("flac", "alac", "wavpack", "ape")
+    kbps = LOSSY_DEFAULT_KBPS[fmt] if lossless or not source.kbps else source.kbps
+    return f"{min(kbps, MAX_KBPS[fmt])}k"
+
+
 def render_clip(audio_path: str, clip: Clip, fmt: str, bitrate: str | None, fade: int) -> bytes:
-    """Cut (only) the clip's source ranges with pydub, fade the edges, encode."""
-    ffmpeg_binary()  # points pydub at the same ffmpeg for encoding
+    """Cut (only) the clip's source ranges with pydub, fade the edges, encode at the source's quality."""
     out = None
     for a, b in clip.pieces:
         piece = read_native(audio_path, a, b - a)
@@ -323,12 +397,13 @@ def render_clip(audio_path: str, clip: Clip, fmt: str, bitrate: str | None, fade
     assert out is not None
     fmt_name, codec = EXPORT[fmt]
     buf = io.BytesIO()
-    out.export(buf, format=fmt_name, codec=codec, bitrate=bitrate)
+    out.export(buf, format=fmt_name, codec=codec, bitrate=clip_bitrate(source_format(audio_path), fmt, bitrate))
     return buf.getvalue()
 
 
 def clip_captions(clip: Clip) -> str:
-    """The clip's own WebVTT, re-based to 0 (the pieces of a joined clip follow each other)."""
+    """The clip's own WebVTT, re-based to 0 (the pieces of a joined clip follow each other), every
+    cue inside the clip."""
     bases, cursor = [], 0
     for a, b in clip.pieces:
         bases.append((a, b, cursor))
@@ -338,41 +413,85 @@ def clip_captions(clip: Clip) -> str:
         a, b, base = next((p for p in bases if p[0] <= w.start < p[1]), bases[0] if w.start < bases[0][0] else bases[-1])
         start = base + min(b - a - 1, max(0, w.start - a))
         words.append(replace(w, start=start, end=max(start + 1, base + min(b - a, w.end - a))))
-    return to_webvtt(build_cues(words), estimated=not all(w.aligned for w in clip.words))
+    return to_webvtt(build_cues(words, end=cursor), estimated=not all(w.aligned for w in clip.words))
+
+
+MANIFEST_FIELDS = ["file", "speaker", "start", "end", "duration", "text", "segments"]
+
+
+def _planned_rows(clips: list[Clip], names: list[str]) -> list[dict]:
+    return [{"file": name, "captions": os.path.splitext(name)[0] + ".vtt", "speaker": c.speaker,
+             "start": seconds(c.start), "end": seconds(c.end), "duration": seconds(sum(b - a for a, b in c.pieces)),
+             "text": c.text, "segments": list(c.segments)} for c, name in zip(clips, names)]
+
+
+def _previous_plan(path: str) -> dict | None:
+    """The manifest a run into this folder left, if it is one of ours and readable."""
+    try:
+        with open(path, encoding="utf-8") as fh:
+            data = json.load(fh)
+    except (OSError, ValueError):
+        return None
+    return data if isinstance(data, dict) and isinstance(data.get("clips"), list) else None
+
+
+def _write_manifests(folder: str, head: dict, rows: list[dict]) -> None:
+    complete = all(r["written"] for r in rows)
+    write_atomic(os.path.join(folder, "clips.json"), dumps({**head, "complete": complete, "clips": rows}))
+    buf = io.StringIO()
+    writer = csv.DictWriter(buf, fieldnames=MANIFEST_FIELDS, extrasaction="ignore", lineterminator="\n")
+    writer.writeheader()
+    for r in rows:
+        if r["written"]:
+            writer.writerow({**r, "segments": " ".join(map(str, r["segments"]))})
+    write_atomic(os.path.join(folder, "clips.csv"), buf.getvalue())
 
 
 def write_clips(clips: list[Clip], audio_path: str, folder: str, fmt: str, bitrate: str | None = None,
-                fade: int = 10, force: bool = False) -> list[dict]:
-    """Write every clip, its captions and the manifests; refuse to overwrite without force."""
+                fade: int = 10, force: bool = False) -> tuple[list[dict], int]:
+    """Write every clip and its captions, the manifests kept up to date as clips complete.
+
+    The manifest lists the whole plan first, each row marked `written` once its clip and
+    captions are on disk; an interrupted run re-run with the same selection finishes what is
+    missing instead of refusing. Files of any other run are never replaced without force.
+    Returns the rows and how many clips were already there from an interrupted run.
+    """
     if fmt not in EXPORT:
         raise InputError(None, f"unknown clip format {fmt!r} (use {', '.join(EXPORT)})")
     make_folder(folder)
     names = clip_names(clips, fmt)
-    targets = [os.path.join(folder, n) for n in names]
-    targets += [os.path.splitext(t)[0] + ".vtt" for t in targets[: len(names)]]
-    targets += [os.path.join(folder, "clips.json"), os.path.join(folder, "clips.csv")]
-    existing = [t for t in targets if os.path.exists(t)]
-    if existing and not force:
-        raise InputError(existing[0], f"already exists ({len(existing)} of the outputs do); use --force to replace them")
-    rows = []
-    for clip, name in zip(clips, names):
-        path = os.path.join(folder, name)
-        write_atomic(path, render_clip(audio_path, clip, fmt, bitrate, fade))
-        vtt = os.path.splitext(path)[0] + ".vtt"
-        write_atomic(vtt, clip_captions(clip))
-        rows.append({"file": name, "captions": os.path.basename(vtt), "speaker": clip.speaker,
-                     "start": seconds(clip.start), "end": seconds(clip.end),
-                     "duration": seconds(sum(b - a for a, b in clip.pieces)), "text": clip.text,
-                     "segments": list(clip.segments)})
-    write_atomic(os.path.join(folder, "clips.json"), dumps({"source": os.path.basename(audio_path), "clips": rows}))
-    buf = io.StringIO()
-    writer = csv.DictWriter(buf, fieldnames=["file", "speaker", "start", "end", "duration", "text", "segments"],
-                            extrasaction="ignore", lineterminator="\n")
-    writer.writeheader()
+    rows = _planned_rows(clips, names)
+    head = {"source": os.path.basename(audio_path), "settings": {"format": fmt, "bitrate": bitrate, "fade_ms": fade}}
+    manifest = os.path.join(folder, "clips.json")
+    old = _previous_plan(manifest)
+    same = (old is not None and all(old.get(k) == v for k, v in head.items())
+            and [{k: v for k, v in r.items() if k != "written"} for r in old["clips"]] == rows)
+    done = {r["file"] for r in old["clips"] if r.get("written")} if same and old and not force else set()
+    if not same and not force:
+        targets = [os.path.join(folder, r[k]) for r in rows for k in ("file", "captions")]
+        targets += [manifest, os.path.join(folder, "clips.csv")]
+        existing = [t for t in targets if os.path.exists(t)]
+        if existing:
+            raise InputError(existing[0], f"already exists ({len(existing)} of the outputs do, from another "
+                                          "selection or source); use --force to replace them")
     for r in rows:
-        writer.writerow({**r, "segments": " ".join(map(str, r["segments"]))})
-    write_atomic(os.path.join(folder, "clips.csv"), buf.getvalue())
-    return rows
+        r["written"] = r["file"] in done and all(os.path.exists(os.path.join(folder, r[k])) for k in ("file", "captions"))
+    resumed = sum(r["written"] for r in rows)
+    _write_manifests(folder, head, rows)
+    last = time.monotonic()
+    try:
+        for clip, r in zip(clips, rows):
+            if r["written"]:
+                continue
+            write_atomic(os.path.join(folder, r["file"]), render_clip(audio_path, clip, fmt, bitrate, fade))
+            write_atomic(os.path.join(folder, r["captions"]), clip_captions(clip))
+            r["written"] = True
+            if time.monotonic() - last > 0.5:  # a long plan's manifest is not rewritten per clip
+                _write_manifests(folder, head, rows)
+                last = time.monotonic()
+    finally:  # interrupted too: the manifest says what is done, so a re-run finishes the rest
+        _write_manifests(folder, head, rows)
+    return rows, resumed
 
 
 def parse_time_option(text: str | None, name: str) -> int | None:

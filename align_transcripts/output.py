@@ -37,10 +37,17 @@ def make_folder(path: str) -> None:
 
 
 def check_file(path: str) -> str:
-    """The folder an output file goes to; InputError naming the file when it is missing (call before long work)."""
+    """The folder an output file goes to; InputError naming the file when it could not be written
+    there (call before long work)."""
     folder = os.path.dirname(os.path.abspath(path))
     if not os.path.isdir(folder):
         raise InputError(path, f"cannot write: folder {folder} does not exist")
+    if os.path.isdir(path):
+        raise InputError(path, "cannot write: it is a folder")
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise InputError(path, f"cannot write in {folder} (permission denied)")
+    if os.path.exists(path) and not os.access(path, os.W_OK) and not os.access(folder, os.W_OK):
+        raise InputError(path, "cannot write: the file is read-only")
     return folder
 
 
@@ -48,7 +55,10 @@ def write_atomic(path: str, data: str | bytes) -> None:
     """Write the whole file or nothing: a crash or full disk never leaves a half-written output."""
     folder = check_file(path)
     mode = "wb" if isinstance(data, bytes) else "w"
-    fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=os.path.basename(path)[-40:], dir=folder)
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=os.path.basename(path)[-40:], dir=folder)
+    except OSError as exc:
+        raise InputError(path, f"cannot write: {exc.strerror}") from exc
     try:
         with os.fdopen(fd, mode, **({} if mode == "wb" else {"encoding": "utf-8", "newline": "\n"})) as fh:
             fh.write(data)
@@ -56,10 +66,12 @@ def write_atomic(path: str, data: str | bytes) -> None:
         os.umask(umask)
         os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes 0600; outputs are ordinary files
         os.replace(tmp, path)
-    except OSError as exc:
+    except BaseException as exc:  # a full disk, or Ctrl-C: no temporary file is left behind
         if os.path.exists(tmp):
             os.unlink(tmp)
-        raise InputError(path, f"cannot write: {exc.strerror}") from exc
+        if isinstance(exc, OSError):
+            raise InputError(path, f"cannot write: {exc.strerror}") from exc
+        raise
 
 
 def dumps(obj: object) -> str:

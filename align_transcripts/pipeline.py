@@ -102,7 +102,7 @@ def run_all(transcript_path: str, audio_path: str, out_dir: str, rules=None, th:
     import time
 
     from . import review
-    from .captions import PRESETS, build_cues, qa
+    from .captions import PRESETS, build_cues, past_end, qa
     from .check import summary
     from .export import to_srt, to_webvtt
     from .output import check_folder, dumps, make_folder, write_atomic
@@ -114,8 +114,8 @@ def run_all(transcript_path: str, audio_path: str, out_dir: str, rules=None, th:
     a = align_files(transcript_path, audio_path, fmt, encoding, progress=progress, workers=workers)
     found = audit(a, th)
     summ = summary(a.transcript, a.reconciled.segments, found)
-    cues = build_cues(a.words, rules)
-    caption_qa = qa(cues, rules)
+    cues = build_cues(a.words, rules, end=a.audio.duration)
+    caption_qa = qa(cues, rules, past_end(a.words, a.audio.duration))
     make_folder(out_dir)
     title = os.path.splitext(os.path.basename(transcript_path))[0]
     outputs = {

@@ -80,9 +80,16 @@ def qa_text(path: str, report: dict, estimated: bool) -> str:
     for rule, r in report["rules"].items():
         if r["count"]:
             extra = ""
-            if rule == "reading_speed":
-                extra = f"; {report.get('speech_too_fast', 0)} where the speech itself is that fast"
+            if r.get("forced"):
+                why = {"reading_speed": "the speech itself is that fast",
+                       "min_duration": "the next words begin sooner",
+                       "max_duration": "one word or phrase lasts longer",
+                       "chars_per_line": "a single word is wider", "line_break": "no other break fits"}.get(rule, "forced")
+                extra = f"; {r['forced']} where {why}"
             out.append(f"  {rule}: {counted(r['count'], 'cue')} (worst: cue {r['worst']['cue']}, {r['worst']['detail']}){extra}")
     if len(out) == 1:
         out.append("  every rule met")
+    if report.get("words_past_audio"):
+        out.append(f"  {counted(report['words_past_audio'], 'word')} of the transcript lie past the end of the audio: "
+                   "left out of the captions")
     return "\n".join(out) + "\n"

@@ -21,10 +21,38 @@ def words(text: str) -> list[str]:
     return _TOKEN.findall(text)
 
 
+# Abbreviations that stand before what they qualify (Mr. Smith, Dr. No, St. Louis, No. 5): their
+# dot never closes a sentence. Single letters with a dot are initials (J. R. R. Tolkien).
+TITLES = frozenset("mr mrs ms mx dr prof st mt ft rev fr sr jr gen col lt capt cpt sgt maj adm gov sen rep "
+                   "pres hon vs approx cf".split())
+# Abbreviations before a number (No. 5, vol. 2, fig. 3): no end when a number follows.
+NUMBERED = frozenset("no nos vol fig p pp ch art sec".split())
+# Abbreviations that may also end a sentence (the U.S., 9 a.m., etc.): a sentence end only when
+# the next word starts like a sentence.
+AMBIGUOUS = frozenset("etc inc ltd co corp bros dept est u.s u.k u.n e.u a.m p.m e.g i.e al".split())
+
+
 @functools.lru_cache(maxsize=200_000)  # pure, and called per token by captions and clips
-def ends_sentence(token: str) -> bool:
-    """`word.`, `word?"`, `word…`: the token closes a sentence."""
-    return bool(_SENTENCE_END.search(token))
+def ends_sentence(token: str, following: str | None = None) -> bool:
+    """`word.`, `word?"`, `word…`: the token closes a sentence.
+
+    A title's dot (Mrs., Dr., St.) or an initial's (J.) closes none; an abbreviation that may end
+    a sentence (U.S., a.m., etc.) does when the following token starts with a capital (when
+    there is no following token, it does). A decimal point inside a number is no end (3.5).
+    """
+    if not _SENTENCE_END.search(token):
+        return False
+    core = token.rstrip("'\"”’)")
+    if not core.endswith("."):
+        return True  # ? ! …
+    stem = core[:-1].lstrip("(\"“‘'").lower()
+    if stem in TITLES or (len(stem) == 1 and stem.isalpha() and stem not in NUMBERED):
+        return False
+    if stem in NUMBERED and following is not None and following[:1].isdigit():
+        return False
+    if stem in AMBIGUOUS:
+        return following is None or following[:1].isupper()
+    return True
 
 
 @functools.lru_cache(maxsize=200_000)  # pure, and called per token by captions and clips

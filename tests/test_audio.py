@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 from align_transcripts import InputError
-from align_transcripts.audio import RATE, decode, ffmpeg_binary, probe_duration
+from align_transcripts.audio import pydub_segment, RATE, decode, ffmpeg_binary, probe_duration
 from conftest import FIXTURES
 
 A = FIXTURES / "audio"
@@ -68,7 +68,6 @@ def test_ffmpeg_is_found_without_path(monkeypatch):
     try:
         exe = ffmpeg_binary()
         assert "imageio_ffmpeg" in exe
-        from pydub import AudioSegment
-        assert AudioSegment.converter == exe
+        assert pydub_segment().converter == exe
     finally:
         ffmpeg_binary.cache_clear()

@@ -12,6 +12,8 @@ import webvtt
 
 from align_transcripts.audio import decode
 from align_transcripts.clips import parse_segments, slug
+from align_transcripts.text import bare
+from align_transcripts.timefmt import clock
 from conftest import FIXTURES
 
 A = FIXTURES / "audio"
@@ -139,10 +141,15 @@ def test_nothing_is_overwritten_without_force(tmp_path):
     out = tmp_path / "o"
     assert run("clips", A / "interview.txt", A / "interview.mp3", "-o", out, "--segments", "2").returncode == 0
     before = {f: (out / f).read_bytes() for f in os.listdir(out)}
+    # the same selection again: nothing to do, nothing touched
     p = run("clips", A / "interview.txt", A / "interview.mp3", "-o", out, "--segments", "2")
+    assert p.returncode == 0 and "already there" in p.stderr
+    assert {f: (out / f).read_bytes() for f in os.listdir(out)} == before
+    # another cut of the same turn would replace those files: refused
+    p = run("clips", A / "interview.txt", A / "interview.mp3", "-o", out, "--segments", "2", "--pad", "0")
     assert p.returncode == 2 and "--force" in p.stderr
     assert {f: (out / f).read_bytes() for f in os.listdir(out)} == before
-    assert run("clips", A / "interview.txt", A / "interview.mp3", "-o", out, "--segments", "2",
+    assert run("clips", A / "interview.txt", A / "interview.mp3", "-o", out, "--segments", "2", "--pad", "0",
                "--force").returncode == 0
 
 
@@ -181,3 +188,228 @@ def test_cli_offers_every_clip_format():
     from align_transcripts.clips import EXPORT
 
     assert sorted(CLIP_FORMATS) == sorted(EXPORT)
+
+
+# --- cut points: exactly the selection, padded into silence only ----------------------------
+
+DEMO = FIXTURES / "demo"
+
+
+@pytest.fixture(scope="module")
+def demo_words():
+    from align_transcripts.pipeline import align_files
+    return align_files(str(DEMO / "demo.txt"), str(DEMO / "demo.mp3")).words
+
+
+@pytest.fixture(scope="module")
+def interview_words():
+    from align_transcripts.pipeline import align_files
+    return align_files(str(A / "interview.txt"), str(A / "interview.mp3")).words
+
+
+def spoken_inside(words, row, tol=5):
+    """The spoken words (not sound tags) any part of which lies inside a clip row's span."""
+    a, b = round(row["start"] * 1000), round(row["end"] * 1000)
+    return [w.word for w in words if not w.word.startswith("[") and w.end > a + tol and w.start < b - tol]
+
+
+def test_a_quote_clip_holds_exactly_the_quote(tmp_path, interview_words, demo_words):
+    out = tmp_path / "q"
+    p = run("clips", A / "interview.txt", A / "interview.mp3", "-o", out, "--match", "forty percent")
+    assert p.returncode == 0, p.stderr
+    assert "Couldn't find ffmpeg" not in p.stderr  # pydub is pointed at our ffmpeg before it looks
+    (row,) = manifest(out)
+    assert spoken_inside(interview_words, row) == ["forty", "percent"]
+    out = tmp_path / "d"
+    p = run("clips", DEMO / "demo.txt", DEMO / "demo.mp3", "-o", out, "--match", "forty percent",
+            "--match", "Zigurat Labs")
+    assert p.returncode == 0, p.stderr
+    rows = manifest(out)
+    assert len(rows) == 3
+    for row in rows:
+        assert [bare(w) for w in spoken_inside(demo_words, row)] == [bare(w) for w in row["text"].split()]
+
+
+def test_pad_zero_cuts_at_the_word_edges(tmp_path, interview_words):
+    out = tmp_path / "z"
+    p = run("clips", A / "interview.txt", A / "interview.mp3", "-o", out, "--match", "strange year", "--pad", "0")
+    assert p.returncode == 0, p.stderr
+    (row,) = manifest(out)
+    first = next(w for w in interview_words if w.word == "strange")
+    last = next(w for w in interview_words if w.word == "year")
+    assert round(row["start"] * 1000) == first.start and round(row["end"] * 1000) == last.end
+
+
+def test_a_range_keeps_whole_words_and_each_gives_a_clip_per_turn(tmp_path, demo_words):
+    out = tmp_path / "r"
+    p = run("clips", DEMO / "demo.txt", DEMO / "demo.mp3", "-o", out, "--from", "00:40", "--to", "1:10")
+    assert p.returncode == 0, p.stderr
+    rows = manifest(out)
+    assert len(rows) > 3 and all(" & " not in r["speaker"] for r in rows)  # one speaker each
+    inside = [w for w in demo_words if 40_000 <= (w.start + w.end) // 2 < 70_000 and not w.word.startswith("[")]
+    got = [w for r in rows for w in spoken_inside(demo_words, r)]
+    assert got == [w.word for w in inside]  # every word of the range, whole, and nothing else
+    last = inside[-1]
+    assert round(rows[-1]["end"] * 1000) >= last.end  # the edge word is kept whole
+    out = tmp_path / "j"
+    p = run("clips", DEMO / "demo.txt", DEMO / "demo.mp3", "-o", out, "--from", "1:20", "--to", "90", "--join")
+    assert p.returncode == 0, p.stderr
+    (row,) = manifest(out)
+    inside = [w.word for w in demo_words if 80_000 <= (w.start + w.end) // 2 < 90_000 and not w.word.startswith("[")]
+    assert spoken_inside(demo_words, row) == inside
+    assert any(w.start < 90_000 < w.end for w in demo_words)  # the edge really falls inside a word
+
+
+def test_lead_in_is_kept_next_to_a_sound_tag(tmp_path, demo_words):
+    out = tmp_path / "t"
+    p = run("clips", DEMO / "demo.txt", DEMO / "demo.mp3", "-o", out, "--match", "Let's take a short break")
+    assert p.returncode == 0, p.stderr
+    (row,) = manifest(out)
+    first = next(w for w in demo_words if w.word == "Let's")
+    assert first.start - round(row["start"] * 1000) >= 150  # the [inaudible] before it is no word to protect
+
+
+def test_clips_keep_the_source_quality_and_their_captions_lie_inside(tmp_path):
+    from align_transcripts.audio import source_format
+    out = tmp_path / "b"
+    p = run("clips", DEMO / "demo.txt", DEMO / "demo.mp3", "-o", out, "--speaker", "sam")
+    assert p.returncode == 0, p.stderr
+    src = source_format(str(DEMO / "demo.mp3"))
+    for row in manifest(out):
+        got = source_format(str(out / row["file"]))
+        assert (got.rate, got.channels, got.kbps) == (src.rate, src.channels, src.kbps) == (16000, 1, 64)
+        cues = webvtt.read(str(out / row["captions"])).captions
+        assert cues[-1].end_time.in_milliseconds() <= round(row["duration"] * 1000)
+    out = tmp_path / "k"
+    assert run("clips", DEMO / "demo.txt", DEMO / "demo.mp3", "-o", out, "--speaker", "sam", "--bitrate",
+               "32k").returncode == 0
+    assert all(source_format(str(out / r["file"])).kbps == 32 for r in manifest(out))
+
+
+def test_clip_bitrate_follows_the_source():
+    from align_transcripts.audio import SourceFormat
+    from align_transcripts.clips import clip_bitrate
+    assert clip_bitrate(SourceFormat(44100, 2, "mp3", 96), "mp3", None) == "96k"
+    assert clip_bitrate(SourceFormat(44100, 2, "mp3", 96), "mp3", "256k") == "256k"
+    assert clip_bitrate(SourceFormat(44100, 2, "pcm_s16le", 1411), "mp3", None) == "192k"  # lossless: no 1411k mp3
+    assert clip_bitrate(SourceFormat(48000, 2, "aac", None), "m4a", None) == "192k"
+    assert clip_bitrate(SourceFormat(48000, 2, "aac", 128), "wav", None) is None
+
+
+def test_speakers_by_part_of_their_name():
+    from align_transcripts.clips import resolve_speakers
+    from align_transcripts.errors import InputError
+    from align_transcripts.types import Segment
+    segs = tuple(Segment(i, name, i * 1000, i * 1000 + 900, "x", i, i * 1000)
+                 for i, name in enumerate(["Maya Okonkwo", "Dev Venkataraman", "Sam", "Dev Patel", "MAYA OKONKWO"], 1))
+    assert resolve_speakers(("maya",), segs) == ("Maya Okonkwo", "MAYA OKONKWO")  # one person, two spellings
+    assert resolve_speakers(("Okonkwo",), segs) == ("Maya Okonkwo", "MAYA OKONKWO")
+    assert resolve_speakers(("venkataraman",), segs) == ("Dev Venkataraman",)
+    assert resolve_speakers(("sam",), segs) == ("Sam",)
+    with pytest.raises(InputError, match="ambiguous: it could be Dev Venkataraman, Dev Patel"):
+        resolve_speakers(("dev",), segs)
+    with pytest.raises(InputError, match="no speaker 'Ok' in the transcript"):
+        resolve_speakers(("Ok",), segs)
+
+
+def test_cut_points_stay_in_the_pause_on_hand_made_words():
+    from align_transcripts.clips import cut_points
+    from align_transcripts.types import Word
+
+    def w(text, a, b):
+        return Word(text, a, b, "A", 1, True, 1.0)
+
+    samples = np.zeros(16 * 3000, dtype=np.int16)  # 3 s, silent: every point is as quiet
+    prev, first, last, nxt = w("to", 900, 1000), w("forty", 1100, 1400), w("percent", 1400, 1800), w("in", 1800, 1900)
+    # the pause before is 100 ms: a 250 ms pad stops at the previous word; none after: the word edge
+    def near(got, want):  # quiet points are the centres of 10 ms frames
+        return all(abs(g - x) <= 5 for g, x in zip(got, want))
+
+    assert near(cut_points(first, last, prev, nxt, 250, samples, 0, (0, 3000)), (1000, 1800))
+    assert near(cut_points(first, last, None, None, 250, samples, 0, (0, 3000)), (850, 2050))
+    assert cut_points(first, last, prev, nxt, 0, samples, 0, (0, 3000)) == (1100, 1800)
+    # a time range limits the padding, not the words
+    assert cut_points(first, last, None, None, 250, samples, 0, (1200, 1600)) == (1100, 1800)
+    # loud audio in the pause: the cut goes to its quietest point
+    loud = samples.copy()
+    loud[16 * 850: 16 * 1050] = 3000
+    loud[16 * 1060: 16 * 1080] = 0
+    start, _ = cut_points(first, last, None, None, 250, loud, 0, (0, 3000))
+    assert 1050 <= start <= 1100
+
+
+def test_an_interrupted_run_is_finished_by_the_next(tmp_path, monkeypatch):
+    import align_transcripts.clips as clips
+    from align_transcripts.reconcile import reconcile
+    from align_transcripts.transcript import read_transcript
+
+    t = read_transcript(str(A / "interview.txt"))
+    rec = reconcile(t, 22_390)
+    plan = clips.plan_clips(rec, str(A / "interview.mp3"), clips.Selection(segments=frozenset({1, 2, 3})))
+    real = clips.render_clip
+    calls = []
+
+    def interrupted(*args, **kw):
+        calls.append(1)
+        if len(calls) == 2:
+            raise KeyboardInterrupt
+        return real(*args, **kw)
+
+    monkeypatch.setattr(clips, "render_clip", interrupted)
+    out = tmp_path / "i"
+    with pytest.raises(KeyboardInterrupt):
+        clips.write_clips(plan, str(A / "interview.mp3"), str(out), "mp3")
+    left = sorted(os.listdir(out))
+    assert not [f for f in left if f.startswith(".tmp")]  # nothing half-written
+    assert json.loads((out / "clips.json").read_text())["complete"] is False
+    p = run("clips", A / "interview.txt", A / "interview.mp3", "-o", out, "--segments", "1-3")
+    assert p.returncode == 0, p.stderr
+    assert "1 of them already written by an interrupted run" in p.stderr
+    data = json.loads((out / "clips.json").read_text())
+    assert data["complete"] is True and all(r["written"] for r in data["clips"])
+    assert all((out / r["file"]).exists() and (out / r["captions"]).exists() for r in data["clips"])
+
+
+def _timit(folder, utt):
+    from conftest import SHARED
+    base = SHARED / "data" / "speech" / "timit" / folder / utt
+    if not base.with_suffix(".wav").exists():
+        pytest.skip(f"shared speech data not at {base}")
+    words = [(w, int(a) // 16, int(b) // 16) for a, b, w in (ln.split() for ln in base.with_suffix(".wrd").open())]
+    text = base.with_suffix(".txt").read_text().split(" ", 2)[2].strip()
+    return decode(str(base.with_suffix(".wav"))).samples, text, words
+
+
+def test_quote_clips_on_real_speech_never_cut_into_a_word(tmp_path):
+    """Two TIMIT speakers (human word boundaries) one after the other: quotes of every length."""
+    import wave
+    a, text_a, words_a = _timit("dr1-fvmh0", "sx206")
+    b, text_b, words_b = _timit("dr2-marc0", "sx108")
+    gap = np.zeros(16 * 700, dtype=np.int16)
+    offset_b = (len(a) + len(gap)) // 16
+    path = tmp_path / "two.wav"
+    with wave.open(str(path), "wb") as fh:
+        fh.setnchannels(1), fh.setsampwidth(2), fh.setframerate(16000)
+        fh.writeframes(np.concatenate([a, gap, b]).tobytes())
+    (tmp_path / "two.txt").write_text(f"Ann Lee (00:00:00):\n\n{text_a}\n\nBo Grant ({clock(offset_b)}):\n\n{text_b}\n")
+    truth = words_a + [(w, s + offset_b, e + offset_b) for w, s, e in words_b]
+    quotes = ["an orange", "hard not to", "juice", "his scalp", "was blistered from", "hot sun"]
+    out = tmp_path / "c"
+    p = run("clips", tmp_path / "two.txt", path, "-o", out, *[x for q in quotes for x in ("--match", q)])
+    assert p.returncode == 0, p.stderr
+    rows = manifest(out)
+    assert [bare(r["text"]) for r in rows] == [bare(q) for q in quotes]
+    for r in rows:
+        start, end = round(r["start"] * 1000), round(r["end"] * 1000)
+        n = len(r["text"].split())
+        k = next(i for i in range(len(truth)) if [bare(w) for w, _, _ in truth[i:i + n]] == [bare(x) for x in r["text"].split()])
+        sel = truth[k:k + n]
+        # where a pause parts the quote from its neighbours the cut lies in it; where the words
+        # run together, the cut is the aligned boundary, good to the engine's precision (45 ms)
+        before = truth[k - 1] if k else None
+        after = truth[k + n] if k + n < len(truth) else None
+        tol_a = 45 if before and sel[0][1] - before[2] < 50 else 10
+        tol_b = 45 if after and after[1] - sel[-1][2] < 50 else 10
+        for w, s, e in truth[:k] + truth[k + n:]:  # no other word inside the clip
+            assert e <= start + tol_a or s >= end - tol_b, (r["text"], w, s, e, start, end)
+        assert start <= sel[0][1] + tol_a and end >= sel[-1][2] - tol_b, (r["text"], start, end, sel)
