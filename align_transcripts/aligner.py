@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
@@ -32,6 +31,7 @@ from .text import ends_sentence
 from .text import words as tokens_of
 from .types import Segment, Word
 from .vad import speech_regions
+from .workers import process_pool
 
 LEAD_SLACK_MS = 4000  # stamps are floored and often off by seconds: look this far before a slot
 TAIL_SLACK_MS = 4000  # ... and this far past its end,
@@ -239,8 +239,26 @@ def _fits(res: list, job: Job) -> bool:
     return not ends or max(ends) <= job.end - 300
 
 
+MAX_JOB_TOKENS = 120  # a longer turn is aligned in pieces (at sentence ends) so cost stays linear in its length
+
+
+def pieces(toks: tuple[Token, ...], size: int = MAX_JOB_TOKENS) -> list[tuple[Token, ...]]:
+    """A long turn's tokens cut into runs of at most `size`, at the last sentence end in each
+    run when there is one past its first half (else at the size)."""
+    out = []
+    i = 0
+    while len(toks) - i > size:
+        cut = next((k + 1 for k in range(i + size - 1, i + size // 2 - 1, -1) if toks[k].sentence_end), i + size)
+        out.append(toks[i:cut])
+        i = cut
+    out.append(toks[i:])
+    return out
+
+
 def plan(segments: tuple[Segment, ...], tokens: list[Token], duration: int) -> list[Job]:
-    """One job per segment with words: its slot widened by the slack, clipped to the audio."""
+    """Jobs for the segments with words, in order: one per segment, or one per piece of a long
+    one (its slot shared by the pieces in proportion to what they say); each slot widened by the
+    slack and clipped to the audio."""
     by_seg: dict[int, list[Token]] = {}
     for t in tokens:
         by_seg.setdefault(t.segment, []).append(t)
@@ -249,11 +267,18 @@ def plan(segments: tuple[Segment, ...], tokens: list[Token], duration: int) -> l
         toks = tuple(by_seg.get(seg.index, ()))
         if not toks:
             continue
-        start = max(0, seg.start - LEAD_SLACK_MS)
-        end = min(duration, seg.end + TAIL_SLACK_MS)
-        if end - start < 1000:
-            start, end = max(0, end - 1000), max(end, start + 1000)
-        jobs.append(Job(seg.index, start, end, seg.start, seg.end, toks))
+        parts = pieces(toks)
+        weights = [sum(max(1, len(t.spoken)) for t in p) for p in parts]
+        total, acc = sum(weights), 0
+        for part, w in zip(parts, weights):
+            slot_start = seg.start + (seg.end - seg.start) * acc // total
+            acc += w
+            slot_end = seg.start + (seg.end - seg.start) * acc // total
+            start = max(0, slot_start - LEAD_SLACK_MS)
+            end = min(duration, slot_end + TAIL_SLACK_MS)
+            if end - start < 1000:
+                start, end = max(0, end - 1000), max(end, start + 1000)
+            jobs.append(Job(seg.index, start, end, slot_start, slot_end, part))
     return jobs
 
 
@@ -283,7 +308,7 @@ def align_words(segments: tuple[Segment, ...], audio: Audio, workers: int | None
         _SHARED_SAMPLES = audio.samples
         ctx = multiprocessing.get_context("fork" if forking else "spawn")
         try:
-            with ProcessPoolExecutor(workers, mp_context=ctx) as pool:
+            with process_pool(workers, ctx) as pool:
                 for done, r in enumerate(pool.map(_run_block, payload), 1):
                     results += r
                     if progress:
@@ -295,7 +320,9 @@ def align_words(segments: tuple[Segment, ...], audio: Audio, workers: int | None
             results += _run_block(p)
             if progress:
                 progress(done, len(payload))
-    placed: dict[int, list] = {j.segment: r for j, r in zip(jobs, results)}
+    placed: dict[int, list] = {}
+    for j, r in zip(jobs, results):  # the pieces of a long turn follow each other
+        placed.setdefault(j.segment, []).extend(r)
     words = rejoin_stranded(_assemble(segments, tokens, placed, audio.duration), audio.samples)
     return refine_pause_edges(words, audio.samples)
 

@@ -10,12 +10,12 @@ import io
 import json
 import os
 import re
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 
 from .errors import InputError
 from .output import make_folder
 from .pipeline import RUN_OUTPUTS, run_all
+from .workers import process_pool
 
 
 @dataclass(frozen=True)
@@ -23,14 +23,18 @@ class Pair:
     name: str
     transcript: str
     audio: str
+    encoding: str | None = None  # the transcript's text encoding, when it is not UTF-8/UTF-16
 
 
 def _safe_name(text: str) -> str:
     return re.sub(r"[^A-Za-z0-9._-]+", "-", text).strip(".-")[:80] or "item"
 
 
-def read_manifest(path: str) -> list[Pair]:
-    """CSV (columns transcript, audio and optionally name) or JSON (a list, or {"pairs": [...]})."""
+def read_manifest(path: str, encoding: str | None = None) -> list[Pair]:
+    """CSV (columns transcript, audio and optionally name, encoding) or JSON (a list, or {"pairs": [...]}).
+
+    encoding: the transcripts' encoding where a row does not give its own.
+    """
     if not os.path.isfile(path):
         raise InputError(path, "manifest not found")
     base = os.path.dirname(os.path.abspath(path))
@@ -55,7 +59,7 @@ def read_manifest(path: str) -> list[Pair]:
     else:
         reader = csv.DictReader(io.StringIO(text, newline=""))
         if not reader.fieldnames or not {"transcript", "audio"} <= set(reader.fieldnames):
-            raise InputError(path, "needs a header row with columns transcript,audio (and optionally name)", 1)
+            raise InputError(path, "needs a header row with columns transcript,audio (and optionally name, encoding)", 1)
         rows = [(reader.line_num, row) for row in reader]
     pairs, seen = [], set()
     for line, row in rows:
@@ -70,7 +74,10 @@ def read_manifest(path: str) -> list[Pair]:
         while unique in seen:
             unique, k = f"{name}-{k}", k + 1
         seen.add(unique)
-        pairs.append(Pair(unique, t, a))
+        enc = row.get("encoding") or encoding
+        if enc is not None and not isinstance(enc, str):
+            raise InputError(path, f"entry {line}: encoding must be a string" if is_json else "encoding must be text", line)
+        pairs.append(Pair(unique, t, a, enc or None))
     if not pairs:
         raise InputError(path, "lists no pairs")
     return pairs
@@ -91,7 +98,7 @@ def run_pair(pair: Pair, out_root: str, preset: str = "netflix") -> dict:
 
     out_dir = os.path.join(out_root, pair.name)
     try:
-        res = run_all(pair.transcript, pair.audio, out_dir, PRESETS[preset], workers=1)
+        res = run_all(pair.transcript, pair.audio, out_dir, PRESETS[preset], encoding=pair.encoding, workers=1)
     except InputError as exc:
         return {"name": pair.name, "status": "failed", "error": str(exc)}
     s = res["summary"]
@@ -108,10 +115,15 @@ def run_batch(pairs: list[Pair], out_root: str, workers: int = 2, dask: str | No
     todo = [p for p in pairs if force or not is_complete(p, os.path.join(out_root, p.name))]
     rows = {p.name: {"name": p.name, "status": "skipped"} for p in pairs if p not in todo}
     if dask:
-        from distributed import Client, LocalCluster, as_completed
+        try:
+            from distributed import Client, LocalCluster, as_completed
+        except ImportError as exc:
+            raise InputError(None, "--dask needs Dask's distributed scheduler: "
+                                   "pip install 'align-transcripts[dask]'") from exc
+        import logging
 
-        cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None) \
-            if dask == "local" else None
+        cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None,
+                               silence_logs=logging.ERROR) if dask == "local" else None
         try:
             with Client(cluster or dask) as client:
                 futures = client.map(run_pair, todo, out_root=out_root, preset=preset, pure=False)
@@ -122,9 +134,9 @@ def run_batch(pairs: list[Pair], out_root: str, workers: int = 2, dask: str | No
                         progress(n, len(todo))
         finally:
             if cluster is not None:
-                cluster.close()
+                cluster.close(timeout=10)  # an interrupted run must not wait on it for long
     elif todo:
-        with ProcessPoolExecutor(max(1, workers)) as pool:
+        with process_pool(max(1, workers)) as pool:
             futures = [pool.submit(run_pair, p, out_root, preset) for p in todo]
             for n, fut in enumerate(futures, 1):
                 row = fut.result()

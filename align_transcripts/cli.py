@@ -26,15 +26,27 @@ CLIP_FORMATS = ("flac", "m4a", "mp3", "ogg", "opus", "wav")  # align_transcripts
 SEVERITY_ORDER = ("error", "warning", "info")
 
 
+EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report Ctrl-C
+EXIT_TERMINATED = 143  # 128 + SIGTERM
+
+
 class AlignGroup(click.Group):
-    """Turns InputError into one clear line on stderr and exit 2, never a traceback."""
+    """Turns InputError into one clear line on stderr and exit 2, never a traceback; Ctrl-C and
+    SIGTERM end every worker and exit 130 / 143 (not 1, which means "errors found")."""
 
     def invoke(self, ctx: click.Context):  # noqa: D102
+        from .workers import Terminated, end_children, handle_sigterm
+
+        handle_sigterm()
         try:
             return super().invoke(ctx)
         except InputError as exc:
             click.echo(f"align: error: {exc}", err=True)
             sys.exit(2)
+        except (KeyboardInterrupt, Terminated) as exc:
+            end_children()
+            click.echo("\nalign: interrupted; no output was left half-written", err=True)
+            sys.exit(EXIT_TERMINATED if isinstance(exc, Terminated) else EXIT_INTERRUPTED)
 
 
 @click.group(cls=AlignGroup, context_settings={"help_option_names": ["-h", "--help"]})
@@ -335,11 +347,13 @@ def run_cmd(transcript, audio, folder, preset, workers, fmt, encoding):
               help="Run on a Dask cluster: a scheduler address, or 'local' for a LocalCluster.")
 @click.option("--force", is_flag=True, help="Re-run pairs whose outputs are already up to date.")
 @click.option("--preset", type=click.Choice(sorted(PRESETS)), default="netflix", show_default=True, help="Caption rules.")
-def batch_cmd(manifest, folder, workers, dask_address, force, preset):
+@click.option("--encoding", default=None,
+              help="Text encoding of the transcripts (a manifest column 'encoding' sets it per pair).")
+def batch_cmd(manifest, folder, workers, dask_address, force, preset, encoding):
     """`align run` over every transcript/audio pair a CSV or JSON manifest lists. Exit 1 if any failed."""
     from .batch import read_manifest, run_batch, summary_table
 
-    pairs = read_manifest(manifest)
+    pairs = read_manifest(manifest, encoding)
     rows = run_batch(pairs, folder, workers, dask_address, force, preset, progress=_progress("pairs"))
     click.echo(summary_table(rows), nl=False)
     sys.exit(1 if any(r["status"] == "failed" for r in rows) else 0)

@@ -10,6 +10,7 @@ from .errors import InputError
 from .offset import find_shift, probe_segments, shifted
 from .reconcile import Reconciled, reconcile
 from .transcript import read_transcript
+from .timefmt import clock
 from .types import Finding, Transcript, Word
 from .vad import speech_regions
 
@@ -32,9 +33,9 @@ def align_files(transcript_path: str, audio_path: str, fmt: str | None = None, e
     t = read_transcript(transcript_path, fmt, encoding)
     audio = decode(audio_path)
     r = reconcile(t, audio.duration)
-    if all(s.stamp is not None and s.stamp >= audio.duration for s in r.segments):
-        raise InputError(audio_path, f"every stamp of {transcript_path} is past the end of this audio "
-                                     f"({audio.duration / 1000:.1f} s): wrong audio file?")
+    problem = cannot_be_its_recording(r, audio.duration)
+    if problem:
+        raise InputError(audio_path, f"{problem} (transcript {transcript_path})")
     regions = speech_regions(audio.samples)
     # the first turns alone first (cheap when they are there): a recording that starts elsewhere
     # (an intro, an advert) is found out before the whole recording is searched in vain
@@ -59,6 +60,28 @@ def align_files(transcript_path: str, audio_path: str, fmt: str | None = None, e
 
 
 SHIFT_MIN_MS = 3000  # the aligner's windows absorb stamps this far off by themselves
+LATE_FRACTION = 0.5  # more than this share of the turns stamped past the end: not this recording
+FAST_SYLLABLES_PER_S = 7.5  # the audit's fast pace (check.Thresholds.fast_rate)
+TOO_LONG = 2.0  # text needing this many times the recording, even spoken fast, is not its transcript
+
+
+def cannot_be_its_recording(r: Reconciled, duration: int) -> str | None:
+    """Why the transcript cannot be of this recording, known before any alignment, else None:
+    most of its turns are stamped after the audio ends, or its text could not be said in it."""
+    from .text import counted, text_syllables
+
+    stamped = [s for s in r.segments if s.stamp is not None]
+    late = [s for s in stamped if s.stamp >= duration]
+    length = f"{duration / 1000:.1f} s"
+    if stamped and len(late) > LATE_FRACTION * len(stamped):
+        return (f"{len(late)} of {counted(len(stamped), 'turn')} are stamped after this audio ends ({length}; "
+                f"the first at line {late[0].line}, {clock(late[0].stamp)}): wrong audio file, or a truncated recording?")
+    syllables = sum(text_syllables(s.text) for s in r.segments)
+    need = syllables / FAST_SYLLABLES_PER_S * 1000
+    if syllables > 50 and need > TOO_LONG * duration:
+        return (f"the transcript needs at least {need / 60000:.0f} min of speech even spoken fast "
+                f"({syllables:,} syllables), but the recording lasts {length}: wrong audio file?")
+    return None
 
 
 def audit(a: Aligned, th: Thresholds = Thresholds()) -> list[Finding]:

@@ -1,0 +1,68 @@
+"""Worker processes that end with their parent: Ctrl-C or a kill stops every one, no traceback.
+
+Pool workers ignore SIGINT (the terminal sends it to the whole process group); the parent
+alone turns it into KeyboardInterrupt, then cancels what is queued and terminates what runs,
+instead of waiting for it as `with ProcessPoolExecutor()` would.
+"""
+from __future__ import annotations
+
+import contextlib
+import multiprocessing
+import os
+import signal
+from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor
+
+
+class Terminated(BaseException):
+    """SIGTERM, raised in the parent so that it cleans up like on Ctrl-C (exit 143)."""
+
+
+def _raise_terminated(signum, frame):  # noqa: ARG001 - signal handler signature
+    raise Terminated()
+
+
+def handle_sigterm() -> None:
+    """Make SIGTERM unwind the main process (finally blocks run, temporary files go)."""
+    signal.signal(signal.SIGTERM, _raise_terminated)
+
+
+def _quiet_worker() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides; the worker is terminated
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    os.environ.setdefault("OMP_NUM_THREADS", "1")
+
+
+@contextlib.contextmanager
+def process_pool(workers: int, context: multiprocessing.context.BaseContext | None = None
+                 ) -> Iterator[ProcessPoolExecutor]:
+    """A process pool whose workers are terminated (not awaited) when the parent is interrupted."""
+    pool = ProcessPoolExecutor(workers, mp_context=context, initializer=_quiet_worker)
+    try:
+        yield pool
+    except BaseException:
+        stop_pool(pool)
+        raise
+    pool.shutdown(wait=True)
+
+
+def stop_pool(pool: ProcessPoolExecutor) -> None:
+    """Cancel queued work and terminate the running workers at once."""
+    procs = list(getattr(pool, "_processes", {}).values())  # no public handle before Python 3.14
+    pool.shutdown(wait=False, cancel_futures=True)
+    for p in procs:
+        if p.is_alive():
+            p.terminate()
+    for p in procs:
+        p.join(timeout=5)
+
+
+def end_children() -> None:
+    """Terminate any child process still alive (a Dask cluster's workers), then reap them."""
+    kids = multiprocessing.active_children()
+    for p in kids:
+        p.terminate()
+    for p in kids:
+        p.join(timeout=5)
+        if p.is_alive():
+            p.kill()
