@@ -27,7 +27,7 @@ from .boundaries import refine_pause_edges, rejoin_stranded
 from .chain import first_pass, speech_onset
 from .decoder import GARBAGE_PREFIX, PHONES, Job, Token, known_word, per_token, place, search
 from .pronounce import spoken
-from .text import ends_sentence
+from .text import ends_sentence, is_tag
 from .text import words as tokens_of
 from .types import Segment, Word
 from .vad import speech_regions
@@ -402,7 +402,7 @@ MISMATCH_FRACTION = 0.5  # more than this share of words unplaced: the transcrip
 
 def mismatch(words: list[Word]) -> str | None:
     """A sentence for the user when the transcript does not match the audio at all, else None."""
-    spoken_words = [w for w in words if not w.word.startswith("[")]
+    spoken_words = [w for w in words if not is_tag(w.word)]
     if len(spoken_words) < 5:
         return None
     lost = [w for w in spoken_words if not w.aligned]

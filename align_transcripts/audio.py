@@ -18,6 +18,7 @@ import numpy as np
 from .errors import InputError
 
 RATE = 16_000  # samples per second everywhere inside align
+MIN_AUDIO_MS = 200  # a whole recording shorter than this holds no speech to align: it is cut off
 _CHUNK = 1 << 20  # bytes read from ffmpeg at a time
 _DURATION = re.compile(r"Duration:\s*(\d+):(\d\d):(\d\d(?:\.\d+)?)")
 
@@ -208,6 +209,9 @@ def decode(path: str, start_ms: int = 0, duration_ms: int | None = None) -> Audi
     if filled < 2:
         raise InputError(path, "holds no audio samples (empty, truncated or not audio)")
     samples = buf[: filled // 2]
+    if len(samples) < MIN_AUDIO_MS * RATE // 1000 and not duration_ms:
+        raise InputError(path, f"holds only {len(samples) * 1000 // RATE} ms of audio "
+                               f"({os.path.getsize(path):,} bytes): truncated, or not the whole recording?")
     if stderr.strip() and ("Invalid data" in stderr or "corrupt" in stderr.lower() or "truncat" in stderr.lower()):
         raise InputError(path, f"is damaged: ffmpeg reported {stderr.strip().splitlines()[-1]}")
     if samples.max() <= 64 and samples.min() >= -64:  # no copy: a 2-hour file stays 230 MB

@@ -5,7 +5,7 @@ import re
 from dataclasses import dataclass
 
 from .reconcile import Reconciled
-from .text import counted, text_syllables, words
+from .text import counted, is_tag, text_syllables, words
 from .timefmt import clock
 from .types import SEVERITIES, Finding, Segment, Transcript, Word
 
@@ -97,7 +97,7 @@ def overlaps_and_gaps(segs: tuple[Segment, ...], th: Thresholds, end_known: bool
         is_final = n == len(groups) - 1
         text = " ".join(s.text for s in group)
         syl = text_syllables(text)
-        count = len([w for w in words(text) if not w.startswith("[")])
+        count = len([w for w in words(text) if not is_tag(w)])
         if not is_final:
             longest = g_end - g_start + STAMP_RESOLUTION_MS
             need = syl / th.fast_rate * 1000
@@ -204,7 +204,7 @@ def check_alignment(segs: tuple[Segment, ...], words: list[Word], speech: list[t
         ws = [w for w in by_seg.get(s.index, []) if w.aligned]
         if ws:
             firsts.append((s, ws[0], ws[-1]))
-        lost = [w for w in by_seg.get(s.index, []) if not w.aligned and not w.word.startswith("[")]
+        lost = [w for w in by_seg.get(s.index, []) if not w.aligned and not is_tag(w.word)]
         if lost:
             sample = " ".join(w.word for w in lost[:6]) + (" ..." if len(lost) > 6 else "")
             found.append(Finding(

@@ -136,10 +136,14 @@ def check_cmd(transcript, audio, as_json, output, fix_stamps, severity, fast_rat
         if fix_stamps:
             if t.format != "rev":
                 raise click.UsageError("--fix-stamps rewrites Rev-style transcripts only")
-            fixed = rev.restamp(read_text(transcript, encoding), fixed_stamps(a))
+            original = read_text(transcript, encoding)
+            fixed = rev.restamp(original, fixed_stamps(a))
             write_atomic(output, fixed)
-            changed = sum(1 for f in found if f.kind == "stamp_offset")
-            click.echo(f"wrote {output}: {counted(changed, 'stamp')} corrected", err=True)
+            changed = sum(x != y for x, y in zip(original.split("\n"), fixed.split("\n")))
+            far = sum(1 for f in found if f.kind == "stamp_offset")
+            click.echo(f"wrote {output}: {counted(changed, 'stamp')} corrected to the second its turn's speech "
+                       f"starts in ({far} of them off by more than {th.stamp_offset_ms / 1000:g} s: stamp_offset)",
+                       err=True)
     summ = summary(t, r.segments, found)
     if (as_json or output) and not fix_stamps:
         _emit(check_json(summ, r.segments, found), output)
@@ -166,7 +170,8 @@ def words_cmd(transcript, audio, output, workers, fmt, encoding):
     data = words_json(a.words)
     _emit(data, output)
     s = data["summary"]
-    click.echo(f"{s['aligned']} of {s['aligned'] + s['unaligned']} words aligned", err=True)
+    click.echo(f"{s['aligned']} of {counted(s['words'], 'word')} aligned"
+               + (f" ({counted(s['tags'], 'sound tag')} kept as tags)" if s["tags"] else ""), err=True)
 
 
 def _rules(preset, overrides: dict) -> Rules:

@@ -104,12 +104,14 @@ def audit(a: Aligned, th: Thresholds = Thresholds()) -> list[Finding]:
 
 
 def fixed_stamps(a: Aligned) -> dict[int, int]:
-    """Header line -> corrected stamp (floored to the second) for every turn whose words were placed."""
+    """Header line -> corrected stamp (floored to the second) for every turn whose placed first
+    word does not fall in the second its stamp names."""
     first: dict[int, int] = {}
     for w in a.words:
         if w.aligned and w.segment not in first:
             first[w.segment] = w.start
-    return {s.line: first[s.index] // 1000 * 1000 for s in a.reconciled.segments if s.index in first}
+    return {s.line: first[s.index] // 1000 * 1000 for s in a.reconciled.segments
+            if s.index in first and (s.stamp is None or s.stamp // 1000 != first[s.index] // 1000)}
 
 
 RUN_OUTPUTS = ("report.json", "segments.json", "words.json", "captions.vtt", "captions.srt", "review.html")
@@ -129,7 +131,7 @@ def run_all(transcript_path: str, audio_path: str, out_dir: str, rules=None, th:
     from .check import summary
     from .export import to_srt, to_webvtt
     from .output import check_folder, dumps, make_folder, write_atomic
-    from .report import check_json, segment_json, words_json
+    from .report import check_json, segment_json, word_counts, words_json
 
     t0 = time.perf_counter()
     rules = rules or PRESETS["netflix"]
@@ -152,9 +154,9 @@ def run_all(transcript_path: str, audio_path: str, out_dir: str, rules=None, th:
     }
     for name in RUN_OUTPUTS:
         write_atomic(os.path.join(out_dir, name), outputs[name])
-    spoken = [w for w in a.words if not w.word.startswith("[")]
+    counts = word_counts(a.words)
     return {
         "summary": summ, "captions": caption_qa, "seconds": time.perf_counter() - t0,
-        "words": len(spoken), "aligned": sum(w.aligned for w in spoken), "audio_ms": a.audio.duration,
+        "words": counts["words"], "aligned": counts["aligned"], "tags": counts["tags"], "audio_ms": a.audio.duration,
         "outputs": [os.path.join(out_dir, n) for n in RUN_OUTPUTS],
     }

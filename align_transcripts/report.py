@@ -1,7 +1,7 @@
 """Findings and segments as JSON (the shape DESIGN.md fixes) and as a table for people."""
 from __future__ import annotations
 
-from .text import counted
+from .text import counted, is_tag
 from .timefmt import clock, seconds
 from .types import Finding, Segment, Word
 
@@ -58,17 +58,27 @@ def table(path: str, summary: dict, findings: list[Finding], shown: set[str]) ->
 
 
 def word_json(w: Word) -> dict:
-    return {
+    out = {
         "word": w.word, "start": seconds(w.start), "end": seconds(w.end), "speaker": w.speaker,
         "segment": w.segment, "aligned": w.aligned, "score": w.score, "line": w.line,
     }
+    if is_tag(w.word):  # a sound tag ([inaudible], [laughter]): shown in captions, never aligned as speech
+        out["tag"] = True
+    return out
+
+
+def word_counts(words: list[Word]) -> dict:
+    """The counts every output gives alike: spoken words (sound tags apart), aligned, unaligned, tags."""
+    spoken = [w for w in words if not is_tag(w.word)]
+    aligned = sum(w.aligned for w in spoken)
+    return {"words": len(spoken), "aligned": aligned, "unaligned": len(spoken) - aligned,
+            "tags": len(words) - len(spoken)}
 
 
 def words_json(words: list[Word]) -> dict:
-    spoken = [w for w in words if not w.word.startswith("[")]
     return {
-        "summary": {"words": len(words), "aligned": sum(w.aligned for w in spoken),
-                    "unaligned": sum(not w.aligned for w in spoken)},
+        "summary": word_counts(words),
+        "times": "seconds; an unaligned word's times are interpolated between its placed neighbours (not heard)",
         "words": [word_json(w) for w in words],
     }
 

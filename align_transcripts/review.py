@@ -14,6 +14,8 @@ import mimetypes
 import os
 
 from .captions import Cue
+from .report import word_counts
+from .text import counted
 from .timefmt import seconds
 from .types import Finding, Segment, Word
 
@@ -35,8 +37,15 @@ def _audio_src(audio_path: str, out_dir: str) -> str:
 def page_data(title: str, segments: tuple[Segment, ...], words: list[Word], findings: list[Finding],
               cues: list[Cue], duration: int) -> dict:
     speakers = list(dict.fromkeys(s.speaker for s in segments))
+    counts = word_counts(words)
+    by_severity = {sev: sum(f.severity == sev for f in findings) for sev in ("error", "warning", "info")}
+    stats = (f"{counted(len(segments), 'turn')} · {counted(len(speakers), 'speaker')} · "
+             f"{counts['aligned']} of {counted(counts['words'], 'word')} aligned · {counted(len(cues), 'caption')} · "
+             f"findings: {counted(by_severity['error'], 'error')}, {counted(by_severity['warning'], 'warning')}, "
+             f"{counted(by_severity['info'], 'note')}")
     return {
         "title": title,
+        "stats": stats,
         "duration": seconds(duration),
         "speakers": [{"name": n, "color": PALETTE[i % len(PALETTE)]} for i, n in enumerate(speakers)],
         "segments": [[s.index, speakers.index(s.speaker), seconds(s.start), seconds(s.end), s.line] for s in segments],
@@ -121,12 +130,7 @@ for (const [a, b, text] of D.cues) track.addCue(new VTTCue(a, b, text));
 track.mode = "showing";
 
 const dur = D.duration || 1;
-const aligned = D.words.filter(w => w[4]).length;
-const counts = {};
-for (const f of D.findings) counts[f.severity] = (counts[f.severity] || 0) + 1;
-document.getElementById("stats").textContent = `${D.segments.length} turns · ${D.speakers.length} speakers · ` +
-  `${aligned}/${D.words.length} words aligned · ${D.cues.length} captions · findings: ` +
-  ["error", "warning", "info"].map(s => `${counts[s] || 0} ${s}`).join(", ");
+document.getElementById("stats").textContent = D.stats;
 document.getElementById("legend").innerHTML = D.speakers.map(s => `<span><i style="background:${s.color}"></i>${esc(s.name)}</span>`).join("");
 
 // timeline

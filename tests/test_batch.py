@@ -80,3 +80,28 @@ def test_manifest_errors(tmp_path):
     assert exc.value.line == 4  # the line the row ends on, counting the quoted line break
     js.write_text(json.dumps([{"transcript": "x/a.txt", "audio": "a.mp3"}, {"transcript": "y/a.txt", "audio": "b.mp3"}]))
     assert [p.name for p in read_manifest(str(js))] == ["a", "a-2"]
+
+
+def test_encoding_option_and_manifest_column(tmp_path):
+    text = A.joinpath("interview.txt").read_text().replace("Priya", "Priyà")
+    (tmp_path / "latin.txt").write_bytes(text.encode("cp1252"))
+    shutil.copy(A / "interview.mp3", tmp_path / "interview.mp3")
+    (tmp_path / "plain.csv").write_text("transcript,audio,name\nlatin.txt,interview.mp3,one\n")
+    (tmp_path / "column.csv").write_text("transcript,audio,name,encoding\nlatin.txt,interview.mp3,one,cp1252\n")
+    assert read_manifest(str(tmp_path / "plain.csv"), "cp1252")[0].encoding == "cp1252"
+    assert read_manifest(str(tmp_path / "column.csv"))[0].encoding == "cp1252"
+    p = run("batch", tmp_path / "plain.csv", "-o", tmp_path / "a", "--workers", "1")
+    assert p.returncode == 1 and "--encoding" in p.stdout  # the advice names an option batch has
+    p = run("batch", tmp_path / "plain.csv", "-o", tmp_path / "b", "--workers", "1", "--encoding", "cp1252")
+    assert p.returncode == 0, p.stdout + p.stderr
+    words = json.loads((tmp_path / "b" / "one" / "words.json").read_text())["words"]
+    assert "Priyà" in {w["speaker"] for w in words}
+    p = run("batch", tmp_path / "column.csv", "-o", tmp_path / "c", "--workers", "1")
+    assert p.returncode == 0, p.stdout + p.stderr
+
+
+def test_dask_without_the_extra_says_how_to_install_it(tmp_path, monkeypatch, archive):
+    import align_transcripts.batch as batch
+    monkeypatch.setitem(sys.modules, "distributed", None)  # as if the extra were not installed
+    with pytest.raises(InputError, match=r"pip install 'align-transcripts\[dask\]'"):
+        batch.run_batch(read_manifest(str(archive / "pairs.csv")), str(tmp_path / "o"), dask="local")

@@ -1,6 +1,7 @@
 """`align words` and `align check --audio` from the command line."""
 import hashlib
 import json
+import os
 import subprocess
 import sys
 
@@ -8,6 +9,7 @@ import pytest
 from conftest import FIXTURES
 
 A = FIXTURES / "audio"
+DEMO = FIXTURES / "demo"
 TEXT = (A / "interview.txt").read_text()
 
 
@@ -123,3 +125,95 @@ def test_unusable_output_is_refused_before_aligning(tmp_path, monkeypatch, args,
     result = CliRunner().invoke(main, argv)
     assert result.exit_code == 2, result.output
     assert where.format(**fill) in result.output and blocker.read_text() == "mine"
+
+
+def test_fix_stamps_says_how_many_lines_it_changed(tmp_path):
+    text = TEXT.replace("Priya (00:00:13):", "Priya (00:00:09):").replace("Tom Reyes (00:00:07):", "Tom Reyes (00:00:08):")
+    src = tmp_path / "t.txt"
+    src.write_text(text)
+    fixed = tmp_path / "fixed.txt"
+    p = run("check", src, "--audio", A / "interview.mp3", "--fix-stamps", "-o", fixed)
+    changed = sum(a != b for a, b in zip(text.split("\n"), fixed.read_text().split("\n")))
+    assert changed == 2 and "2 stamps corrected" in p.stderr and "1 of them off by more than 1.5 s" in p.stderr
+
+
+def test_sound_tags_are_counted_apart_the_same_everywhere(tmp_path):
+    out = tmp_path / "run"
+    p = run("run", DEMO / "demo.txt", DEMO / "demo.mp3", "-o", out)
+    assert p.returncode in (0, 1), p.stderr
+    data = json.loads((out / "words.json").read_text())
+    tags = [w for w in data["words"] if w.get("tag")]
+    assert [w["word"] for w in tags] == ["[inaudible]."]
+    s = data["summary"]
+    assert (s["words"], s["tags"], s["aligned"] + s["unaligned"]) == (len(data["words"]) - 1, 1, s["words"])
+    assert f"words: {s['aligned']} of {s['words']} aligned" in p.stdout
+    page = (out / "review.html").read_text()
+    assert f"{s['aligned']} of {s['words']} words aligned" in page and "0 error," not in page
+    p = run("words", DEMO / "demo.txt", DEMO / "demo.mp3", "-o", tmp_path / "w.json")
+    assert f"{s['aligned']} of {s['words']} words aligned (1 sound tag kept as tags)" in p.stderr
+
+
+def test_a_cut_off_mp3_is_named_for_what_it_is(tmp_path):
+    tiny = tmp_path / "tiny.mp3"
+    tiny.write_bytes((DEMO / "demo.mp3").read_bytes()[:1000])
+    p = run("words", DEMO / "demo.txt", tiny)
+    assert p.returncode == 2 and "tiny.mp3: holds only" in p.stderr and "truncated" in p.stderr
+
+
+def test_another_recordings_transcript_is_refused_before_aligning(monkeypatch):
+    from click.testing import CliRunner
+
+    import align_transcripts.pipeline
+    from align_transcripts.cli import main
+
+    def never(*a, **k):
+        raise AssertionError("aligned before refusing")
+
+    monkeypatch.setattr(align_transcripts.pipeline, "align_words", never)
+    result = CliRunner().invoke(main, ["words", str(DEMO / "demo.txt"), str(A / "interview.mp3")])
+    assert result.exit_code == 2 and "stamped after this audio ends" in result.output
+
+
+@pytest.mark.parametrize("args", [
+    ["check", "{t}", "-o", "{ro}/a.json"],
+    ["check", "{t}", "--audio", "{audio}", "-o", "{ro}/a.json"],
+    ["captions", "{t}", "-o", "{ro}/c.vtt"],
+    ["captions", "{t}", "-o", "{tmp}/c.vtt", "--report", "{ro}/q.json"],
+    ["words", "{t}", "{audio}", "-o", "{ro}/w.json"],
+])
+def test_an_unwritable_output_is_named_before_any_work(tmp_path, monkeypatch, args):
+    """A folder the user may not write in (faked: the tests run as root, who may write anywhere)."""
+    from click.testing import CliRunner
+
+    import align_transcripts.audio
+    import align_transcripts.pipeline
+    from align_transcripts.cli import main
+
+    ro = tmp_path / "ro"
+    ro.mkdir()
+    real = os.access
+    monkeypatch.setattr(os, "access", lambda p, mode, **k: False if str(p) == str(ro) else real(p, mode, **k))
+
+    def never(*a, **k):
+        raise AssertionError("the audio was read before the output was checked")
+
+    monkeypatch.setattr(align_transcripts.pipeline, "align_files", never)
+    fill = {"t": A / "interview.txt", "audio": A / "interview.mp3", "ro": ro, "tmp": tmp_path}
+    result = CliRunner().invoke(main, [a.format(**fill) for a in args])
+    assert result.exit_code == 2, result.output
+    assert f"cannot write in {ro} (permission denied)" in result.output and "Traceback" not in result.output
+    assert not (tmp_path / "c.vtt").exists()  # nothing written before the refusal
+
+
+def test_a_write_that_fails_anyway_is_a_message_not_a_traceback(tmp_path, monkeypatch):
+    import tempfile
+
+    from align_transcripts.errors import InputError
+    from align_transcripts.output import write_atomic
+
+    def denied(*a, **k):
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(tempfile, "mkstemp", denied)
+    with pytest.raises(InputError, match="cannot write: Permission denied"):
+        write_atomic(str(tmp_path / "x.json"), "{}")

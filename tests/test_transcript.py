@@ -122,3 +122,44 @@ def test_render_parse_round_trip(items):
         assert lines[t.line - 1].startswith(t.speaker + " (")
         for p in t.paragraphs:
             assert lines[p.line - 1] == p.text
+
+
+# --- header-like lines are turns or reported, never swallowed into speech --------------------
+
+_name = st.one_of(st.just(""), st.just("  "), st.sampled_from(["Elon Musk", "Dr. Ann Lee", "Speaker 1", "ada quill",
+                                                                "José (CEO)", "Q&A", "B.B. King", "X"]))
+_stamp = st.one_of(st.sampled_from(["00:00:09", "0:09", "1:02:03", "00:61:00", "1:2:3", "00:00:09.5", "--:--:--",
+                                    "9", "00:00", "12:00:00:00", "00:00:09,250"]),
+                   st.from_regex(r"\d{1,3}(:\d{1,3}){0,3}", fullmatch=True))
+_space = st.sampled_from(["", " ", "  ", "\t"])
+
+
+@given(_name, _space, _stamp, _space, st.sampled_from([":", "", " :"]))
+@settings(max_examples=300, deadline=None)
+def test_a_header_like_line_is_a_turn_or_a_finding_never_speech(name, sp1, stamp, sp2, colon):
+    line = f"{name}{sp1}({sp2}{stamp}{sp2}){colon}"
+    text = f"Host (00:00:00):\n\nHello there.\n\n{line}\n\nSome words here.\n\nHost (00:05:00):\n\nBye.\n"
+    t = rev.parse(text)
+    turn = next((x for x in t.turns if x.line == 5), None)
+    noted = [f for f in t.notes if f.line == 5]
+    spoken = " ".join(p.text for x in t.turns for p in x.paragraphs)
+    if turn is None:  # read as speech: only when it cannot be a header (no colon, stamp not HH:MM:SS)
+        assert colon == "" and not rev.FULL_STAMP.match(stamp.strip()), (line, spoken)
+        assert not noted
+    else:
+        assert "Some words here." in [p.text for p in turn.paragraphs]
+        assert line.strip() not in spoken
+        if turn.stamp is None or not name.strip() or not colon:
+            assert noted, line  # whatever is wrong with the header is reported
+        if not name.strip():
+            assert turn.speaker == rev.UNNAMED
+
+
+def test_a_header_without_a_speaker_is_a_turn_reported(tmp_path):
+    p = tmp_path / "blank.txt"
+    p.write_text("Ann (00:00:01):\n\nHello.\n\n  (00:00:09):\n\nHonestly yes.\n\nBob (00:00:19):\n\nOkay.\n")
+    t = read_transcript(str(p))
+    assert [x.speaker for x in t.turns] == ["Ann", "Unknown", "Bob"]
+    assert [x.stamp for x in t.turns] == [1000, 9000, 19000]
+    (note,) = [f for f in t.notes if f.kind == "malformed_header"]
+    assert note.line == 5 and note.severity == "warning" and "names no speaker" in note.message

@@ -13,8 +13,12 @@ from ..timefmt import clock
 from ..types import Finding, Paragraph, Transcript, Turn
 from .markers import find_markers
 
-# Anything shaped like a header: a short label, a parenthesised stamp-ish thing, a colon.
-HEADER_SHAPE = re.compile(r"^\s*(?P<speaker>[^\s()].{0,399}?)\s*\(\s*(?P<stamp>[^()]*[\d:][^()]*?)\s*\)\s*:\s*$")
+# Anything shaped like a header: a label (perhaps missing), a parenthesised stamp-ish thing, a
+# colon (perhaps missing, when the stamp is well formed).
+HEADER_SHAPE = re.compile(r"^\s*(?P<speaker>(?:[^\s()].{0,399}?)?)\s*\(\s*(?P<stamp>[^()]*[\d:][^()]*?)\s*\)"
+                          r"\s*(?P<colon>:?)\s*$")
+FULL_STAMP = re.compile(r"^\d{1,3}:[0-5]\d:[0-5]\d(?:[.,]\d{1,3})?$")
+UNNAMED = "Unknown"  # the label of a turn whose header names nobody
 # A well-formed stamp: MM:SS or H...:MM:SS, optional fraction.
 STAMP = re.compile(r"^(?:(?P<h>\d{1,3}):)?(?P<m>[0-5]\d):(?P<s>[0-5]\d)(?:[.,](?P<f>\d{1,3}))?$")
 # Web-page chrome that Rev's transcript pages put after the transcript.
@@ -33,10 +37,21 @@ def parse_stamp(text: str) -> int | None:
     return ((int(m.group("h") or 0) * 60 + int(m.group("m"))) * 60 + int(m.group("s"))) * 1000 + frac
 
 
+def header(line: str) -> re.Match[str] | None:
+    """The parts of a header line, or None for speech. Without its colon a line is a header only
+    when its stamp is well formed (speech may end in a parenthesis)."""
+    if "(" not in line or not line.endswith((":", ")")):  # most lines are speech
+        return None
+    m = HEADER_SHAPE.match(line)
+    if m and not m.group("colon") and not (FULL_STAMP.match(m.group("stamp")) and len(m.group("speaker").split()) <= 6):
+        return None  # "we met at noon (12:30)" is speech; "Ann Lee (00:12:30)" a header missing its colon
+    return m
+
+
 def looks_like(text: str) -> bool:
     """Whether a text is in this format: at least one well-formed header line."""
     for line in text.split("\n"):
-        m = HEADER_SHAPE.match(line)
+        m = header(line.strip())
         if m and parse_stamp(m.group("stamp")) is not None:
             return True
     return False
@@ -52,15 +67,25 @@ def parse(text: str, path: str = "<transcript>") -> Transcript:
         line = " ".join(raw.split())
         if not line:
             continue
-        m = HEADER_SHAPE.match(line) if line.endswith(":") and "(" in line else None  # most lines are speech
+        m = header(line)
         if m:
             stamp = parse_stamp(m.group("stamp"))
-            speaker = m.group("speaker")
+            speaker = m.group("speaker") or UNNAMED
             if stamp is None:
                 notes.append(Finding(
                     "malformed_header", "error", number, None, None, speaker,
                     f"turn header has an invalid stamp ({m.group('stamp')}); write it as HH:MM:SS. "
                     "The turn is kept and its time estimated from its neighbours.",
+                ))
+            if not m.group("speaker"):
+                notes.append(Finding(
+                    "malformed_header", "warning", number, stamp, None, UNNAMED,
+                    f"turn header names no speaker; the turn is kept as {UNNAMED!r}. Write the name before the stamp.",
+                ))
+            if not m.group("colon"):
+                notes.append(Finding(
+                    "malformed_header", "warning", number, stamp, None, speaker,
+                    "turn header has no colon after its stamp; it was read as a header. Add the colon.",
                 ))
             turns.append({"speaker": speaker, "stamp": stamp, "line": number, "paras": []})
         elif turns:
@@ -115,5 +140,5 @@ def restamp(text: str, stamps: dict[int, int]) -> str:
         m = HEADER_SHAPE.match(lines[number - 1])
         if not m:
             raise ValueError(f"line {number} is not a turn header")
-        lines[number - 1] = f"{m.group('speaker')} ({clock(ms)}):"
+        lines[number - 1] = f"{m.group('speaker')} ({clock(ms)}):".lstrip()
     return "\n".join(lines)
