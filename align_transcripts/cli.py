@@ -14,7 +14,7 @@ from .check import Thresholds, check, summary
 from .errors import InputError
 from .output import check_file, check_folder, dumps, write_atomic
 from .reconcile import reconcile
-from .report import check_json, qa_text, table, words_json
+from .report import check_json, qa_text, table, top_findings, words_json
 from .text import counted
 from .timefmt import clock
 from .transcript import FORMATS, read_text, read_transcript, rev
@@ -22,6 +22,44 @@ from .transcript import FORMATS, read_text, read_transcript, rev
 # The audio stack (numpy, pydub, PocketSphinx), webvtt-py and the process pools are imported by
 # the commands that use them: `align check` on a transcript alone starts in a fraction of a second.
 CLIP_FORMATS = ("flac", "m4a", "mp3", "ogg", "opus", "wav")  # align_transcripts.clips.EXPORT's keys (a test keeps them equal)
+
+D = "fixtures/demo/demo"  # the bundled demo: every example below runs from a clone as it is
+EXAMPLES = {  # shown at the end of each command's --help
+    "check": [
+        f"align check {D}.txt",
+        f"align check {D}.txt --audio {D}.mp3 --severity warning",
+        f"align check {D}.txt --audio {D}.mp3 --fix-stamps -o fixed.txt",
+    ],
+    "words": [
+        f"align words {D}.txt {D}.mp3 -o words.json",
+        f"align words {D}.txt {D}.mp3 --workers 1 > words.json",
+    ],
+    "captions": [
+        f"align captions {D}.txt --audio {D}.mp3 -o captions.vtt",
+        f"align captions {D}.txt --audio {D}.mp3 -o captions.srt --preset bbc --speaker-labels name",
+        f"align captions {D}.txt -o draft.vtt --max-lines 1 --report qa.json",
+    ],
+    "clips": [
+        f'align clips {D}.txt {D}.mp3 -o clips --match "forty percent"',
+        f"align clips {D}.txt {D}.mp3 -o clips --speaker maya --join",
+        f"align clips {D}.txt {D}.mp3 -o clips --from 00:40 --to 1:10 --pad 0",
+    ],
+    "run": [
+        f"align run {D}.txt {D}.mp3 -o demo-output",
+        f"align run {D}.txt {D}.mp3 -o demo-bbc --preset bbc --workers 1",
+    ],
+    "batch": [
+        "align batch pairs.csv -o archive-out",
+        "align batch pairs.json -o archive-out --dask local --workers 4",
+        "align batch pairs.csv -o archive-out --encoding cp1252 --force",
+    ],
+}
+
+
+def _examples(command: str) -> str:
+    lines = "\n".join(f"  {e}" for e in EXAMPLES[command])
+    return f"\b\nExamples:\n{lines}"  # \b: click keeps these lines as they are
+
 
 SEVERITY_ORDER = ("error", "warning", "info")
 
@@ -49,10 +87,13 @@ class AlignGroup(click.Group):
             sys.exit(EXIT_TERMINATED if isinstance(exc, Terminated) else EXIT_INTERRUPTED)
 
 
-@click.group(cls=AlignGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=AlignGroup, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
+             epilog=f"\b\nExamples:\n  align run {D}.txt {D}.mp3 -o demo-output\n"
+                    f"  align check {D}.txt\n  align COMMAND --help")
 @click.version_option(__version__, prog_name="align")
 def main() -> None:
-    """Align human transcripts with their recordings: audit, words, captions, clips."""
+    """Align human transcripts with their recordings: audit the stamps, place every word, cut
+    captions and clips. Each command's --help has examples."""
 
 
 transcript_arg = click.argument("transcript", type=click.Path(dir_okay=False))
@@ -88,7 +129,7 @@ def _emit(data: dict, output: str | None) -> None:
         click.echo(text, nl=False)
 
 
-@main.command("check")
+@main.command("check", short_help="Audit a transcript's stamps; with --audio, measure them.", epilog=_examples("check"))
 @transcript_arg
 @click.option("--audio", type=click.Path(dir_okay=False), default=None, help="The recording, to measure against.")
 @click.option("--json", "as_json", is_flag=True, help="Print the full audit as JSON.")
@@ -113,7 +154,9 @@ def _emit(data: dict, output: str | None) -> None:
 @encoding_opt
 def check_cmd(transcript, audio, as_json, output, fix_stamps, severity, fast_rate, slow_rate, gap_s,
               stamp_offset, untranscribed, long_silence, fmt, encoding):
-    """Audit a transcript's timing: stamps, empty turns, overlaps, gaps. Exit 1 on any error finding."""
+    """Audit a transcript's timing: same-second and backwards stamps, empty turns, overlaps, gaps,
+    stamps past the end; with --audio, stamps seconds off, untranscribed speech, long silences.
+    Exit 0 no errors, 1 at least one error-severity finding, 2 unusable input."""
     th = Thresholds(fast_rate=fast_rate, slow_rate=slow_rate, gap_ms=round(gap_s * 1000),
                     stamp_offset_ms=round(stamp_offset * 1000), untranscribed_ms=round(untranscribed * 1000),
                     long_silence_ms=round(long_silence * 1000))
@@ -147,13 +190,19 @@ def check_cmd(transcript, audio, as_json, output, fix_stamps, severity, fast_rat
     summ = summary(t, r.segments, found)
     if (as_json or output) and not fix_stamps:
         _emit(check_json(summ, r.segments, found), output)
+        if output:  # the audit went to a file: say what it found, most important first
+            sev = summ["severities"]
+            click.echo(f"{transcript}: {counted(summ['turns'], 'turn')}, {counted(sev['error'], 'error')}, "
+                       f"{counted(sev['warning'], 'warning')}, {counted(sev['info'], 'note')}; wrote {output}", err=True)
+            for line in top_findings(found):
+                click.echo(line, err=True)
     else:
         shown = set(SEVERITY_ORDER[: SEVERITY_ORDER.index(severity) + 1])
         click.echo(table(transcript, summ, found, shown), nl=False)
     sys.exit(1 if summ["severities"]["error"] else 0)
 
 
-@main.command("words")
+@main.command("words", short_help='Place every word on the audio (words.json).', epilog=_examples("words"))
 @transcript_arg
 @click.argument("audio", type=click.Path(dir_okay=False))
 @click.option("-o", "--output", type=click.Path(dir_okay=False), default=None, help="Write words.json here instead of stdout.")
@@ -161,7 +210,8 @@ def check_cmd(transcript, audio, as_json, output, fix_stamps, severity, fast_rat
 @format_opt
 @encoding_opt
 def words_cmd(transcript, audio, output, workers, fmt, encoding):
-    """Place every transcript word on the audio: JSON with start, end, speaker, segment, aligned, score."""
+    """Place every transcript word on the audio: JSON with start, end, speaker, segment, aligned,
+    score (times in seconds; an unaligned word's times are interpolated, never heard)."""
     from .pipeline import align_files
 
     if output:
@@ -183,7 +233,7 @@ def _rules(preset, overrides: dict) -> Rules:
     return replace(base, **changes)
 
 
-@main.command("captions")
+@main.command("captions", short_help='Captions to Netflix, BBC or DCMP rules (VTT, SRT, JSON).', epilog=_examples("captions"))
 @transcript_arg
 @click.option("--audio", type=click.Path(dir_okay=False), default=None, help="Align to this recording for word-accurate cues.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), required=True, help="OUT.vtt, OUT.srt or OUT.json.")
@@ -204,7 +254,8 @@ def _rules(preset, overrides: dict) -> Rules:
 @encoding_opt
 def captions_cmd(transcript, audio, output, preset, max_chars, max_lines, min_duration, max_duration, max_cps,
                  max_wpm, min_gap, linger, speaker_labels, word_timestamps, report, fmt, encoding):
-    """Captions to broadcast rules: WebVTT, SRT or JSON (picked by the output's extension)."""
+    """Captions to broadcast rules: WebVTT, SRT or JSON, picked by the output's extension. Without
+    --audio the cue times are estimated from the stamps and the text."""
     from .export import caption_format, to_json, to_srt, to_webvtt
 
     kind = caption_format(output)
@@ -235,7 +286,7 @@ def captions_cmd(transcript, audio, output, preset, max_chars, max_lines, min_du
     click.echo(qa_text(output, report_data, estimated), err=True, nl=False)
 
 
-@main.command("clips")
+@main.command("clips", short_help='Cut clips of speakers, turns, ranges or quotes.', epilog=_examples("clips"))
 @transcript_arg
 @click.argument("audio", type=click.Path(dir_okay=False))
 @click.option("-o", "--output", "folder", type=click.Path(file_okay=False), required=True, help="Folder for the clips.")
@@ -262,7 +313,8 @@ def captions_cmd(transcript, audio, output, preset, max_chars, max_lines, min_du
 @encoding_opt
 def clips_cmd(transcript, audio, folder, speakers, segments, from_, to, quotes, regex, each, pad, fade,
               audio_format, bitrate, no_align, force, fmt, encoding):
-    """Cut clips of speakers, turns, a time range or exact quotes, each with its own captions."""
+    """Cut clips of speakers, turns, a time range or exact quotes, each with its own captions and a
+    row in clips.json / clips.csv. Exit 1 when nothing matched."""
     from .audio import probe_duration
     from .clips import (
         Selection,
@@ -310,7 +362,7 @@ def clips_cmd(transcript, audio, folder, speakers, segments, from_, to, quotes, 
     click.echo(f"{counted(len(rows), 'clip')} in {folder} (clips.json, clips.csv){again}", err=True)
 
 
-@main.command("run")
+@main.command("run", short_help='Everything at once, with review.html.', epilog=_examples("run"))
 @transcript_arg
 @click.argument("audio", type=click.Path(dir_okay=False))
 @click.option("-o", "--output", "folder", type=click.Path(file_okay=False), required=True, help="Folder for the outputs.")
@@ -319,7 +371,8 @@ def clips_cmd(transcript, audio, folder, speakers, segments, from_, to, quotes, 
 @format_opt
 @encoding_opt
 def run_cmd(transcript, audio, folder, preset, workers, fmt, encoding):
-    """Everything at once: audit, segments, words, captions (VTT, SRT) and review.html in one folder."""
+    """Everything at once: audit, segments, words, captions (VTT, SRT) and review.html in one
+    folder, the audio decoded once. Exit 1 when the audit found errors."""
     from .pipeline import run_all
 
     res = run_all(transcript, audio, folder, PRESETS[preset], fmt=fmt, encoding=encoding,
@@ -332,6 +385,7 @@ def run_cmd(transcript, audio, folder, preset, workers, fmt, encoding):
         f"{transcript}: {counted(s['turns'], 'turn')}, {counted(len(s['speakers']), 'speaker')} ({', '.join(s['speakers'])})",
         f"  findings: {counted(s['severities']['error'], 'error')}, {counted(s['severities']['warning'], 'warning')}, "
         f"{counted(s['severities']['info'], 'note')} ({kinds})",
+        *top_findings(res["findings"]),
         f"  words: {res['aligned']} of {res['words']} aligned",
         f"  captions: {counted(res['captions']['cues'], 'cue')}, " + (", ".join(f"{k} {v}" for k, v in broken.items())
                                                          + " broken" if broken else "every rule met"),
@@ -343,7 +397,7 @@ def run_cmd(transcript, audio, folder, preset, workers, fmt, encoding):
     sys.exit(1 if s["severities"]["error"] else 0)
 
 
-@main.command("batch")
+@main.command("batch", short_help='`align run` over every pair a manifest lists.', epilog=_examples("batch"))
 @click.argument("manifest", type=click.Path(dir_okay=False))
 @click.option("-o", "--output", "folder", type=click.Path(file_okay=False), required=True,
               help="Folder; each pair's outputs go to FOLDER/<name>/.")
@@ -355,7 +409,8 @@ def run_cmd(transcript, audio, folder, preset, workers, fmt, encoding):
 @click.option("--encoding", default=None,
               help="Text encoding of the transcripts (a manifest column 'encoding' sets it per pair).")
 def batch_cmd(manifest, folder, workers, dask_address, force, preset, encoding):
-    """`align run` over every transcript/audio pair a CSV or JSON manifest lists. Exit 1 if any failed."""
+    """`align run` over every transcript/audio pair a CSV (transcript,audio[,name,encoding]) or JSON
+    manifest lists, in a process pool or on a Dask cluster. Exit 1 if any pair failed."""
     from .batch import read_manifest, run_batch, summary_table
 
     pairs = read_manifest(manifest, encoding)

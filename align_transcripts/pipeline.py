@@ -156,7 +156,7 @@ def run_all(transcript_path: str, audio_path: str, out_dir: str, rules=None, th:
         write_atomic(os.path.join(out_dir, name), outputs[name])
     counts = word_counts(a.words)
     return {
-        "summary": summ, "captions": caption_qa, "seconds": time.perf_counter() - t0,
+        "summary": summ, "findings": found, "captions": caption_qa, "seconds": time.perf_counter() - t0,
         "words": counts["words"], "aligned": counts["aligned"], "tags": counts["tags"], "audio_ms": a.audio.duration,
         "outputs": [os.path.join(out_dir, n) for n in RUN_OUTPUTS],
     }

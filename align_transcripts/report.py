@@ -103,3 +103,19 @@ def qa_text(path: str, report: dict, estimated: bool) -> str:
         out.append(f"  {counted(report['words_past_audio'], 'word')} of the transcript lie past the end of the audio: "
                    "left out of the captions")
     return "\n".join(out) + "\n"
+
+
+SEVERITY_RANK = {"error": 0, "warning": 1, "info": 2}
+
+
+def top_findings(findings: list[Finding], most: int = 5) -> list[str]:
+    """The few findings a person should read first (errors, then warnings, in file order), one
+    short line each, and how many more there are: printed however the full audit is written."""
+    ranked = sorted((f for f in findings if f.severity != "info"), key=lambda f: SEVERITY_RANK[f.severity])
+    out = []
+    for f in ranked[:most]:
+        where = f"line {f.line}" if f.line is not None else "-"
+        out.append(f"  {f.severity:<7} {where:>9}  {f.kind}: " + (f"{f.speaker}: " if f.speaker else "") + f.message)
+    if len(ranked) > most:
+        out.append(f"  ... {len(ranked) - most} more (errors and warnings) in the full audit")
+    return out

@@ -70,3 +70,30 @@ def test_encoding_option():
 def test_bad_output_folder_exit_2(quirks, tmp_path):
     p = run("check", quirks, "-o", tmp_path / "nope" / "a.json")
     assert p.returncode == 2 and "does not exist" in p.stderr
+
+
+def test_every_command_is_listed_in_full_and_its_help_ends_with_examples_that_parse():
+    import shlex
+
+    from align_transcripts.cli import EXAMPLES, main
+    top = run("--help").stdout
+    for name, cmd in main.commands.items():
+        assert f"  {name}  " in top and cmd.short_help in top  # no "..." cut
+        helptext = run(name, "--help").stdout
+        assert "Examples:" in helptext and len(EXAMPLES[name]) >= 2
+        for example in EXAMPLES[name]:
+            assert example in helptext
+            args = shlex.split(example.split(" > ")[0])[1:]
+            assert args[0] == name
+            cmd.make_context(name, args[1:])  # every option and argument of the example exists
+    assert "..." not in top.split("Commands:")[1] and "…" not in top
+
+
+def test_check_into_a_file_still_says_what_it_found(tmp_path, quirks):
+    out = tmp_path / "a.json"
+    p = run("check", quirks, "-o", out)
+    assert p.returncode == 1 and out.exists()
+    lines = p.stderr.splitlines()
+    assert "12 turns, 2 errors, 4 warnings, 8 notes" in lines[0]
+    shown = [ln.split()[0] for ln in lines[1:] if ln.startswith("  ") and not ln.startswith("  ...")]
+    assert shown[:2] == ["error", "error"] and set(shown[2:]) == {"warning"}  # errors first

@@ -40,6 +40,8 @@ def test_run_writes_every_output_and_a_summary(demo_run):
         assert any(w["word"] == name and w["aligned"] for w in words), name
     assert "19 turns, 3 speakers" in stdout and "246 of 246 aligned" in stdout
     assert "captions: " in stdout and "review.html" in stdout
+    # the findings a person should read first are printed, not only counted
+    assert "  warning   line 29  stamp_offset: Maya Okonkwo: stamped 00:00:39" in stdout
 
 
 def test_demo_sentences_land_within_50_ms(demo_run):
