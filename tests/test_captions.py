@@ -231,3 +231,20 @@ def test_presets_on_the_fixture_transcript(preset):
     cues = build_cues(estimated_words(r.segments, r.rate), PRESETS[preset])
     report = qa(cues, PRESETS[preset])
     assert {k for k, v in report["rules"].items() if v["count"]} <= {"reading_speed"}
+
+
+@pytest.mark.parametrize("override,check", [
+    ({"max_lines": 1}, lambda c, r: len(c.lines) == 1),
+    ({"max_chars": 32}, lambda c, r: all(len(x) <= 32 or len(x.split()) == 1 for x in c.lines)),
+    ({"min_duration": 1500}, None),
+])
+def test_overrides_are_hard_rules_on_the_seed(seed_path, override, check):
+    t = read_transcript(str(seed_path))
+    r = reconcile(t)
+    rules = replace(PRESETS["netflix"], **override)
+    cues = build_cues(estimated_words(r.segments, r.rate), rules)
+    if check:
+        assert all(check(c, rules) for c in cues)
+    report = qa(cues, rules)["rules"]
+    for rule in ("lines", "chars_per_line", "min_duration", "max_duration", "line_break"):
+        assert report[rule]["count"] == report[rule]["forced"], (rule, report[rule])  # only where speech forces it

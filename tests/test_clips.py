@@ -413,3 +413,11 @@ def test_quote_clips_on_real_speech_never_cut_into_a_word(tmp_path):
         for w, s, e in truth[:k] + truth[k + n:]:  # no other word inside the clip
             assert e <= start + tol_a or s >= end - tol_b, (r["text"], w, s, e, start, end)
         assert start <= sel[0][1] + tol_a and end >= sel[-1][2] - tol_b, (r["text"], start, end, sel)
+    # and the captions of the same speech: no cue ends before its last word is spoken
+    for preset in ("netflix", "bbc", "dcmp"):
+        p = run("captions", tmp_path / "two.txt", "--audio", path, "-o", tmp_path / f"{preset}.json", "--preset", preset)
+        assert p.returncode == 0, p.stderr
+        for cue in json.loads((tmp_path / f"{preset}.json").read_text())["cues"]:
+            assert cue["end"] >= max(w["end"] for w in cue["words"]), cue
+            truth_end = max(e for w, s, e in truth if bare(w) == bare(cue["words"][-1]["word"]))
+            assert cue["end"] * 1000 >= truth_end - 45  # and not before the human-marked end of its last word
