@@ -25,13 +25,15 @@ import numpy as np
 from .audio import RATE, Audio
 from .boundaries import refine_pause_edges, rejoin_stranded
 from .chain import first_pass, speech_onset
-from .decoder import GARBAGE_PREFIX, PHONES, Job, Token, known_word, per_token, place, search
+from .decoder import GARBAGE_PREFIX, PHONES, known_word, per_token, place, search
 from .pronounce import spoken
 from .text import ends_sentence, is_tag
-from .text import words as tokens_of
-from .types import Segment, Word
+from .text import tokens as text_tokens
+from .types import Job, Segment, Token, Word
 from .vad import speech_regions
 from .workers import process_pool
+
+__all__ = ["align_words", "mismatch", "tokenize"]
 
 LEAD_SLACK_MS = 4000  # stamps are floored and often off by seconds: look this far before a slot
 TAIL_SLACK_MS = 4000  # ... and this far past its end,
@@ -49,7 +51,7 @@ def tokenize(segments: tuple[Segment, ...] | list[Segment]) -> list[Token]:
     """Every transcript token of every segment, in order, with what is said for it."""
     out = []
     for seg in segments:
-        toks = tokens_of(seg.text)
+        toks = text_tokens(seg.text)
         for k, t in enumerate(toks):
             after = toks[k + 1] if k + 1 < len(toks) else None
             out.append(Token(t, seg.index, seg.speaker, seg.line, tuple(spoken(t, known_word)), ends_sentence(t, after)))
@@ -195,7 +197,8 @@ def _run_block(block: Block) -> list[list]:
         shift = sorted(offsets)[len(offsets) // 2] if offsets else 0
         ahead = block.jobs[n + 1].tokens if n + 1 < len(block.jobs) else block.ahead
 
-        def chain(lo: int, rescue: bool = False):
+        def chain(lo: int, rescue: bool = False, job=job, ahead=ahead, shift=shift, floor=floor):
+            """The first pass over this turn from lo (the turn's values bound now, not read later)."""
             end = max(lo + 1000, job.slot_end + shift + CHAIN_TAIL_MS if ahead else job.end)
             return first_pass(job, ahead, _cut(samples, offset, lo, end), lo, lo in (floor, 0), block.regions,
                               job.slot_start + shift, rescue)
@@ -205,12 +208,14 @@ def _run_block(block: Block) -> list[list]:
         else:  # the pause before this turn was searched already: the chain starts just before its onset
             lo = start if onset is None else min(max(start, onset - ONSET_LEAD_MS), job.slot_end)
         chained = chain(lo)
+        res: list | None
         res, onset = (chained.placed, chained.next_onset) if chained else (None, None)
         for end in [] if res is not None else sorted({min(job.end, job.slot_end + SHORT_TAIL_MS), job.end}):
             j = Job(job.segment, start, max(end, start + 1000), job.slot_start, job.slot_end, job.tokens)
             res = align_job(j, _cut(samples, offset, j.start, j.end))
             if _fits(res, j):
                 break
+        assert res is not None  # the full search always answers, if only with None for every word
         if any(r is None for r, t in zip(res, job.tokens) if t.spoken):
             rescued = chain(start, rescue=True)  # the usual beams may have pruned a hoarse or fast voice
             if rescued is not None:
@@ -337,7 +342,9 @@ def _blocks(jobs: list[Job], n: int) -> list[list[Job]]:
     total = sum(j.slot_end - j.slot_start for j in jobs) or 1
     n = max(1, min(n, total // MIN_BLOCK_MS))
     size = total / n
-    blocks, cur, acc = [], [], 0.0
+    blocks: list[list[Job]] = []
+    cur: list[Job] = []
+    acc = 0.0
     for j in jobs:
         cur.append(j)
         acc += j.slot_end - j.slot_start

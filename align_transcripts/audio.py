@@ -6,16 +6,20 @@ pydub is pointed at the same binary. No ffprobe: durations come from ffmpeg's ow
 from __future__ import annotations
 
 import functools
+import io
 import os
 import re
 import shutil
 import subprocess
 import threading
 from dataclasses import dataclass, field
+from typing import cast
 
 import numpy as np
 
 from .errors import InputError
+
+__all__ = ["RATE", "Audio", "SourceFormat", "decode", "probe_duration", "read_native", "source_format", "ffmpeg_binary"]
 
 RATE = 16_000  # samples per second everywhere inside align
 MIN_AUDIO_MS = 200  # a whole recording shorter than this holds no speech to align: it is cut off
@@ -184,18 +188,19 @@ def decode(path: str, start_ms: int = 0, duration_ms: int | None = None) -> Audi
     err: list[bytes] = []
     reader = threading.Thread(target=lambda: err.append(proc.stderr.read()), daemon=True)  # type: ignore[union-attr]
     reader.start()
+    stdout = cast(io.RawIOBase, proc.stdout)  # bufsize=0: a raw pipe, read straight into the array
     # Read straight into one preallocated array (sized from the container's duration), so the
     # peak memory is the 16 kHz result itself; grow by half when a container under-declares.
     buf = np.empty(expected + RATE, dtype="<i2")
     filled = 0  # bytes
     while True:
-        view = memoryview(buf).cast("B")
+        view = buf.data.cast("B")
         if filled == len(view):
             grown = np.empty(len(buf) + len(buf) // 2 + RATE, dtype="<i2")
             grown[: len(buf)] = buf
             buf = grown
             continue
-        n = proc.stdout.readinto(view[filled: filled + _CHUNK])  # bounded: a huge request is copied
+        n = stdout.readinto(view[filled: filled + _CHUNK])  # bounded: a huge request is copied
         if not n:
             break
         filled += n

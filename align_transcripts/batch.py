@@ -123,7 +123,7 @@ def run_batch(pairs: list[Pair], out_root: str, workers: int = 2, dask: str | No
         import logging
 
         cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None,
-                               silence_logs=logging.ERROR) if dask == "local" else None
+                               silence_logs=logging.CRITICAL) if dask == "local" else None
         try:
             with Client(cluster or dask) as client:
                 futures = client.map(run_pair, todo, out_root=out_root, preset=preset, pure=False)
@@ -132,6 +132,9 @@ def run_batch(pairs: list[Pair], out_root: str, workers: int = 2, dask: str | No
                     rows[row["name"]] = row
                     if progress:
                         progress(n, len(todo))
+        except BaseException:  # interrupted: the cluster's shutdown chatter is no news to the user
+            logging.getLogger("distributed").setLevel(logging.CRITICAL + 1)
+            raise
         finally:
             if cluster is not None:
                 cluster.close(timeout=10)  # an interrupted run must not wait on it for long

@@ -13,8 +13,10 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass, field, replace
 
-from .text import bare, ends_sentence, is_tag, syllables, words
+from .text import bare, ends_sentence, is_tag, syllables, tokens
 from .types import Segment, Word
+
+__all__ = ["PRESETS", "COSTS", "Cue", "CueCosts", "Rules", "build_cues", "can_pair", "estimated_words", "qa", "wrap"]
 
 
 @dataclass(frozen=True)
@@ -52,6 +54,30 @@ PRESETS = {
 }
 
 HARD = 10_000.0  # the DP's price for breaking a rule the user set: paid only where nothing else fits
+DANGLING = 100.0  # a line left ending on an article, preposition or conjunction: only where nothing else fits
+
+
+@dataclass(frozen=True)
+class CueCosts:
+    """The prices the cue DP weighs, one per reason a cue reads worse (units: cost points).
+
+    The hard rules (min_duration, max_duration) cost HARD, so they are broken only where no other
+    cut exists; everything else trades off. Each term has a test of its own (tests/test_captions.py).
+    """
+
+    per_cue: float = 6.0  # every cue costs a little: fuller cues win
+    end_break: float = 4.0  # times break_cost() where the cue ends (mid-phrase is dear)
+    too_short: float = HARD  # shown less than min_duration while the next cue is already due
+    too_long: float = HARD  # spans more than max_duration ...
+    too_long_ms_per_point: float = 10.0  # ... plus a point per this many ms over
+    reading_ms_per_point: float = 100.0  # a point per this many ms the reading speed needs beyond what is shown (soft)
+    fragment: float = 8.0  # a short cue (under fragment_chars) that does not end its run
+    fragment_chars: int = 12
+    sentence_in_two_lines: float = 8.0  # per sentence end inside a two-line cue: one sentence a cue
+    dangling_only: float = 3 * DANGLING  # a two-line cue none of whose line breaks fits without dangling
+
+
+COSTS = CueCosts()
 @dataclass(frozen=True)
 class Cue:
     """A caption: its time, its lines, and the words (with speakers) it shows."""
@@ -81,9 +107,6 @@ _PRONOUNS = {"i", "you", "he", "she", "we", "they", "it"}
 _AUX = {"is", "are", "was", "were", "be", "been", "am", "do", "does", "did", "have", "has", "had", "will",
         "would", "can", "could", "should", "shall", "may", "might", "must", "not", "don't", "can't", "won't",
         "didn't", "isn't", "wasn't", "i'm", "it's", "i've", "you're", "we're", "they're"}
-DANGLING = 100.0  # a line left ending on an article, preposition or conjunction: only where nothing else fits
-
-
 def dangles(left: str, right: str) -> bool:
     """Whether a line ending on `left` (before `right`) is left hanging on a function word."""
     return _break_cost(left, right) >= DANGLING
@@ -191,7 +214,7 @@ def _greedy_next(lengths: list[int], width: int) -> list[int]:
 
 
 def _segment_run(words: list[Word], rules: Rules, prefix: int, first_width: int | None = None,
-                 after: int | None = None) -> list[tuple[int, int, list[str]]]:
+                 after: int | None = None, costs: CueCosts = COSTS) -> list[tuple[int, int, list[str]]]:
     """DP over one speaker's run: [(i, j, lines)] covering words[i:j], in order.
 
     A candidate cue fits when greedy filling packs it into the allowed lines (which is exact:
@@ -247,11 +270,15 @@ def _segment_run(words: list[Word], rules: Rules, prefix: int, first_width: int 
     ms_per_char = 1000 / rules.max_cps if rules.max_cps else 0.0
     ms_per_word = max(60_000 / rules.max_wpm if rules.max_wpm else 0.0, float(rules.min_ms_per_word))
     one_line = rules.max_chars
+    c_short, c_long, c_long_ms, c_read = costs.too_short, costs.too_long, costs.too_long_ms_per_point, \
+        costs.reading_ms_per_point
+    c_frag, c_frag_chars, c_sentences, c_dangling = costs.fragment, costs.fragment_chars, costs.sentence_in_two_lines, \
+        costs.dangling_only
     for j in range(1, n + 1):
         end_cost = 0.0 if j == n else break_cost(tokens[j - 1], tokens[j], starts[j] - stops[j - 1])
         room = starts[j] if j < n else after
         last_end = stops[j - 1]
-        base_cost = 4 * end_cost + 6  # every cue costs a little: prefer full ones
+        base_cost = costs.end_break * end_cost + costs.per_cue
         ej, wj, sj = ends[j], wide[j], sentence_ends[j - 1]
         bj, bi = best[j], back[j]
         lo = j - 1  # the earliest start whose cue is not over-long (a single word always may be)
@@ -274,22 +301,22 @@ def _segment_run(words: list[Word], rules: Rules, prefix: int, first_width: int 
             if room is not None and room - min_gap - starts[i] < shown:
                 shown = room - min_gap - starts[i]
             if shown < min_dur and room is not None:
-                cost += HARD  # too short to read, and the next cue is already due
+                cost += c_short  # too short to read, and the next cue is already due
             if span > max_dur and i < j - 1:
-                cost += HARD + (span - max_dur) / 10
+                cost += c_long + (span - max_dur) / c_long_ms
             need = length * ms_per_char
             words_need = (j - i) * ms_per_word
             over = (need if need > words_need else words_need) - shown
             if over > 0:
-                cost += over / 100  # soft: fast speech may exceed the reading speed
-            if length < 12 and j < n:
-                cost += 8  # a fragment
+                cost += over / c_read  # soft: fast speech may exceed the reading speed
+            if length < c_frag_chars and j < n:
+                cost += c_frag
             if length > one_line:  # two lines: one sentence a cue reads best
-                cost += 8 * (sj - sentence_ends[i])
+                cost += c_sentences * (sj - sentence_ends[i])
                 if two_lines:
                     lo_k, hi_k = max(i + 1, fit_from[j]), min(j - 1, nxt[i])
                     if lo_k <= hi_k and clean[hi_k + 1] - clean[lo_k] == 0:
-                        cost += 3 * DANGLING  # its only line breaks leave a function word hanging
+                        cost += c_dangling  # its only line breaks leave a function word hanging
             if cost <= bj:
                 bj, bi = cost, i
         best[j], back[j] = bj, bi
@@ -297,6 +324,7 @@ def _segment_run(words: list[Word], rules: Rules, prefix: int, first_width: int 
     j = n
     while j > 0:
         i = back[j]
+        lines: list[str] | None
         if i == 0 and first_width is not None:
             lines = wrap(tokens[i:j], first_width, 1) or [" ".join(tokens[i:j])]
         else:
@@ -470,7 +498,7 @@ def estimated_words(segments: tuple[Segment, ...] | list[Segment], rate: float) 
     """
     out: list[Word] = []
     for s in segments:
-        toks = words(s.text)
+        toks = tokens(s.text)
         if not toks:
             continue
         weights = [2 if is_tag(t) else syllables(t) for t in toks]

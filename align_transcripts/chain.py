@@ -29,7 +29,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from .audio import RATE
-from .decoder import Job, Token, per_token, phone_count, place, search
+from .decoder import per_token, phone_count, place, search
+from .types import Job, Token
 
 LOOKAHEAD_WORDS = 6  # words of the next turn searched after a turn's own: they take the next onset
 STAMP_AGREE_MS = 2000  # a turn's first word this far from its stamp: the stamps do not agree, search fully
@@ -70,7 +71,7 @@ def first_pass(job: Job, ahead: tuple[Token, ...], samples: np.ndarray, start: i
     look = [w for t in ahead for w in t.spoken][:LOOKAHEAD_WORDS]
     if not own:
         return None
-    trans = [(i, i + 1, 1.0, w) for i, w in enumerate(own + look)]
+    trans: list[tuple] = [(i, i + 1, 1.0, w) for i, w in enumerate(own + look)]
     final = len(own) + len(look)
     if look:  # the window may end inside the lookahead: any of its words may be the last one
         final += 1

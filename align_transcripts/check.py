@@ -5,7 +5,7 @@ import re
 from dataclasses import dataclass
 
 from .reconcile import Reconciled
-from .text import counted, is_tag, text_syllables, words
+from .text import counted, is_tag, text_syllables, tokens
 from .timefmt import clock
 from .types import SEVERITIES, Finding, Segment, Transcript, Word
 
@@ -72,7 +72,7 @@ def empty_turns(segs: tuple[Segment, ...]) -> list[Finding]:
     return [
         Finding("empty_turn", "info", s.line, s.start, s.end, s.speaker,
                 "turn has no text (often crosstalk nobody transcribed); add the words if they matter.")
-        for s in segs if not words(s.text)
+        for s in segs if not tokens(s.text)
     ]
 
 
@@ -97,7 +97,7 @@ def overlaps_and_gaps(segs: tuple[Segment, ...], th: Thresholds, end_known: bool
         is_final = n == len(groups) - 1
         text = " ".join(s.text for s in group)
         syl = text_syllables(text)
-        count = len([w for w in words(text) if not is_tag(w)])
+        count = len([w for w in tokens(text) if not is_tag(w)])
         if not is_final:
             longest = g_end - g_start + STAMP_RESOLUTION_MS
             need = syl / th.fast_rate * 1000
@@ -273,7 +273,7 @@ def _uncovered(segs, words: list[Word], speech: list[tuple[int, int]], th: Thres
 
 def _silences(segs, words: list[Word], speech: list[tuple[int, int]], th: Thresholds) -> list[Finding]:
     """Silences (no speech activity at all) longer than the threshold, within the transcript's span."""
-    out = []
+    out: list[Finding] = []
     placed = [w for w in words if w.aligned]
     if not placed:
         return out

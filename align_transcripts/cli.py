@@ -135,7 +135,8 @@ def _emit(data: dict, output: str | None) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print the full audit as JSON.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), default=None,
               help="Write the JSON here (with --fix-stamps: the corrected transcript).")
-@click.option("--fix-stamps", is_flag=True, help="With --audio: write the transcript with stamps moved to where each turn's speech starts (-o).")
+@click.option("--fix-stamps", is_flag=True,
+              help="With --audio: write the transcript with stamps moved to where each turn's speech starts (-o).")
 @click.option("--severity", type=click.Choice(SEVERITY_ORDER), default="info", show_default=True,
               help="Lowest severity shown in the table.")
 @click.option("--fast-rate", type=click.FloatRange(min=1), default=Thresholds.fast_rate, show_default=True,
@@ -291,7 +292,8 @@ def captions_cmd(transcript, audio, output, preset, max_chars, max_lines, min_du
 @click.argument("audio", type=click.Path(dir_okay=False))
 @click.option("-o", "--output", "folder", type=click.Path(file_okay=False), required=True, help="Folder for the clips.")
 @click.option("--speaker", "speakers", multiple=True,
-              help="A speaker's turns (repeatable; case and spacing ignored; part of a name will do when only one speaker has it: 'maya' for 'Maya Okonkwo').")
+              help="A speaker's turns (repeatable; case and spacing ignored; part of a name will do when only one "
+                   "speaker has it: 'maya' for 'Maya Okonkwo').")
 @click.option("--segments", default=None, help="Turn numbers, e.g. 3,5-9.")
 @click.option("--from", "from_", default=None,
               help="Start of a time range: HH:MM:SS[.mmm], MM:SS or seconds. A range keeps whole words: a word "
@@ -302,7 +304,8 @@ def captions_cmd(transcript, audio, output, preset, max_chars, max_lines, min_du
 @click.option("--each/--join", default=True,
               help="One clip per turn or quote (default; a range gives one per turn inside it), or one clip of the whole selection.")
 @click.option("--pad", type=click.FloatRange(min=0), default=0.25, show_default=True,
-              help="Seconds of silence kept around the words, never reaching into a word outside the selection; 0 cuts at the word edges.")
+              help="Seconds of silence kept around the words, never reaching into a word outside the selection; "
+                   "0 cuts at the word edges.")
 @click.option("--fade", type=click.FloatRange(min=0), default=0.01, show_default=True, help="Fade in/out seconds.")
 @click.option("--format", "audio_format", type=click.Choice(CLIP_FORMATS), default=None,
               help="Clip format (default: the source's).")

@@ -30,6 +30,8 @@ from .text import bare, is_tag
 from .timefmt import clock, parse_clock, seconds
 from .types import Segment, Word
 
+__all__ = ["Clip", "Selection", "plan_clips", "write_clips", "resolve_speakers", "parse_segments"]
+
 CONTEXT_MS = 6000  # audio decoded around a selection, so its neighbours' words can be found too
 EXPORT = {  # extension -> (pydub/ffmpeg format, codec)
     "wav": ("wav", None), "flac": ("flac", None), "mp3": ("mp3", "libmp3lame"), "ogg": ("ogg", "libvorbis"),

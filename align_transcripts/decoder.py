@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
 from .pronounce import guess_pronunciation
+from .types import Token
 
 FRAME_MS = 10  # PocketSphinx analyses 100 frames per second
 # Its boundaries come out early by about a frame (a 25.6 ms window is stamped at its start):
@@ -20,30 +22,6 @@ BOUNDARY_SHIFT_MS = 10
 PHONES = ("AA AE AH AO AW AY B CH D DH EH ER EY F G HH IH IY JH K L M N NG OW OY P R S SH T TH UH UW V W Y Z ZH").split()
 GARBAGE_PREFIX = "gbg_"
 MIN_SAMPLES = 16 * 3 * FRAME_MS  # three frames: the least audio a search is run on
-
-
-@dataclass(frozen=True)
-class Token:
-    """A transcript token and the dictionary words said for it."""
-
-    text: str
-    segment: int
-    speaker: str
-    line: int | None
-    spoken: tuple[str, ...]
-    sentence_end: bool
-
-
-@dataclass(frozen=True)
-class Job:
-    """One turn to align: its tokens and the audio window (ms) to search."""
-
-    segment: int
-    start: int
-    end: int
-    slot_start: int
-    slot_end: int
-    tokens: tuple[Token, ...]
 
 
 @dataclass(frozen=True)
@@ -69,7 +47,7 @@ class Hit:
 # second decoder that rescues what the usual search could not place (align.chain).
 WIDE_BEAM = 1e-80
 
-_decoders: dict[bool, object] = {}
+_decoders: dict[bool, Any] = {}  # pocketsphinx.Decoder (its stubs type nothing)
 _added: dict[str, str] = {}  # words align added, with the pronunciation it guessed
 
 

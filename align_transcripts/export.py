@@ -9,8 +9,10 @@ from webvtt import srt as webvtt_srt
 
 from .captions import Cue
 from .errors import InputError
-from .text import words as tokens
+from .text import tokens
 from .timefmt import clock, seconds
+
+__all__ = ["caption_format", "to_json", "to_srt", "to_webvtt"]
 
 ESTIMATED_NOTE = ("Timings are estimated from the transcript's stamps and text length: no audio was aligned. "
                   "Run with --audio for word-accurate timing.")

@@ -78,9 +78,10 @@ def _found_at(probe: tuple, segments: tuple[Segment, ...], audio: Audio, later: 
     hi = min(audio.duration, stamp + (MAX_SHIFT_MS if later else 0) + 60_000)
     # the words in a row between two absorbing phone loops, over minutes of audio
     found = place_tokens(probe, audio.samples[lo * RATE // 1000:hi * RATE // 1000], lo, inner=False, skips=False)
-    if any(r is None for r in found) or sum(r[2] for r in found) / len(found) < MIN_MEAN_SCORE:
+    placed = [r for r in found if r is not None]
+    if len(placed) < len(found) or sum(r[2] for r in placed) / len(placed) < MIN_MEAN_SCORE:
         return None  # not all there, or not convincingly: no shift rather than a wrong one
-    return found[0][0] - stamp
+    return placed[0][0] - stamp
 
 
 def shifted(segments: tuple[Segment, ...], shift: int, duration: int) -> tuple[Segment, ...]:

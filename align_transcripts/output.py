@@ -54,14 +54,17 @@ def check_file(path: str) -> str:
 def write_atomic(path: str, data: str | bytes) -> None:
     """Write the whole file or nothing: a crash or full disk never leaves a half-written output."""
     folder = check_file(path)
-    mode = "wb" if isinstance(data, bytes) else "w"
     try:
         fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=os.path.basename(path)[-40:], dir=folder)
     except OSError as exc:
         raise InputError(path, f"cannot write: {exc.strerror}") from exc
     try:
-        with os.fdopen(fd, mode, **({} if mode == "wb" else {"encoding": "utf-8", "newline": "\n"})) as fh:
-            fh.write(data)
+        if isinstance(data, bytes):
+            with os.fdopen(fd, "wb") as out:
+                out.write(data)
+        else:
+            with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as text_out:
+                text_out.write(data)
         umask = os.umask(0)
         os.umask(umask)
         os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes 0600; outputs are ordinary files

@@ -9,10 +9,12 @@ from .check import Thresholds, check, check_alignment, sort_findings
 from .errors import InputError
 from .offset import find_shift, probe_segments, shifted
 from .reconcile import Reconciled, reconcile
-from .transcript import read_transcript
 from .timefmt import clock
+from .transcript import read_transcript
 from .types import Finding, Transcript, Word
 from .vad import speech_regions
+
+__all__ = ["Aligned", "align_files", "audit", "cannot_be_its_recording", "fixed_stamps", "run_all"]
 
 
 @dataclass(frozen=True)
@@ -70,12 +72,13 @@ def cannot_be_its_recording(r: Reconciled, duration: int) -> str | None:
     most of its turns are stamped after the audio ends, or its text could not be said in it."""
     from .text import counted, text_syllables
 
-    stamped = [s for s in r.segments if s.stamp is not None]
-    late = [s for s in stamped if s.stamp >= duration]
+    stamped = [(s.stamp, s) for s in r.segments if s.stamp is not None]
+    late = [(stamp, s) for stamp, s in stamped if stamp >= duration]
     length = f"{duration / 1000:.1f} s"
     if stamped and len(late) > LATE_FRACTION * len(stamped):
+        first, seg = late[0]
         return (f"{len(late)} of {counted(len(stamped), 'turn')} are stamped after this audio ends ({length}; "
-                f"the first at line {late[0].line}, {clock(late[0].stamp)}): wrong audio file, or a truncated recording?")
+                f"the first at line {seg.line}, {clock(first)}): wrong audio file, or a truncated recording?")
     syllables = sum(text_syllables(s.text) for s in r.segments)
     need = syllables / FAST_SYLLABLES_PER_S * 1000
     if syllables > 50 and need > TOO_LONG * duration:
@@ -84,14 +87,16 @@ def cannot_be_its_recording(r: Reconciled, duration: int) -> str | None:
     return None
 
 
-def audit(a: Aligned, th: Thresholds = Thresholds()) -> list[Finding]:
+def audit(a: Aligned, th: Thresholds | None = None) -> list[Finding]:
     """Findings from stamps and text, plus what the words and the speech activity measure."""
+    th = th or Thresholds()
     found = check(a.transcript, a.reconciled, th, a.audio.duration)
     # with the words placed, the measured overlap replaces the text-length guess
     found = [f for f in found if f.kind != "overlap"]
     found += check_alignment(a.reconciled.segments, a.words, a.regions, th)
     if a.shift:  # a stamp past the end that the shift brings inside the audio is not wrong on its own
-        found = [f for f in found if not (f.kind == "beyond_audio" and f.start + a.shift < a.audio.duration)]
+        found = [f for f in found if not (f.kind == "beyond_audio" and f.start is not None
+                                          and f.start + a.shift < a.audio.duration)]
         how, why = (("early", "audio the transcript does not have at its start: an intro or an advert?")
                     if a.shift > 0 else ("late", "the recording lost its start?"))
         found.append(Finding(
@@ -117,7 +122,7 @@ def fixed_stamps(a: Aligned) -> dict[int, int]:
 RUN_OUTPUTS = ("report.json", "segments.json", "words.json", "captions.vtt", "captions.srt", "review.html")
 
 
-def run_all(transcript_path: str, audio_path: str, out_dir: str, rules=None, th: Thresholds = Thresholds(),
+def run_all(transcript_path: str, audio_path: str, out_dir: str, rules=None, th: Thresholds | None = None,
             fmt: str | None = None, encoding: str | None = None, progress=None, workers: int | None = None) -> dict:
     """Everything for one recording, decoded once: audit, segments, words, captions, review page.
 

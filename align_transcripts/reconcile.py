@@ -96,10 +96,11 @@ def reconcile(transcript: Transcript, audio_ms: int | None = None) -> Reconciled
     stamps: list[int | None] = [s if i in keep else None for i, s in enumerate(written)]
     rate = speaking_rate(turns, stamps)
     est = _estimate_missing(turns, stamps, rate)
+    kept: dict[int, int] = {j: s for j in keep if (s := written[j]) is not None}
     for i, t in enumerate(turns):
         if t.stamp is not None and i not in keep:
-            prev = max((written[j] for j in keep if j < i), default=None)
-            nxt = min((written[j] for j in keep if j > i), default=None)
+            prev = max((s for j, s in kept.items() if j < i), default=None)
+            nxt = min((s for j, s in kept.items() if j > i), default=None)
             around = " and ".join(x for x in (
                 f"after {clock(prev)}" if prev is not None else "",
                 f"before {clock(nxt)}" if nxt is not None else "",
@@ -166,6 +167,7 @@ def _estimate_missing(turns: tuple[Turn, ...], stamps: list[int | None], rate: f
         ws = [weight(t) for t in turns[i:j]]
         if i > 0 and j < n:
             a, b = out[i - 1], out[j]
+            assert a is not None and b is not None  # the neighbours of an unknown run are known
             prev_w = weight(turns[i - 1])
             total = prev_w + sum(ws)
             acc = prev_w
@@ -173,12 +175,16 @@ def _estimate_missing(turns: tuple[Turn, ...], stamps: list[int | None], rate: f
                 out[k] = a + round((b - a) * acc / total)
                 acc += ws[k - i]
         elif i > 0:  # trailing run: walk forward at the speaking rate
-            t = out[i - 1] + round(weight(turns[i - 1]) / rate * 1000)
+            last = out[i - 1]
+            assert last is not None
+            t = last + round(weight(turns[i - 1]) / rate * 1000)
             for k in range(i, j):
                 out[k] = t
                 t += round(ws[k - i] / rate * 1000)
         else:  # leading run: walk back from the first known stamp, not before zero
-            t = out[j] if j < n else 0
+            first = out[j] if j < n else 0
+            assert first is not None
+            t = first
             for k in range(j - 1, i - 1, -1):
                 t = max(0, t - round(ws[k - i] / rate * 1000))
                 out[k] = t

@@ -1,4 +1,4 @@
-"""Findings and segments as JSON (the shape DESIGN.md fixes) and as a table for people."""
+"""Findings, segments and words as JSON (the shapes docs/architecture.md and the README fix) and as tables for people."""
 from __future__ import annotations
 
 from .text import counted, is_tag

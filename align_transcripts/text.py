@@ -15,8 +15,8 @@ _NOT_WORD = re.compile(r"[^\w']+")
 _TOKEN = re.compile(r"\[[^\[\]\n]*\]\S*|\S+")
 
 
-def words(text: str) -> list[str]:
-    """Whitespace tokens, punctuation kept: the transcript's own words. A bracketed note is one
+def tokens(text: str) -> list[str]:
+    """Whitespace tokens, punctuation kept: the transcript's own words (and sound tags). A bracketed note is one
     token even when it holds spaces (`[foreign language]`, `[laughs quietly]`): it is not speech."""
     return _TOKEN.findall(text)
 
@@ -88,7 +88,7 @@ def syllables(word: str) -> int:
 @functools.lru_cache(maxsize=50_000)
 def text_syllables(text: str) -> int:
     """Syllables in a text, sound tags excluded (cached: reconcile and check ask for each turn often)."""
-    return sum(syllables(w) for w in words(text))
+    return sum(syllables(w) for w in tokens(text))
 
 
 def counted(n: int, noun: str) -> str:

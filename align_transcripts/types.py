@@ -91,7 +91,7 @@ class Segment:
     end: int
     text: str
     line: int
-    stamp: int  # the stamp as written
+    stamp: int | None  # the stamp as written; None for a header whose stamp could not be read
     markers: tuple[Marker, ...] = ()
     group: tuple[int, int] = field(default=(0, 0))  # span of the same-stamp group it was split from
 
@@ -112,3 +112,27 @@ class Word:
     aligned: bool
     score: float  # 0..1: how well the audio matched (mean per-frame acoustic likelihood, squashed)
     line: int | None = None  # source line of its turn's header
+
+
+@dataclass(frozen=True)
+class Token:
+    """A transcript token as the aligner sees it: where it is, and the dictionary words said for it."""
+
+    text: str
+    segment: int
+    speaker: str
+    line: int | None
+    spoken: tuple[str, ...]
+    sentence_end: bool
+
+
+@dataclass(frozen=True)
+class Job:
+    """One turn (or piece of a long turn) to align: its tokens, its slot and the audio window (ms) to search."""
+
+    segment: int
+    start: int
+    end: int
+    slot_start: int
+    slot_end: int
+    tokens: tuple[Token, ...]

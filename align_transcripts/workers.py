@@ -10,6 +10,7 @@ import contextlib
 import multiprocessing
 import os
 import signal
+import threading
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 
@@ -47,7 +48,12 @@ def process_pool(workers: int, context: multiprocessing.context.BaseContext | No
 
 
 def stop_pool(pool: ProcessPoolExecutor) -> None:
-    """Cancel queued work and terminate the running workers at once."""
+    """Cancel queued work and terminate the running workers at once.
+
+    The pool's manager thread may then complain that it cannot fail futures already cancelled
+    (a CPython race, printed as a thread traceback); the parent is unwinding, so it is silenced.
+    """
+    threading.excepthook = _quiet_thread
     procs = list(getattr(pool, "_processes", {}).values())  # no public handle before Python 3.14
     pool.shutdown(wait=False, cancel_futures=True)
     for p in procs:
@@ -55,6 +61,10 @@ def stop_pool(pool: ProcessPoolExecutor) -> None:
             p.terminate()
     for p in procs:
         p.join(timeout=5)
+
+
+def _quiet_thread(args: threading.ExceptHookArgs) -> None:  # noqa: ARG001 - excepthook signature
+    return None
 
 
 def end_children() -> None:

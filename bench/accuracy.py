@@ -53,13 +53,15 @@ def evaluate(folder: Path, workers: int | None = None) -> dict:
 
 
 def main() -> None:
-    print("| variant | audio | words | mean start/end ms | median | p90 | within 25/50/100 ms | worst | >0.5 s | unaligned | speed | peak RSS |")
+    print("| variant | audio | words | mean start/end ms | median | p90 | within 25/50/100 ms | worst | >0.5 s "
+          "| unaligned | speed | peak RSS |")
     print("|---|---|---|---|---|---|---|---|---|---|---|---|")
     for arg in sys.argv[1:]:
         r = evaluate(Path(arg))
         print(f"| {r['variant']} | {r['audio_s']:.0f} s | {r['words']} | {r['mean_start']:.0f} / {r['mean_end']:.0f} | "
               f"{r['median']:.0f} | {r['p90']:.0f} | {r['w25']:.1f} / {r['w50']:.1f} / {r['w100']:.1f} % | {r['worst']} | "
-              f"{r['over500']} | {r['lost']} | {r['xrt']:.0f}x ({r['wall_s']:.1f} s) | {r['rss_mb']:.0f} MB (workers {r['worker_rss_mb']:.0f} MB) |", flush=True)
+              f"{r['over500']} | {r['lost']} | {r['xrt']:.0f}x ({r['wall_s']:.1f} s) | {r['rss_mb']:.0f} MB "
+              f"(workers {r['worker_rss_mb']:.0f} MB) |", flush=True)
         print(f"  (median signed start error {r['bias_start']:+.0f} ms)", file=sys.stderr)
 
 

@@ -40,7 +40,7 @@ def build(hours: float, out: Path) -> tuple[Path, Path]:
     src = (FIX / "interview.txt").read_text()
     blocks = []
     for k in range(n):
-        def shift(m: re.Match) -> str:
+        def shift(m: re.Match, k: int = k) -> str:
             h, mi, s = map(int, m.group(2).split(":"))
             t = (h * 3600 + mi * 60 + s) * 1000 + k * length
             return f"{m.group(1)}({clock(t)}):"

@@ -18,9 +18,10 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from align_transcripts.aligner import GARBAGE_PROB, align_job, garbage_loop, plan, tokenize  # noqa: E402
 from align_transcripts.audio import RATE, decode  # noqa: E402
-from align_transcripts.decoder import Job, search  # noqa: E402
+from align_transcripts.decoder import search  # noqa: E402
 from align_transcripts.reconcile import reconcile  # noqa: E402
 from align_transcripts.transcript import read_transcript  # noqa: E402
+from align_transcripts.types import Job  # noqa: E402
 
 
 def grammar(words: list[str], tail: bool) -> tuple[list[tuple], int]:

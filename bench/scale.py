@@ -60,7 +60,7 @@ def main() -> None:
         body = "".join(t for t in turns if re.match(r".+ \(\d\d:\d\d:\d\d\):", t))
         out = []
         for k in range(10):
-            def shift(m: re.Match) -> str:
+            def shift(m: re.Match, k: int = k) -> str:
                 h, mi, s = map(int, m.group(2).split(":"))
                 t = h * 3600 + mi * 60 + s + k * 5600
                 return f"{m.group(1)}({t // 3600:02d}:{t // 60 % 60:02d}:{t % 60:02d}):"

@@ -3,6 +3,7 @@ import re
 
 import numpy as np
 import pytest
+from conftest import INTERVIEW, INTERVIEW_TEXT, INTERVIEW_TRUTH, SHARED
 
 from align_transcripts import InputError
 from align_transcripts.aligner import align_words
@@ -10,7 +11,8 @@ from align_transcripts.audio import decode
 from align_transcripts.pipeline import align_files
 from align_transcripts.reconcile import reconcile
 from align_transcripts.transcript import parse_transcript
-from conftest import INTERVIEW, INTERVIEW_TEXT, INTERVIEW_TRUTH, SHARED
+
+pytestmark = pytest.mark.slow  # real alignments or command-line runs
 
 A = INTERVIEW
 TRUTH = INTERVIEW_TRUTH
@@ -111,7 +113,7 @@ def test_real_speech_timit_word_boundaries():
     utts = [("dr1-fvmh0", u) for u in ("si1466", "sx116", "sx206", "sx26", "sx296")]
     utts += [("dr2-marc0", u) for u in ("sa1", "si1188", "sx108", "sx18", "sx198")]
     pieces, truth, lines, t = [np.zeros(8000, np.int16)], [], [], 0.5
-    for n, (spk, u) in enumerate(utts):
+    for _n, (spk, u) in enumerate(utts):
         a = decode(str(TIMIT / spk / f"{u}.wav")).samples
         text = (TIMIT / spk / f"{u}.txt").read_text().split(None, 2)[2].strip()
         ref = [line.split() for line in (TIMIT / spk / f"{u}.wrd").read_text().splitlines()]
@@ -234,8 +236,9 @@ def test_a_long_turn_is_aligned_in_pieces():
     every word placed and every sentence where it was spoken."""
     import json
 
-    from align_transcripts.aligner import MAX_JOB_TOKENS, pieces, plan, tokenize
     from conftest import FIXTURES
+
+    from align_transcripts.aligner import MAX_JOB_TOKENS, pieces, plan, tokenize
     truth = json.loads((FIXTURES / "demo" / "demo.truth.json").read_text())["sentences"]
     turns = parse_transcript((FIXTURES / "demo" / "demo.txt").read_text()).turns
     text = "One Voice (00:00:00):\n\n" + " ".join(" ".join(p.text for p in t.paragraphs) for t in turns) + "\n"

@@ -6,10 +6,12 @@ import subprocess
 import sys
 
 import pytest
+from conftest import FIXTURES
 
 from align_transcripts import InputError
 from align_transcripts.batch import read_manifest
-from conftest import FIXTURES
+
+pytestmark = pytest.mark.slow  # real alignments or command-line runs
 
 A = FIXTURES / "audio"
 

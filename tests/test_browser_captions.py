@@ -1,13 +1,16 @@
 """Chromium parses the WebVTT that align writes: exactly the cues, times and text written."""
 import shutil
 
+import pytest
 import webvtt
+from browser import need_browser, page, serve
+from conftest import FIXTURES
 
 from align_transcripts.captions import build_cues
 from align_transcripts.export import to_webvtt
 from align_transcripts.types import Word
-from browser import need_browser, page, serve
-from conftest import FIXTURES
+
+pytestmark = pytest.mark.slow  # a real browser
 
 HTML = """<!doctype html><meta charset=utf-8><link rel=icon href="data:,">
 <video id=v src="interview.mp3" preload=auto><track id=t kind=captions srclang=en label=English src="c.vtt" default></video>
@@ -38,7 +41,7 @@ def browser_cues(tmp_path, vtt_text):
 def test_chromium_reads_every_cue_as_written(tmp_path):
     need_browser()
     words, t = [], 600
-    for i, (tok, spk) in enumerate([("Tom", "Ann"), ("&", "Ann"), ("Jerry", "Ann"), ("<3", "Ann"), ("cheese.", "Ann"),
+    for _i, (tok, spk) in enumerate([("Tom", "Ann"), ("&", "Ann"), ("Jerry", "Ann"), ("<3", "Ann"), ("cheese.", "Ann"),
                                     ("[laughter]", "Ann"), ("Really?", "Bob"), ("Yes.", "Ann"),
                                     ("It", "Bob"), ("was", "Bob"), ("all", "Bob"), ("over", "Bob"), ("the", "Bob"),
                                     ("news", "Bob"), ("that", "Bob"), ("week,", "Bob"), ("and", "Bob"),

@@ -3,10 +3,22 @@ import re
 from dataclasses import replace
 
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from align_transcripts import read_transcript, reconcile
-from align_transcripts.captions import PRESETS, Rules, break_cost, build_cues, estimated_words, label, qa, wrap
+from align_transcripts.captions import (
+    COSTS,
+    PRESETS,
+    Rules,
+    _segment_run,
+    break_cost,
+    build_cues,
+    estimated_words,
+    label,
+    qa,
+    wrap,
+)
 from align_transcripts.text import ends_sentence
 from align_transcripts.types import Word
 
@@ -109,7 +121,7 @@ def test_wrap_prefers_linguistic_breaks():
         ["I went to the market", "and bought some apples"]
     # never between a first and last name, never after an article
     text = "Yesterday I spoke at length with Elon Musk about the future".split()
-    for top, bottom in [wrap(text, 34, 2)]:
+    for top, _bottom in [wrap(text, 34, 2)]:
         assert not top.endswith("Elon") and not top.endswith("the")
     assert break_cost("the", "dog") > break_cost("dog.", "The")
     assert break_cost("Elon", "Musk") > break_cost("said,", "well")
@@ -248,3 +260,81 @@ def test_overrides_are_hard_rules_on_the_seed(seed_path, override, check):
     report = qa(cues, rules)["rules"]
     for rule in ("lines", "chars_per_line", "min_duration", "max_duration", "line_break"):
         assert report[rule]["count"] == report[rule]["forced"], (rule, report[rule])  # only where speech forces it
+
+
+# --- each price of the cue DP does what its name says (tests/test_captions: one case a term) --
+
+
+
+def _timed(spec):
+    """'word@start-end ...' -> Words of one speaker."""
+    out = []
+    for item in spec.split():
+        tok, span = item.rsplit("@", 1)
+        a, b = map(int, span.split("-"))
+        out.append(Word(tok, a, b, "A", 1, True, 1.0))
+    return out
+
+
+def _even(text, dur=300):
+    return [Word(t, k * dur, k * dur + dur, "A", 1, True, 1.0) for k, t in enumerate(text.split())]
+
+
+def _cues(words, costs=COSTS, rules=PRESETS["netflix"], after=None):
+    return [" ".join(w.word for w in words[i:j]) for i, j, _ in _segment_run(words, rules, 0, None, after, costs)]
+
+
+NETFLIX = PRESETS["netflix"]
+TERMS = {
+    # field: (words, rules, next speaker's start, what the default gives, what zeroing the term gives)
+    "per_cue": (_timed("We@0-300 went@300-600 home.@600-1000 Then@1400-1700 we@1700-1900 slept.@1900-2400"),
+                replace(NETFLIX, max_lines=1), 2900,
+                ["We went home. Then we slept."], ["We went home.", "Then we slept."]),
+    "end_break": (_even("Yesterday I walked all the way to the old market in the town and then I bought some fresh "
+                        "apples for the family"), NETFLIX, None,
+                  ["Yesterday I walked all the way to the old market in the town",
+                   "and then I bought some fresh apples for the family"],
+                  ["Yesterday I walked all the way to the old market in the town and then I bought some",
+                   "fresh apples for the family"]),
+    "too_short": (_timed("Fine.@0-150 Fine.@200-350 it@750-900 Okay.@1300-1380 really@1780-2280 Okay.@2280-2430 "
+                         "go@2430-2580 home.@2630-2780"), replace(NETFLIX, max_chars=16, max_lines=1), 3130,
+                  ["Fine. Fine. it", "Okay. really", "Okay. go home."],
+                  ["Fine.", "Fine. it Okay.", "really Okay.", "go home."]),
+    "fragment": (_timed("the@0-300 really@300-450 it@500-580 today@580-730 really@780-1080 market@1080-1580 "
+                        "market@1630-1710 we@1710-2210 apples,@2260-2560 No.@2610-2690 home@2690-3190 "
+                        "apples,@3240-3540 bought@3590-4090 the@4090-4590"), replace(NETFLIX, max_chars=24, max_lines=1),
+                 6590, None, None),
+    "sentence_in_two_lines": (_even("One two three four. Five six seven eight nine ten eleven twelve thirteen."),
+                              NETFLIX, None, ["One two three four.", "Five six seven eight nine ten eleven twelve thirteen."],
+                              ["One two three four. Five six seven eight nine ten eleven twelve thirteen."]),
+    "dangling_only": (_even("Something that may include something that is slightly racist or slightly sexist. "
+                            "And more words come here now."), NETFLIX, None,
+                      ["Something that may include something", "that is slightly racist or slightly sexist.",
+                       "And more words come here now."],
+                      ["Something that may include something that is slightly racist or slightly sexist.",
+                       "And more words come here now."]),
+    "reading_ms_per_point": ([Word(t, k * 120, k * 120 + 110, "A", 1, True, 1.0) for k, t in enumerate(
+        "we talked about the whole thing for quite a while and then everybody left the room quietly".split())],
+        NETFLIX, None, ["we talked about the whole thing for quite a while and then everybody", "left the room quietly"],
+        ["we talked about the whole thing for quite a while and then everybody left the room", "quietly"]),
+}
+
+
+@pytest.mark.parametrize("term", sorted(TERMS))
+def test_each_cost_term_decides_what_its_name_says(term):
+    words, rules, after, default, zeroed = TERMS[term]
+    got = _cues(words, COSTS, rules, after)
+    off = float("inf") if term.endswith("_per_point") else 0  # a point per infinite ms: no price
+    without = _cues(words, replace(COSTS, **{term: off}), rules, after)
+    assert got != without  # the term changes the choice
+    if default is not None:
+        assert got == default and without == zeroed
+    if term == "fragment":  # without the price a cue under 12 characters is cut off mid-run
+        assert min(map(len, without[:-1])) < COSTS.fragment_chars <= min(map(len, got[:-1]))
+
+
+def test_the_duration_limit_splits_long_speech_only_because_it_is_priced():
+    words = [Word(f"word{i}", i * 700, i * 700 + 650, "A", 1, True, 1.0) for i in range(20)]
+    rules = replace(NETFLIX, max_chars=80)
+    assert [len(c.split()) for c in _cues(words, COSTS, rules)] == [10, 10]
+    assert [len(c.split()) for c in _cues(words, replace(COSTS, too_long=0, too_long_ms_per_point=float("inf")), rules)] == [20]

@@ -1,17 +1,19 @@
 """The aligner's first pass: trusted where transcript, stamps and speech agree, refused elsewhere."""
 
 import pytest
+from conftest import INTERVIEW_TEXT, INTERVIEW_TRUTH
+from test_aligner import sentence_errors, shift_stamps
 
 import align_transcripts.aligner as aligner
 from align_transcripts.aligner import align_words, plan, tokenize
 from align_transcripts.chain import _inside, _longest, _uncovered, first_pass
-from align_transcripts.decoder import Job
 from align_transcripts.reconcile import reconcile
 from align_transcripts.text import ends_sentence
 from align_transcripts.transcript import parse_transcript
+from align_transcripts.types import Job
 from align_transcripts.vad import speech_regions
-from conftest import INTERVIEW_TEXT, INTERVIEW_TRUTH
-from test_aligner import sentence_errors, shift_stamps
+
+pytestmark = pytest.mark.slow  # real alignments or command-line runs
 
 TRUTH = INTERVIEW_TRUTH
 TEXT = INTERVIEW_TEXT

@@ -8,6 +8,8 @@ import sys
 import pytest
 from conftest import FIXTURES
 
+pytestmark = pytest.mark.slow  # real alignments or command-line runs
+
 A = FIXTURES / "audio"
 DEMO = FIXTURES / "demo"
 TEXT = (A / "interview.txt").read_text()

@@ -9,12 +9,12 @@ import sys
 import numpy as np
 import pytest
 import webvtt
+from conftest import FIXTURES
 
 from align_transcripts.audio import decode
 from align_transcripts.clips import parse_segments, slug
 from align_transcripts.text import bare
 from align_transcripts.timefmt import clock
-from conftest import FIXTURES
 
 A = FIXTURES / "audio"
 TEXT = (A / "interview.txt").read_text()
@@ -43,6 +43,7 @@ def manifest(folder):
     return json.loads((folder / "clips.json").read_text())["clips"]
 
 
+@pytest.mark.slow
 def test_quotes_cut_exactly_in_the_silence_around_the_words(tmp_path, source):
     out = tmp_path / "q"
     p = run("clips", A / "interview.txt", A / "interview.mp3", "-o", out, "--match", "welcome back to the program",
@@ -63,6 +64,7 @@ def test_quotes_cut_exactly_in_the_silence_around_the_words(tmp_path, source):
         assert cues[0].start_in_seconds < 1  # re-based to the clip
 
 
+@pytest.mark.slow
 def test_speaker_turns_never_cut_into_another_speaker(tmp_path, source):
     out = tmp_path / "s"
     p = run("clips", A / "interview.txt", A / "interview.mp3", "-o", out, "--speaker", "PRIYA", "--pad", "2")
@@ -74,6 +76,7 @@ def test_speaker_turns_never_cut_into_another_speaker(tmp_path, source):
     assert row["end"] * 1000 < TRUTH[6]["start"] * 1000 + 1
 
 
+@pytest.mark.slow
 def test_segments_time_range_join_and_formats(tmp_path):
     out = tmp_path / "j"
     p = run("clips", A / "interview.txt", A / "interview.mp3", "-o", out, "--segments", "1-2,4", "--join",
@@ -95,6 +98,7 @@ def test_segments_time_range_join_and_formats(tmp_path):
     assert row["text"].startswith("Thanks for having me")
 
 
+@pytest.mark.slow
 def test_each_source_rate_and_channels_are_kept(tmp_path):
     src = tmp_path / "stereo.flac"
     from align_transcripts.audio import ffmpeg_binary
@@ -110,6 +114,7 @@ def test_each_source_rate_and_channels_are_kept(tmp_path):
     assert "44100 Hz, stereo" in info
 
 
+@pytest.mark.slow
 def test_hostile_speaker_labels_make_safe_unique_names(tmp_path):
     labels = ["../../x", "CON", "A" * 300, "🎙️ Host"]
     names = iter(labels)
@@ -137,6 +142,7 @@ def test_hostile_speaker_labels_make_safe_unique_names(tmp_path):
         assert [r["file"] for r in csv.DictReader(fh)] == names
 
 
+@pytest.mark.slow
 def test_nothing_is_overwritten_without_force(tmp_path):
     out = tmp_path / "o"
     assert run("clips", A / "interview.txt", A / "interview.mp3", "-o", out, "--segments", "2").returncode == 0
@@ -162,12 +168,14 @@ def test_nothing_is_overwritten_without_force(tmp_path):
     (["--match", "not in this interview"], 1, "nothing matched"),
     (["--match", "(", "--regex"], 2, "not a valid regular expression"),
 ])
+@pytest.mark.slow
 def test_selection_errors(tmp_path, args, code, needle):
     p = run("clips", A / "interview.txt", A / "interview.mp3", "-o", tmp_path / "e", *args)
     assert p.returncode == code and needle in p.stderr
     assert not (tmp_path / "e" / "clips.json").exists()
 
 
+@pytest.mark.slow
 def test_regex_match(tmp_path):
     out = tmp_path / "re"
     p = run("clips", A / "interview.txt", A / "interview.mp3", "-o", out, "--match", r"forty \w+", "--regex")
@@ -213,6 +221,7 @@ def spoken_inside(words, row, tol=5):
     return [w.word for w in words if not w.word.startswith("[") and w.end > a + tol and w.start < b - tol]
 
 
+@pytest.mark.slow
 def test_a_quote_clip_holds_exactly_the_quote(tmp_path, interview_words, demo_words):
     out = tmp_path / "q"
     p = run("clips", A / "interview.txt", A / "interview.mp3", "-o", out, "--match", "forty percent")
@@ -230,6 +239,7 @@ def test_a_quote_clip_holds_exactly_the_quote(tmp_path, interview_words, demo_wo
         assert [bare(w) for w in spoken_inside(demo_words, row)] == [bare(w) for w in row["text"].split()]
 
 
+@pytest.mark.slow
 def test_pad_zero_cuts_at_the_word_edges(tmp_path, interview_words):
     out = tmp_path / "z"
     p = run("clips", A / "interview.txt", A / "interview.mp3", "-o", out, "--match", "strange year", "--pad", "0")
@@ -240,6 +250,7 @@ def test_pad_zero_cuts_at_the_word_edges(tmp_path, interview_words):
     assert round(row["start"] * 1000) == first.start and round(row["end"] * 1000) == last.end
 
 
+@pytest.mark.slow
 def test_a_range_keeps_whole_words_and_each_gives_a_clip_per_turn(tmp_path, demo_words):
     out = tmp_path / "r"
     p = run("clips", DEMO / "demo.txt", DEMO / "demo.mp3", "-o", out, "--from", "00:40", "--to", "1:10")
@@ -260,6 +271,7 @@ def test_a_range_keeps_whole_words_and_each_gives_a_clip_per_turn(tmp_path, demo
     assert any(w.start < 90_000 < w.end for w in demo_words)  # the edge really falls inside a word
 
 
+@pytest.mark.slow
 def test_lead_in_is_kept_next_to_a_sound_tag(tmp_path, demo_words):
     out = tmp_path / "t"
     p = run("clips", DEMO / "demo.txt", DEMO / "demo.mp3", "-o", out, "--match", "Let's take a short break")
@@ -269,6 +281,7 @@ def test_lead_in_is_kept_next_to_a_sound_tag(tmp_path, demo_words):
     assert first.start - round(row["start"] * 1000) >= 150  # the [inaudible] before it is no word to protect
 
 
+@pytest.mark.slow
 def test_clips_keep_the_source_quality_and_their_captions_lie_inside(tmp_path):
     from align_transcripts.audio import source_format
     out = tmp_path / "b"
@@ -286,6 +299,7 @@ def test_clips_keep_the_source_quality_and_their_captions_lie_inside(tmp_path):
     assert all(source_format(str(out / r["file"])).kbps == 32 for r in manifest(out))
 
 
+@pytest.mark.slow
 def test_clip_bitrate_follows_the_source():
     from align_transcripts.audio import SourceFormat
     from align_transcripts.clips import clip_bitrate
@@ -338,6 +352,7 @@ def test_cut_points_stay_in_the_pause_on_hand_made_words():
     assert 1050 <= start <= 1100
 
 
+@pytest.mark.slow
 def test_an_interrupted_run_is_finished_by_the_next(tmp_path, monkeypatch):
     import align_transcripts.clips as clips
     from align_transcripts.reconcile import reconcile
@@ -380,6 +395,7 @@ def _timit(folder, utt):
     return decode(str(base.with_suffix(".wav"))).samples, text, words
 
 
+@pytest.mark.slow
 def test_quote_clips_on_real_speech_never_cut_into_a_word(tmp_path):
     """Two TIMIT speakers (human word boundaries) one after the other: quotes of every length."""
     import wave

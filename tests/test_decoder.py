@@ -1,9 +1,11 @@
 """The PocketSphinx wrapper: paths, hits, and results that do not depend on what ran before."""
 import pytest
+from conftest import FIXTURES
 
 from align_transcripts.audio import decode
 from align_transcripts.decoder import Hit, place, search
-from conftest import FIXTURES
+
+pytestmark = pytest.mark.slow  # real alignments or command-line runs
 
 WORDS = "welcome back to the program".split()
 

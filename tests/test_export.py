@@ -6,21 +6,22 @@ import sys
 
 import pytest
 import webvtt
-from hypothesis import given, settings, strategies as st
+from conftest import FIXTURES
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from align_transcripts.audio import ffmpeg_binary
 from align_transcripts.captions import build_cues
 from align_transcripts.export import escape, to_json, to_srt, to_webvtt
 from align_transcripts.timefmt import clock, parse_clock
 from align_transcripts.types import Word
-from conftest import FIXTURES
 
 A = FIXTURES / "audio"
 
 
 def make_words(specs):
     out, t = [], 500
-    for n, (tok, spk) in enumerate(specs):
+    for _n, (tok, spk) in enumerate(specs):
         out.append(Word(tok, t, t + 280, spk, 1 + (spk != specs[0][1]), True, 1.0))
         t += 300
     return out
@@ -112,6 +113,7 @@ def test_cli_captions_files_and_qa(fixture_captions):
     assert "NOTE" not in vtt.read_text()  # aligned, so not estimated
 
 
+@pytest.mark.slow
 def test_cli_caption_errors(tmp_path):
     p = run("captions", A / "interview.txt", "-o", tmp_path / "x.txt")
     assert p.returncode == 2 and "unknown caption format" in p.stderr
@@ -119,6 +121,7 @@ def test_cli_caption_errors(tmp_path):
     assert p.returncode == 2
 
 
+@pytest.mark.slow
 def test_cli_preset_overrides(tmp_path):
     out = tmp_path / "narrow.json"
     p = run("captions", A / "interview.txt", "-o", out, "--max-chars", "20", "--max-lines", "2")
@@ -128,6 +131,7 @@ def test_cli_preset_overrides(tmp_path):
             assert len(line) <= 20
 
 
+@pytest.mark.slow
 def test_ffmpeg_reads_the_files(fixture_captions, tmp_path):
     vtt, srt = fixture_captions[0], fixture_captions[1]
     for f in (vtt, srt):
@@ -140,9 +144,8 @@ def test_ffmpeg_reads_the_files(fixture_captions, tmp_path):
 
 
 def test_a_note_with_spaces_keeps_its_place_in_karaoke_lines():
-    from align_transcripts.export import _split_words
-
     from align_transcripts.captions import Cue
+    from align_transcripts.export import _split_words
 
     words = make_words([("Hello", "Ann"), ("[laughs loudly]", "Ann"), ("there", "Ann"), ("friend.", "Ann")])
     cue = Cue(500, 2000, ("Hello [laughs loudly]", "there friend."), tuple(words), ("Ann",))

@@ -6,9 +6,11 @@ import sys
 import time
 
 import pytest
+from conftest import FIXTURES
 
 from align_transcripts.audio import ffmpeg_binary
-from conftest import FIXTURES
+
+pytestmark = pytest.mark.slow  # real alignments or command-line runs
 
 DEMO = FIXTURES / "demo"
 

@@ -1,6 +1,7 @@
 """Spoken forms and pronunciations for words the dictionary lacks."""
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from align_transcripts.aligner import PHONES, known_word
 from align_transcripts.pronounce import guess_pronunciation, ipa_to_arpabet, spoken

@@ -1,5 +1,6 @@
 """Continuous segments: contiguous, ordered, covering every turn; repairs are defined and reported."""
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from align_transcripts import Paragraph, Transcript, Turn, reconcile
 from align_transcripts.reconcile import _split, kept_stamps

@@ -6,9 +6,10 @@ import sys
 
 import pytest
 import webvtt
-
 from browser import need_browser, page
 from conftest import FIXTURES, ROOT
+
+pytestmark = pytest.mark.slow  # real alignments, a real browser or command-line runs
 
 DEMO = FIXTURES / "demo"
 

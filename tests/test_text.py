@@ -2,7 +2,7 @@
 from hypothesis import given
 from hypothesis import strategies as st
 
-from align_transcripts.text import counted, syllables, words
+from align_transcripts.text import counted, syllables, tokens
 
 
 def test_counted_reads_as_english():
@@ -12,19 +12,19 @@ def test_counted_reads_as_english():
 
 @given(st.text(alphabet="abcdefghij AEIOU,.'-", max_size=40))
 def test_every_spoken_word_has_a_syllable(text):
-    for w in words(text):
+    for w in tokens(text):
         if any(c.isalpha() for c in w):
             assert syllables(w) >= 1
 
 
 def test_a_bracketed_note_with_spaces_is_one_token():
-    assert words("Hello [laughs loudly] there [foreign language]. Ok") == [
+    assert tokens("Hello [laughs loudly] there [foreign language]. Ok") == [
         "Hello", "[laughs loudly]", "there", "[foreign language].", "Ok"]
-    assert words("an [unclosed note") == ["an", "[unclosed", "note"]
-    assert words("a\n[two\nlines]") == ["a", "[two", "lines]"]  # a note does not run across lines
+    assert tokens("an [unclosed note") == ["an", "[unclosed", "note"]
+    assert tokens("a\n[two\nlines]") == ["a", "[two", "lines]"]  # a note does not run across lines
 
 
 @given(st.lists(st.text(alphabet="abc ,.", min_size=1, max_size=6).map(str.strip).filter(bool), max_size=8))
 def test_plain_text_tokens_are_its_whitespace_tokens(parts):
     text = " ".join(parts)
-    assert words(text) == text.split()
+    assert tokens(text) == text.split()

@@ -1,11 +1,12 @@
 """The Rev reader: headers, paragraphs, markers, page chrome, malformed headers, encodings."""
 import pytest
-from hypothesis import given, settings, strategies as st
+from conftest import FIXTURES
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from align_transcripts import InputError, Paragraph, Turn, parse_transcript, read_transcript
 from align_transcripts.transcript import decode_text, rev
 from align_transcripts.transcript.markers import find_markers, strip_marker_times
-from conftest import FIXTURES
 
 T = FIXTURES / "transcripts"
 
