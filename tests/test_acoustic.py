@@ -1,0 +1,119 @@
+"""The numpy engine's parts: the model as read, the features, the Viterbi on hand-written scores, real speech."""
+import numpy as np
+import pytest
+
+from align_transcripts.acoustic.chain import NEG, ChainWord, States, align_chain, chain_states, viterbi
+from align_transcripts.acoustic.features import cepstra, features
+from align_transcripts.acoustic.model import WPOS, load_model
+from align_transcripts.acoustic.scores import densities, senone_scores
+
+
+@pytest.fixture(scope="module")
+def model():
+    return load_model()
+
+
+def test_the_model_reads_as_pocketsphinx_describes_it(model):
+    assert len(model.phones) == 42 and model.phones[model.sil] == "SIL"
+    assert model.means.shape == (42, 3, 128, 13) and model.log_mixw.shape == (3, 128, 5126)
+    assert set(np.nonzero(model.filler)[0]) == {model.phone_index[p] for p in ("SIL", "+NSN+", "+SPN+")}
+    # every transition row is a distribution; HMMs only go forward
+    probs = np.exp(model.log_trans)
+    assert np.allclose(probs.sum(axis=2), 1) and np.all(np.tril(probs[:, :, :3], -1) == 0)
+    # a triphone in context has its own senones, of its own base phone; an unknown context backs off
+    ix = model.phone_index
+    cat = model.triphone(ix["AE"], ix["K"], ix["T"], WPOS["internal"])
+    assert cat >= len(model.phones) and set(model.sen2cb[model.senones(cat)]) == {ix["AE"]}
+    assert model.triphone(ix["AE"], ix["+NSN+"], ix["T"], WPOS["internal"]) == \
+        model.triphone(ix["AE"], ix["SIL"], ix["T"], WPOS["internal"])  # fillers count as silence
+    assert 0.8 < np.exp(model.log_mixw[0, :, 0]).sum() <= 1.0001
+
+
+def test_features_have_the_trained_shape_and_no_mean():
+    rng = np.random.default_rng(0)
+    samples = (rng.normal(0, 3000, 16000)).astype(np.int16)  # 1 s
+    cep = cepstra(samples)
+    assert cep.shape == ((16000 - 410) // 160 + 1, 13)
+    f = features(cep)
+    assert f.shape == (len(cep), 39) and np.allclose(f[:, :13].mean(axis=0), 0, atol=1e-4)
+    flat = features(np.ones((20, 13), dtype=np.float32))
+    assert np.allclose(flat, 0)  # a constant signal has no deltas, and no cepstra once the mean is gone
+
+
+def _string(words):
+    """A state string by hand: silence (3 states), then each word's states and a silence after it."""
+    word, stay, enter, skip = [], [], [], []
+
+    def add(owner, k, first_skip=NEG):
+        for i in range(k):
+            word.append(owner)
+            stay.append(np.log(0.5))
+            enter.append(np.log(0.5) if i else np.log(0.5) + (np.log(0.005) if owner < 0 else 0))
+            skip.append(first_skip if i == 0 else NEG)
+
+    add(-1, 3)
+    for key, k in words:
+        add(key, k, np.log(0.5) if key else 0.0)
+        add(-1, 3)
+    n = len(word)
+    final = np.zeros(n, dtype=bool)
+    final[-1] = final[-4] = True
+    return States(np.arange(n), np.array(stay), np.array(enter), np.array(skip), np.array(word), final)
+
+
+def test_viterbi_finds_the_boundaries_the_scores_say():
+    # two words of three states; frames 0-4 silence, 5-14 word 0, 15-19 silence, 20-29 word 1, 30-34 silence
+    st = _string([(0, 3), (1, 3)])
+    owner = np.array([-1] * 5 + [0] * 10 + [-1] * 5 + [1] * 10 + [-1] * 5)
+    emit = np.full((len(owner), len(st.word)), -10.0)
+    for f, w in enumerate(owner):
+        emit[f, st.word == w] = -1.0
+    placed = viterbi(st, emit, [0, 1])
+    assert [(p.key, p.first, p.last) for p in placed] == [(0, 5, 14), (1, 20, 29)]
+
+
+def test_viterbi_skips_a_pause_that_is_not_there_and_refuses_too_few_frames():
+    st = _string([(0, 3), (1, 3)])
+    owner = np.array([0] * 8 + [1] * 8)  # no silence at all: the optional silences are skipped
+    emit = np.full((len(owner), len(st.word)), -10.0)
+    for f, w in enumerate(owner):
+        emit[f, st.word == w] = -1.0
+    placed = viterbi(st, emit, [0, 1])
+    assert [(p.first, p.last) for p in placed] == [(0, 7), (8, 15)]
+    assert viterbi(st, emit[:4], [0, 1]) is None  # six states of words cannot pass in four frames
+
+
+def test_the_chain_of_a_real_word_string(model):
+    words = [ChainWord(0, ("HH", "AH", "L", "OW")), ChainWord(1, ("W", "ER", "L", "D"))]
+    st = chain_states(model, words)
+    assert len(st.senone) == 3 * (1 + 4 + 1 + 4 + 1)  # silence, hello, silence, world, silence
+    assert list(st.word[3:15]) == [0] * 12 and list(st.word[18:30]) == [1] * 12
+
+
+def test_real_speech_words_land_on_the_human_boundaries(model):
+    """TIMIT (human word boundaries): every word placed, mean error under 30 ms (DEV data)."""
+    from conftest import SHARED
+
+    from align_transcripts.audio import decode
+    base = SHARED / "data" / "speech" / "timit" / "dr2-marc0" / "sx108"
+    if not base.with_suffix(".wav").exists():
+        pytest.skip("shared speech data not here")
+    import pocketsphinx
+    dic = {}
+    for line in (__import__("pathlib").Path(pocketsphinx.__file__).parent / "model" / "en-us"
+                 / "cmudict-en-us.dict").read_text().splitlines():
+        w, *ph = line.split()
+        dic.setdefault(w, tuple(ph))
+    ref = [(w, int(a) // 16, int(b) // 16) for a, b, w in (ln.split() for ln in base.with_suffix(".wrd").open())]
+    samples = decode(str(base.with_suffix(".wav"))).samples
+    words = [ChainWord(k, dic[w]) for k, (w, _, _) in enumerate(ref)]
+    needed = np.array([model.phone_index[p] for w in words for p in w.phones] + [model.sil])
+    dens = densities(model, features(cepstra(samples)), codebooks=needed)
+    placed = align_chain(model, dens, words)
+    assert placed is not None and len(placed) == len(ref)
+    errs = [abs(p.first * 10 + 5 - a) for p, (_, a, _) in zip(placed, ref)] + \
+           [abs((p.last + 1) * 10 + 5 - b) for p, (_, _, b) in zip(placed, ref)]
+    assert np.mean(errs) < 30 and max(errs) < 100, errs
+    # senones of codebooks left out score -inf: a search can only use what it asked for
+    other = next(s for s in range(model.sen2cb.size) if model.sen2cb[s] not in set(needed))
+    assert np.isneginf(senone_scores(model, dens, np.array([other]))).all()
