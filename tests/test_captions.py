@@ -232,6 +232,11 @@ def test_seed_without_audio_meets_every_rule_but_fast_speech(seed_path):
     for rule in broken:  # every break is one the speech forces: no legal cue existed
         assert report["rules"][rule]["forced"] == broken[rule], rule
     assert report["rules"]["line_break"]["count"] == 0  # no line hangs on an article, preposition or conjunction
+    dual = [c for c in cues if len(c.speakers) == 2]
+    assert dual and all(c.complete for c in dual)
+    for c in dual:  # each side a whole sentence, or broken off by the other speaker
+        for line in c.lines:
+            assert ends_sentence(line.split()[-1]) or line.rstrip("”\"'").endswith(("-", "—")), c.lines
     assert [w.word for c in cues for w in c.words] == [w.word for w in words]
 
 
