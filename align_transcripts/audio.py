@@ -132,14 +132,14 @@ def source_format(path: str) -> SourceFormat:
     return SourceFormat(rate, channels, codec, int(kbps) if kbps else None)
 
 
-def read_native(path: str, start_ms: int, duration_ms: int):
+def read_native(path: str, start_ms: int, duration_ms: int, source: SourceFormat | None = None):
     """A range of the file at its own rate and channels as a pydub AudioSegment.
 
     ffmpeg seeks on the input side (cost follows the range, not its position in the file);
     pydub's own `from_file(start_second=...)` decodes from the beginning and needs ffprobe.
     """
     AudioSegment = pydub_segment()
-    fmt = source_format(path)
+    fmt = source or source_format(path)
     rate, channels = fmt.rate, fmt.channels
     cmd = [ffmpeg_binary(), "-nostdin", "-v", "error", "-ss", f"{start_ms / 1000:.3f}", "-i", path,
            "-t", f"{duration_ms / 1000:.3f}", "-vn", "-map", "0:a:0", "-ac", str(channels), "-ar", str(rate),

@@ -5,6 +5,7 @@ than its inputs is skipped on a re-run.
 """
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import json
@@ -75,8 +76,12 @@ def read_manifest(path: str, encoding: str | None = None) -> list[Pair]:
             unique, k = f"{name}-{k}", k + 1
         seen.add(unique)
         enc = row.get("encoding") or encoding
-        if enc is not None and not isinstance(enc, str):
-            raise InputError(path, f"entry {line}: encoding must be a string" if is_json else "encoding must be text", line)
+        where = f"entry {line}: " if is_json else ""
+        try:  # an unknown encoding is named now, not once per pair after the others ran
+            if enc is not None:
+                codecs.lookup(enc)
+        except (LookupError, TypeError) as exc:
+            raise InputError(path, f"{where}unknown encoding {enc!r}", None if is_json else line) from exc
         pairs.append(Pair(unique, t, a, enc or None))
     if not pairs:
         raise InputError(path, "lists no pairs")

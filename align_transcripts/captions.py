@@ -373,12 +373,10 @@ def _complete(run: list[Word], i: int, j: int) -> bool:
 
 
 def _dual_line(cue: Cue, rules: Rules, mode: str) -> str:
-    speaker = cue.speakers[0]
-    text = cue.lines[0]
-    own = label(speaker, mode, rules)
-    if own and text.startswith(own):
-        text = text[len(own):]
-    return (own or rules.dual_dash) + text if mode == "name" else rules.dual_dash + text
+    """A one-line cue as one line of a shared cue: its speaker's name label (name mode), else the dash."""
+    own = label(cue.speakers[0], mode, rules)
+    text = cue.lines[0][len(own):] if own and cue.lines[0].startswith(own) else cue.lines[0]
+    return (own if mode == "name" else rules.dual_dash) + text
 
 
 def can_pair(a: Cue, b: Cue, rules: Rules, mode: str) -> bool:

@@ -14,7 +14,7 @@ from .check import Thresholds, check, summary
 from .errors import InputError
 from .output import check_file, check_folder, dumps, write_atomic
 from .reconcile import reconcile
-from .report import check_json, qa_text, table, top_findings, words_json
+from .report import check_json, headline, qa_text, table, top_findings, words_json
 from .text import counted
 from .timefmt import clock
 from .transcript import FORMATS, read_text, read_transcript, rev
@@ -192,9 +192,7 @@ def check_cmd(transcript, audio, as_json, output, fix_stamps, severity, fast_rat
     if (as_json or output) and not fix_stamps:
         _emit(check_json(summ, r.segments, found), output)
         if output:  # the audit went to a file: say what it found, most important first
-            sev = summ["severities"]
-            click.echo(f"{transcript}: {counted(summ['turns'], 'turn')}, {counted(sev['error'], 'error')}, "
-                       f"{counted(sev['warning'], 'warning')}, {counted(sev['info'], 'note')}; wrote {output}", err=True)
+            click.echo(f"{headline(transcript, summ)}; wrote {output}", err=True)
             for line in top_findings(found):
                 click.echo(line, err=True)
     else:
@@ -333,6 +331,11 @@ def clips_cmd(transcript, audio, folder, speakers, segments, from_, to, quotes, 
     check_folder(folder)  # say so before aligning, not after
     duration = probe_duration(audio)
     r = reconcile(t, duration)
+    from .pipeline import cannot_be_its_recording
+
+    problem = cannot_be_its_recording(r, duration)
+    if problem:
+        raise InputError(audio, f"{problem} (transcript {transcript})")
     try:
         seg_set = parse_segments(segments, len(r.segments)) if segments else frozenset()
     except ValueError as exc:

@@ -19,7 +19,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from .aligner import align_words
-from .audio import RATE, SourceFormat, decode, probe_duration, read_native, source_format
+from .audio import RATE, Audio, SourceFormat, decode, probe_duration, read_native, source_format
 from .captions import build_cues, estimated_words
 from .check import speaker_key
 from .errors import InputError
@@ -218,50 +218,37 @@ def join_units(timeline: list[Word], units: list[tuple[int, int]]) -> list[tuple
 
 # --- aligning only what is needed ------------------------------------------------------
 
-def local_words(audio_path: str, segs: tuple[Segment, ...], wanted: list[Segment], duration: int,
-                align: bool = True) -> dict[int, list[Word]]:
-    """Words of the wanted segments and their neighbours, aligned on just the audio around them.
-
-    Falls back to times estimated from the segments where the audio cannot be aligned.
-    """
+def decode_groups(segs: tuple[Segment, ...], wanted: list[Segment]) -> list[list[Segment]]:
+    """The wanted turns and their neighbours, in contiguous runs: each run is decoded once."""
     by_index = {s.index: s for s in segs}
     need = sorted({k for s in wanted for k in (s.index - 1, s.index, s.index + 1) if k in by_index})
     groups: list[list[int]] = []
-    for k in need:  # contiguous runs of turns share one decode
+    for k in need:
         if groups and k == groups[-1][-1] + 1:
             groups[-1].append(k)
         else:
             groups.append([k])
-    rate = _rate(segs)
-    out: dict[int, list[Word]] = {}
-    for g in groups:
-        chunk = [by_index[k] for k in g]
-        est = estimated_words(chunk, rate)
-        if not align:
-            for w in est:
-                out.setdefault(w.segment, []).append(w)
-            continue
-        lo = max(0, chunk[0].start - CONTEXT_MS)
-        hi = min(duration, chunk[-1].end + CONTEXT_MS)
-        try:
-            audio = decode(audio_path, lo, hi - lo)
-            shifted = tuple(replace(s, start=s.start - lo, end=s.end - lo, group=(s.group[0] - lo, s.group[1] - lo))
-                            for s in chunk)
-            words = [replace(w, start=w.start + lo, end=w.end + lo)
-                     for w in align_words(shifted, audio, workers=1)]
-        except InputError:
-            words = est
-        for w in words:
-            out.setdefault(w.segment, []).append(w)
-    return out
+    return [[by_index[k] for k in g] for g in groups]
 
 
-def _rate(segs: tuple[Segment, ...]) -> float:
-    from .text import text_syllables
-
-    total_syl = sum(text_syllables(s.text) for s in segs)
-    total_ms = sum(s.end - s.start for s in segs if s.text.strip()) or 1
-    return max(2.0, min(7.0, total_syl / (total_ms / 1000)))
+def group_words(audio_path: str, chunk: list[Segment], rate: float, duration: int,
+                align: bool = True) -> tuple[list[Word], Audio | None, int]:
+    """The words of a run of turns, aligned on just the audio around them, with that audio and
+    its offset (ms) so the cuts can be found in it without decoding it again. Times estimated
+    from the segments (and no audio) where it cannot be aligned."""
+    est = estimated_words(chunk, rate)
+    if not align:
+        return est, None, 0
+    lo = max(0, chunk[0].start - CONTEXT_MS)
+    hi = min(duration, chunk[-1].end + CONTEXT_MS)
+    try:
+        audio = decode(audio_path, lo, hi - lo)
+        shifted = tuple(replace(s, start=s.start - lo, end=s.end - lo, group=(s.group[0] - lo, s.group[1] - lo))
+                        for s in chunk)
+        words = [replace(w, start=w.start + lo, end=w.end + lo) for w in align_words(shifted, audio, workers=1)]
+    except InputError:
+        return est, None, 0
+    return words, audio, lo
 
 
 # --- cut points --------------------------------------------------------------------------
@@ -312,33 +299,49 @@ def plan_clips(rec: Reconciled, audio_path: str, sel: Selection, pad: int = 250,
                duration: int | None = None) -> list[Clip]:
     """The clips a selection asks for, with cut points on the audio.
 
-    Steps: the turns the selection touches; their words (and their neighbours') aligned on just
-    that audio; the units (a turn, a quote, a turn's part of a range); joined into one clip's
-    pieces with --join; each piece cut in the pauses around it.
+    Steps: the turns the selection touches; run by run, their words (and their neighbours')
+    aligned on just that audio, the units in them (a turn, a quote, a turn's part of a range),
+    each cut in the pauses around it while that audio is at hand; with --join, the units made one
+    clip's pieces. The audio of one run at a time is held, never the whole selection's.
     """
     duration = probe_duration(audio_path) if duration is None else duration
     wanted = selected_segments(rec.segments, sel)
-    if not wanted:
-        return []
-    words = local_words(audio_path, rec.segments, wanted, duration, align)
-    timeline = [w for s in rec.segments for w in words.get(s.index, [])]
-    units = select_units(timeline, wanted, sel)
-    groups = [join_units(timeline, units)] if sel.join and units else [[u] for u in units]
     limit = (sel.start or 0, duration if sel.end is None else min(sel.end, duration))
+    timeline: list[Word] = []
+    units: list[tuple[int, int]] = []
+    cuts: dict[tuple[int, int], tuple[int, int]] = {}
+    for chunk in decode_groups(rec.segments, wanted):
+        words, audio, offset = group_words(audio_path, chunk, rec.rate, duration, align)
+        base = len(timeline)
+        timeline += words
+        for i, j in select_units(words, [s for s in wanted if s in chunk], sel):
+            before, after = neighbours(words, i, j)
+            samples, at = _around(audio_path, audio, offset, words[i].start - pad - 20, words[j - 1].end + pad + 20,
+                                  duration)
+            cuts[(base + i, base + j)] = cut_points(words[i], words[j - 1], before, after, pad, samples, at, limit)
+            units.append((base + i, base + j))
+    groups = [join_units(timeline, units)] if sel.join and units else [[u] for u in units]
     clips = []
     for pieces in groups:
-        cuts = []
-        for i, j in pieces:
-            before, after = neighbours(timeline, i, j)
-            lo = max(0, timeline[i].start - pad - 20)
-            hi = min(duration, timeline[j - 1].end + pad + 20)
-            samples = decode(audio_path, lo, hi - lo).samples
-            cuts.append(cut_points(timeline[i], timeline[j - 1], before, after, pad, samples, lo, limit))
+        # a piece joined from several units starts where its first unit starts and ends where its last ends
+        starts = {i: cuts[(i, j)][0] for i, j in units}
+        ends = {j: cuts[(i, j)][1] for i, j in units}
+        spans = tuple((starts[i], ends[j]) for i, j in pieces)
         ws = tuple(w for i, j in pieces for w in timeline[i:j])
         speakers = list(dict.fromkeys(w.speaker for w in ws if not is_tag(w.word)))
-        clips.append(Clip(cuts[0][0], cuts[-1][1], " & ".join(speakers), tuple(sorted({w.segment for w in ws})),
-                          ws, " ".join(w.word for w in ws), tuple(cuts)))
+        clips.append(Clip(spans[0][0], spans[-1][1], " & ".join(speakers), tuple(sorted({w.segment for w in ws})),
+                          ws, " ".join(w.word for w in ws), spans))
     return clips
+
+
+def _around(audio_path: str, audio: Audio | None, offset: int, lo: int, hi: int,
+            duration: int) -> tuple[np.ndarray, int]:
+    """Samples covering [lo, hi] ms and the ms of their first one: from the run's decoded audio when
+    it covers the span (it always does unless --pad reaches past its context), else decoded now."""
+    lo, hi = max(0, lo), min(duration, hi)
+    if audio is not None and offset <= lo and hi <= offset + audio.duration:
+        return audio.samples, offset
+    return decode(audio_path, lo, hi - lo).samples, lo
 
 
 def slug(text: str, limit: int = 40) -> str:
@@ -387,11 +390,16 @@ def clip_bitrate(source: SourceFormat, fmt: str, asked: str | None) -> str | Non
     return f"{min(kbps, MAX_KBPS[fmt])}k"
 
 
-def render_clip(audio_path: str, clip: Clip, fmt: str, bitrate: str | None, fade: int) -> bytes:
-    """Cut (only) the clip's source ranges with pydub, fade the edges, encode at the source's quality."""
+def render_clip(audio_path: str, clip: Clip, fmt: str, bitrate: str | None, fade: int,
+                source: SourceFormat | None = None) -> bytes:
+    """Cut (only) the clip's source ranges with pydub, fade the edges, encode at the source's quality.
+
+    source: what the file is (read once per run by the caller, not once per clip).
+    """
+    source = source or source_format(audio_path)
     out = None
     for a, b in clip.pieces:
-        piece = read_native(audio_path, a, b - a)
+        piece = read_native(audio_path, a, b - a, source)
         f = min(fade, len(piece) // 4)
         if f > 0:
             piece = piece.fade_in(f).fade_out(f)
@@ -399,7 +407,7 @@ def render_clip(audio_path: str, clip: Clip, fmt: str, bitrate: str | None, fade
     assert out is not None
     fmt_name, codec = EXPORT[fmt]
     buf = io.BytesIO()
-    out.export(buf, format=fmt_name, codec=codec, bitrate=clip_bitrate(source_format(audio_path), fmt, bitrate))
+    out.export(buf, format=fmt_name, codec=codec, bitrate=clip_bitrate(source, fmt, bitrate))
     return buf.getvalue()
 
 
@@ -480,12 +488,13 @@ def write_clips(clips: list[Clip], audio_path: str, folder: str, fmt: str, bitra
         r["written"] = r["file"] in done and all(os.path.exists(os.path.join(folder, r[k])) for k in ("file", "captions"))
     resumed = sum(r["written"] for r in rows)
     _write_manifests(folder, head, rows)
+    source = source_format(audio_path)
     last = time.monotonic()
     try:
         for clip, r in zip(clips, rows):
             if r["written"]:
                 continue
-            write_atomic(os.path.join(folder, r["file"]), render_clip(audio_path, clip, fmt, bitrate, fade))
+            write_atomic(os.path.join(folder, r["file"]), render_clip(audio_path, clip, fmt, bitrate, fade, source))
             write_atomic(os.path.join(folder, r["captions"]), clip_captions(clip))
             r["written"] = True
             if time.monotonic() - last > 0.5:  # a long plan's manifest is not rewritten per clip

@@ -44,10 +44,8 @@ def check_file(path: str) -> str:
         raise InputError(path, f"cannot write: folder {folder} does not exist")
     if os.path.isdir(path):
         raise InputError(path, "cannot write: it is a folder")
-    if not os.access(folder, os.W_OK | os.X_OK):
+    if not os.access(folder, os.W_OK | os.X_OK):  # the file itself is replaced by a rename: its own mode is moot
         raise InputError(path, f"cannot write in {folder} (permission denied)")
-    if os.path.exists(path) and not os.access(path, os.W_OK) and not os.access(folder, os.W_OK):
-        raise InputError(path, "cannot write: the file is read-only")
     return folder
 
 

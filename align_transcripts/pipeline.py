@@ -63,7 +63,6 @@ def align_files(transcript_path: str, audio_path: str, fmt: str | None = None, e
 
 SHIFT_MIN_MS = 3000  # the aligner's windows absorb stamps this far off by themselves
 LATE_FRACTION = 0.5  # more than this share of the turns stamped past the end: not this recording
-FAST_SYLLABLES_PER_S = 7.5  # the audit's fast pace (check.Thresholds.fast_rate)
 TOO_LONG = 2.0  # text needing this many times the recording, even spoken fast, is not its transcript
 
 
@@ -80,7 +79,7 @@ def cannot_be_its_recording(r: Reconciled, duration: int) -> str | None:
         return (f"{len(late)} of {counted(len(stamped), 'turn')} are stamped after this audio ends ({length}; "
                 f"the first at line {seg.line}, {clock(first)}): wrong audio file, or a truncated recording?")
     syllables = sum(text_syllables(s.text) for s in r.segments)
-    need = syllables / FAST_SYLLABLES_PER_S * 1000
+    need = syllables / Thresholds().fast_rate * 1000  # the audit's fast pace
     if syllables > 50 and need > TOO_LONG * duration:
         return (f"the transcript needs at least {need / 60000:.0f} min of speech even spoken fast "
                 f"({syllables:,} syllables), but the recording lasts {length}: wrong audio file?")

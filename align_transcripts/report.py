@@ -30,14 +30,16 @@ def check_json(summary: dict, segments: tuple[Segment, ...], findings: list[Find
     }
 
 
+def headline(path: str, summary: dict) -> str:
+    """The audit in one line: turns, speakers and findings by severity."""
+    sev = summary["severities"]
+    return (f"{path}: {counted(summary['turns'], 'turn')}, {counted(len(summary['speakers']), 'speaker')}, "
+            f"{counted(sev['error'], 'error')}, {counted(sev['warning'], 'warning')}, {counted(sev['info'], 'note')}")
+
+
 def table(path: str, summary: dict, findings: list[Finding], shown: set[str]) -> str:
     """One line per finding: where it is in the file and in time, what it is, what to do."""
-    sev = summary["severities"]
-    speakers = summary["speakers"]
-    head = (
-        f"{path}: {counted(summary['turns'], 'turn')}, {counted(len(speakers), 'speaker')}, "
-        f"{counted(sev['error'], 'error')}, {counted(sev['warning'], 'warning')}, {counted(sev['info'], 'note')}"
-    )
+    head = headline(path, summary)
     rows = [f for f in findings if f.severity in shown]
     if not rows:
         return head + "\n"

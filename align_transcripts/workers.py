@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import contextlib
 import multiprocessing
-import os
 import signal
 import threading
 from collections.abc import Iterator
@@ -31,7 +30,6 @@ def handle_sigterm() -> None:
 def _quiet_worker() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides; the worker is terminated
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
-    os.environ.setdefault("OMP_NUM_THREADS", "1")
 
 
 @contextlib.contextmanager

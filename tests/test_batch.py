@@ -107,3 +107,20 @@ def test_dask_without_the_extra_says_how_to_install_it(tmp_path, monkeypatch, ar
     monkeypatch.setitem(sys.modules, "distributed", None)  # as if the extra were not installed
     with pytest.raises(InputError, match=r"pip install 'align-transcripts\[dask\]'"):
         batch.run_batch(read_manifest(str(archive / "pairs.csv")), str(tmp_path / "o"), dask="local")
+
+
+def test_an_unknown_encoding_is_named_before_any_pair_runs(tmp_path):
+    (tmp_path / "m.csv").write_text("transcript,audio,encoding\na.txt,a.mp3,klingon\n")
+    with pytest.raises(InputError, match="unknown encoding 'klingon'") as exc:
+        read_manifest(str(tmp_path / "m.csv"))
+    assert exc.value.line == 2
+    with pytest.raises(InputError, match="entry 1: unknown encoding 'nope'"):
+        read_manifest(_json(tmp_path, [{"transcript": "a.txt", "audio": "a.mp3"}]), "nope")
+    p = run("batch", tmp_path / "m.csv", "-o", tmp_path / "o")
+    assert p.returncode == 2 and "unknown encoding" in p.stderr and "Traceback" not in p.stderr
+
+
+def _json(tmp_path, items):
+    path = tmp_path / "m.json"
+    path.write_text(json.dumps(items))
+    return str(path)

@@ -94,6 +94,6 @@ def test_check_into_a_file_still_says_what_it_found(tmp_path, quirks):
     p = run("check", quirks, "-o", out)
     assert p.returncode == 1 and out.exists()
     lines = p.stderr.splitlines()
-    assert "12 turns, 2 errors, 4 warnings, 8 notes" in lines[0]
+    assert "12 turns, 3 speakers, 2 errors, 4 warnings, 8 notes" in lines[0]
     shown = [ln.split()[0] for ln in lines[1:] if ln.startswith("  ") and not ln.startswith("  ...")]
     assert shown[:2] == ["error", "error"] and set(shown[2:]) == {"warning"}  # errors first

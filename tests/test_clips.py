@@ -437,3 +437,23 @@ def test_quote_clips_on_real_speech_never_cut_into_a_word(tmp_path):
             assert cue["end"] >= max(w["end"] for w in cue["words"]), cue
             truth_end = max(e for w, s, e in truth if bare(w) == bare(cue["words"][-1]["word"]))
             assert cue["end"] * 1000 >= truth_end - 45  # and not before the human-marked end of its last word
+
+
+@pytest.mark.slow
+def test_each_run_of_turns_is_decoded_once_for_its_words_and_its_cuts(monkeypatch):
+    import align_transcripts.clips as clips
+    from align_transcripts.reconcile import reconcile
+    from align_transcripts.transcript import read_transcript
+
+    calls = []
+    real = clips.decode
+
+    def counting(path, start=0, dur=None):
+        calls.append((start, dur))
+        return real(path, start, dur)
+
+    monkeypatch.setattr(clips, "decode", counting)
+    rec = reconcile(read_transcript(str(A / "interview.txt")), 22_390)
+    plan = clips.plan_clips(rec, str(A / "interview.mp3"), clips.Selection(quotes=("forty percent", "it did", "nadia")),
+                            duration=22_390)
+    assert len(plan) == 3 and len(calls) == 1  # one run (turns 1-4), one decode, three clips cut from it

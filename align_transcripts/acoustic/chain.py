@@ -102,11 +102,9 @@ def chain_states(model: AcousticModel, words: list[ChainWord]) -> States:
         word_exit = prev_exit
         add_silence(prev_exit)
         prev_exit = float(model.transitions(sil)[2, 3])
-    states = States(np.array(senone), np.array(stay), np.array(enter), np.array(skip), np.array(word),
-                    np.zeros(len(senone), dtype=bool))
-    states.final[-1] = True  # the closing silence ...
-    states.final[-4] = True  # ... or the last word's last state
-    return states
+    final = np.zeros(len(senone), dtype=bool)
+    final[[-1, -4]] = True  # the closing silence, or the last word's last state
+    return States(np.array(senone), np.array(stay), np.array(enter), np.array(skip), np.array(word), final)
 
 
 def _skip_sources(states: States) -> np.ndarray:

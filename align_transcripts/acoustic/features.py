@@ -5,7 +5,8 @@ over pre-emphasised speech (0.97), a 512-point power spectrum, 25 triangular mel
 area from 130 to 6800 Hz (edges rounded to FFT bins), the natural log, an orthonormal DCT-II to
 13 cepstra liftered by 22, the mean of each cepstrum removed over the stretch ("cmn batch"), and
 deltas over +-2 frames and double deltas over +-3 ("1s_c_d_dd"). PocketSphinx's spectral noise
-removal is not reproduced: measured on clean speech it is not needed (bench/engine.py).
+removal is not reproduced (bench/engine.py measures the engine without it, on clean DEV speech
+only; noisy recordings are still to be measured).
 """
 from __future__ import annotations
 
