@@ -219,3 +219,10 @@ def test_a_write_that_fails_anyway_is_a_message_not_a_traceback(tmp_path, monkey
     monkeypatch.setattr(tempfile, "mkstemp", denied)
     with pytest.raises(InputError, match="cannot write: Permission denied"):
         write_atomic(str(tmp_path / "x.json"), "{}")
+
+
+def test_clips_refuse_another_recordings_transcript_at_once(tmp_path):
+    # the demo's turns run to 110 s; the interview recording lasts 22 s
+    p = run("clips", DEMO / "demo.txt", A / "interview.mp3", "-o", tmp_path / "c", "--speaker", "Maya")
+    assert p.returncode == 2 and "stamped after this audio ends" in p.stderr and "Traceback" not in p.stderr
+    assert not (tmp_path / "c").exists()
