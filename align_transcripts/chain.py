@@ -1,22 +1,21 @@
-"""The first pass of the aligner: a turn's words as a plain chain, kept only where the audio agrees.
+"""The chain pass: a turn's words as a plain chain, kept only where the audio agrees.
 
-The full search (aligner.align_job) surrounds a turn with phone loops that absorb audio no
-transcript word covers, and lets whole sentences be skipped. That costs about three times a
+The full search (align_transcripts.passes) surrounds a turn with phone loops that absorb audio
+no transcript word covers, and lets whole sentences be skipped. That costs about three times a
 plain chain of the words: wherever a loop competes, its forty phones keep every codebook of the
 acoustic model busy. A good transcript with good stamps needs none of it for most turns, so
 each turn is first searched as a chain: its own words, then the first words of the next turn
 (the window reaches past the next stamp, and those words take the next speaker's onset instead
-of a loop), with the model's optional silence between words. The result is kept only when
-the audio agrees with it:
+of a loop), with the model's optional silence between words. The result is rejected, with the
+reason, unless the audio agrees with it:
 - every word is placed, and none is stretched past what its phones allow;
 - its first word lies within STAMP_AGREE_MS of the turn's stamp (moved by the offset the turns
   before it measured: stamps all late by the same seconds still agree);
 - the window starts at the previous turn's last word or in silence, not inside speech;
-- no stretch of speech (signal energy, align_transcripts.vad) between the window start and the last placed
-  word is left uncovered by words for longer than UNCOVERED_MS: speech under a silence is
-  untranscribed, and the chain would have pushed words onto it;
+- no stretch of speech (signal energy, align_transcripts.vad) between the window start and the
+  last placed word is left uncovered by words for longer than UNCOVERED_MS: speech under a
+  silence is untranscribed, and the chain would have pushed words onto it;
 - the words' mean acoustic score is not low (words forced onto the wrong speech score badly).
-Otherwise the turn goes to the full search, which is what every turn got before this pass.
 A trusted chain also says where the next turn's speech begins (the onset of its first lookahead
 word's stretch of speech), so the next turn's chain starts just before it instead of
 searching the pause between the turns again (-13 % of the first pass's audio on an hour).
@@ -24,15 +23,12 @@ searching the pause between the turns again (-13 % of the first pass's audio on 
 from __future__ import annotations
 
 from bisect import bisect_left
-from dataclasses import dataclass
 
-import numpy as np
+from . import dictionary
+from .grammar import bound_hits, chain, to_placed
+from .search import Search
+from .types import Attempt, Job, Token
 
-from .audio import RATE
-from .decoder import per_token, phone_count, place, search
-from .types import Job, Token
-
-LOOKAHEAD_WORDS = 6  # words of the next turn searched after a turn's own: they take the next onset
 STAMP_AGREE_MS = 2000  # a turn's first word this far from its stamp: the stamps do not agree, search fully
 UNCOVERED_MS = 400  # speech left under a silence longer than this: something untranscribed is there
 MIN_MEAN_SCORE = 0.75  # measured: turns placed right score 0.80-0.91 (TIMIT, LJ Speech, flite, espeak-ng),
@@ -46,64 +42,65 @@ HESITATIONS = frozenset({"uh", "um", "er", "erm", "ah", "eh", "hmm", "hm", "mm",
 HESITATION_MS = 1500
 
 
-@dataclass(frozen=True)
-class Chained:
-    """A turn the first pass placed, and where the next turn's speech was heard to begin."""
+def first_pass(job: Job, ahead: tuple[Token, ...], search: Search, lo: int, hi: int, at_floor: bool,
+               regions: list[tuple[int, int]], expected: int | None = None, rescue: bool = False) -> Attempt:
+    """The turn's words placed by a plain chain over [lo, hi), accepted or rejected with the reason.
 
-    placed: list[tuple[int, int, float] | None]  # per token (start, end, score), absolute ms
-    next_onset: int | None  # ms: the onset of the first lookahead word's stretch of speech (None: no lookahead)
-
-
-def first_pass(job: Job, ahead: tuple[Token, ...], samples: np.ndarray, start: int, at_floor: bool,
-               regions: list[tuple[int, int]], expected: int | None = None, rescue: bool = False) -> Chained | None:
-    """The turn's words placed by a plain chain, or None when the chain is not to be trusted.
-
-    samples: the window from `start` (ms). ahead: the next turn's tokens (empty for the last turn).
-    at_floor: the window starts where the previous turn's words ended. regions: speech (ms), sorted.
-    expected: where the turn should start (default its stamp; callers pass the stamp moved by the
-    offset measured on the turns before, so a recording trimmed after transcription still agrees).
+    ahead: the next turn's tokens (empty for the last turn). at_floor: the window starts where
+    the previous turn's words ended. regions: speech (ms), sorted. expected: where the turn
+    should start (default its stamp; callers pass the stamp moved by the offset measured on the
+    turns before, so a recording trimmed after transcription still agrees).
     rescue: the full search has left words of this turn unplaced: search with wide beams,
     accept a lower mean score (RESCUE_MIN_SCORE), since the alternative is no times at all, and
     skip the uncovered-speech test (the recordings that need a rescue are the ones whose noise
     fools the energy-based speech detector: MFA's cold corpus has "speech" in its silent first second).
     """
-    own = [w for t in job.tokens for w in t.spoken]
-    look = [w for t in ahead for w in t.spoken][:LOOKAHEAD_WORDS]
-    if not own:
-        return None
-    trans: list[tuple] = [(i, i + 1, 1.0, w) for i, w in enumerate(own + look)]
-    final = len(own) + len(look)
-    if look:  # the window may end inside the lookahead: any of its words may be the last one
-        final += 1
-        trans += [(i, final, 1.0) for i in range(len(own) + 1, final)]
-    hits = search(samples, trans, final, name="chain", wide=rescue)
+    name = "rescue" if rescue else "chain"
+
+    def reject(why: str, placed: tuple = ()) -> Attempt:
+        return Attempt(name, placed, False, why)
+
+    if not any(t.spoken for t in job.tokens):
+        return reject("no spoken words")
+    grammar = chain(job.tokens, ahead)
+    hits = search(grammar, lo, hi, wide=rescue)
     if hits is None:
-        return None
-    placed = place(hits, own + look)
-    out = per_token(job.tokens, placed, start)  # the lookahead's words fall past the turn's tokens
-    if any(r is None for r, t in zip(out, job.tokens) if t.spoken):
-        return None
-    spans = [(h.start + start, h.end + start, h.word) for _, h in placed]
-    if any(b - a > _longest(w) for a, b, w in spans):
-        return None
-    if look and len(placed) == len(own):
-        return None  # no lookahead word placed: the turn's own words may be squeezed against the window end
-    if np.mean([r[2] for r in out if r is not None]) < (RESCUE_MIN_SCORE if rescue else MIN_MEAN_SCORE):
-        return None
-    first = min(r[0] for r in out if r is not None)
-    if abs(first - (job.slot_start if expected is None else expected)) > STAMP_AGREE_MS:
-        return None
-    if not at_floor and _inside(regions, start):
-        return None
-    hi = max(b for _, b, _ in spans) if look else start + len(samples) * 1000 // RATE
-    if not rescue and _uncovered(regions, [(a, b) for a, b, _ in spans], start, hi) > UNCOVERED_MS:
-        return None
-    return Chained(out, speech_onset(regions, spans[len(own)][0]) if look else None)
+        return reject("no path through the words in the window")
+    bound = bound_hits(hits, grammar)
+    mine = {t.index for t in job.tokens}
+    placed = tuple(p for p in to_placed(bound, grammar).values() if p.token in mine)
+    heard = {p.token for p in placed}
+    lost = [t.text for t in job.tokens if t.spoken and t.index not in heard]
+    if lost:
+        return reject(f"{len(lost)} words not heard (the first: {lost[0]!r})")
+    spans = [(h.start, h.end, a.label or "", a.token in mine) for a, h in bound]
+    long = next((w for a, b, w, _ in spans if b - a > _longest(w)), None)
+    if long is not None:
+        return reject(f"{long!r} stretched over other audio", placed)
+    look = [s for s in spans if not s[3]]
+    listening = any(t.spoken for t in ahead)
+    if listening and not look:
+        return reject("none of the next turn's first words heard: the turn may be squeezed against the window's end",
+                      placed)
+    mean = sum(p.score for p in placed) / len(placed)
+    if mean < (RESCUE_MIN_SCORE if rescue else MIN_MEAN_SCORE):
+        return reject(f"low acoustic score ({mean:.2f})", placed)
+    first = min(p.start for p in placed)
+    want = job.slot_start if expected is None else expected
+    if abs(first - want) > STAMP_AGREE_MS:
+        return reject(f"first word {(first - want) / 1000:+.1f} s from where its stamp says", placed)
+    if not at_floor and _inside(regions, lo):
+        return reject("the window starts inside speech", placed)
+    end = max(b for _, b, _, _ in spans) if listening else min(hi, search.duration)
+    gap = _uncovered(regions, [(a, b) for a, b, _, _ in spans], lo, end)
+    if not rescue and gap > UNCOVERED_MS:
+        return reject(f"{gap} ms of speech under no word (untranscribed?)", placed)
+    return Attempt(name, placed, True, onset=speech_onset(regions, look[0][0]) if look else None)
 
 
 def _longest(word: str) -> int:
     """How long the word may last before it counts as stretched over other audio (ms)."""
-    return HESITATION_MS if word in HESITATIONS else STRETCH_MS + PHONE_MS * phone_count(word)
+    return HESITATION_MS if word in HESITATIONS else STRETCH_MS + PHONE_MS * len(dictionary.pronunciation(word).split())
 
 
 def speech_onset(regions: list[tuple[int, int]], t: int) -> int:

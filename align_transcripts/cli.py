@@ -14,7 +14,7 @@ from .check import Thresholds, check, summary
 from .errors import InputError
 from .output import check_file, check_folder, dumps, write_atomic
 from .reconcile import reconcile
-from .report import check_json, headline, qa_text, table, top_findings, words_json
+from .report import check_json, headline, qa_text, table, top_findings, trace_text, words_json
 from .text import counted
 from .timefmt import clock
 from .transcript import FORMATS, read_text, read_transcript, rev
@@ -206,9 +206,11 @@ def check_cmd(transcript, audio, as_json, output, fix_stamps, severity, fast_rat
 @click.argument("audio", type=click.Path(dir_okay=False))
 @click.option("-o", "--output", type=click.Path(dir_okay=False), default=None, help="Write words.json here instead of stdout.")
 @click.option("--workers", type=click.IntRange(min=1), default=None, help="Processes to align with (default: up to 2 cores).")
+@click.option("--trace", is_flag=True, help="Also say which pass placed the turns and why others were rejected "
+              "(words.json's \"turns\" has it per turn).")
 @format_opt
 @encoding_opt
-def words_cmd(transcript, audio, output, workers, fmt, encoding):
+def words_cmd(transcript, audio, output, workers, trace, fmt, encoding):
     """Place every transcript word on the audio: JSON with start, end, speaker, segment, aligned,
     score (times in seconds; an unaligned word's times are interpolated, never heard)."""
     from .pipeline import align_files
@@ -216,11 +218,13 @@ def words_cmd(transcript, audio, output, workers, fmt, encoding):
     if output:
         check_file(output)  # before aligning, not after
     a = align_files(transcript, audio, fmt, encoding, progress=_progress("aligning"), workers=workers)
-    data = words_json(a.words)
+    data = words_json(a.words, a.trace)
     _emit(data, output)
     s = data["summary"]
     click.echo(f"{s['aligned']} of {counted(s['words'], 'word')} aligned"
                + (f" ({counted(s['tags'], 'sound tag')} kept as tags)" if s["tags"] else ""), err=True)
+    if trace:
+        click.echo(trace_text(a.trace), err=True, nl=False)
 
 
 def _rules(preset, overrides: dict) -> Rules:

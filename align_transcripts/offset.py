@@ -11,9 +11,11 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from .aligner import place_tokens, tokenize
-from .audio import RATE, Audio
+from . import grammar
+from .aligner import tokenize
+from .audio import Audio
 from .chain import MIN_MEAN_SCORE
+from .search import SphinxSearch, place
 from .types import Segment
 
 MAX_SHIFT_MS = 300_000  # an intro or an advert longer than five minutes is not looked for
@@ -45,7 +47,7 @@ def _leading_tokens(segments: tuple[Segment, ...], probes: int) -> list:
     hours long: only its start is tokenized)."""
     out: list = []
     for seg in segments:
-        out += [t for t in tokenize([seg]) if t.spoken]
+        out += [t for t in tokenize([seg], first=len(out)) if t.spoken]
         if len(out) >= 4 * PROBE_WORDS * probes:  # room for each probe to end on a sentence end
             break
     return out
@@ -77,11 +79,11 @@ def _found_at(probe: tuple, segments: tuple[Segment, ...], audio: Audio, later: 
     lo = max(0, stamp - MAX_SHIFT_MS)
     hi = min(audio.duration, stamp + (MAX_SHIFT_MS if later else 0) + 60_000)
     # the words in a row between two absorbing phone loops, over minutes of audio
-    found = place_tokens(probe, audio.samples[lo * RATE // 1000:hi * RATE // 1000], lo, inner=False, skips=False)
-    placed = [r for r in found if r is not None]
-    if len(placed) < len(found) or sum(r[2] for r in placed) / len(placed) < MIN_MEAN_SCORE:
+    found = place(SphinxSearch(audio.samples), grammar.turn(probe, inner=False, skips=False), lo, hi) or {}
+    placed = [found[t.index] for t in probe if t.index in found]
+    if not placed or len(placed) < len(probe) or sum(p.score for p in placed) / len(placed) < MIN_MEAN_SCORE:
         return None  # not all there, or not convincingly: no shift rather than a wrong one
-    return placed[0][0] - stamp
+    return placed[0].start - stamp
 
 
 def shifted(segments: tuple[Segment, ...], shift: int, duration: int) -> tuple[Segment, ...]:

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from .aligner import align_words, mismatch
+from .aligner import align, mismatch
 from .audio import Audio, decode
 from .check import Thresholds, check, check_alignment, sort_findings
 from .errors import InputError
@@ -11,7 +11,7 @@ from .offset import find_shift, probe_segments, shifted
 from .reconcile import Reconciled, reconcile
 from .timefmt import clock
 from .transcript import read_transcript
-from .types import Finding, Transcript, Word
+from .types import Finding, Transcript, TurnTrace, Word
 from .vad import speech_regions
 
 __all__ = ["Aligned", "align_files", "audit", "cannot_be_its_recording", "fixed_stamps", "run_all"]
@@ -27,6 +27,7 @@ class Aligned:
     words: list[Word]
     regions: list[tuple[int, int]]  # speech in the recording (ms), as align_transcripts.vad finds it
     shift: int = 0  # ms every stamp was moved by to fit the recording (an intro the transcript lacks)
+    trace: tuple[TurnTrace, ...] = ()  # how each turn was placed (align_transcripts.passes)
 
 
 def align_files(transcript_path: str, audio_path: str, fmt: str | None = None, encoding: str | None = None,
@@ -42,15 +43,16 @@ def align_files(transcript_path: str, audio_path: str, fmt: str | None = None, e
     # the first turns alone first (cheap when they are there): a recording that starts elsewhere
     # (an intro, an advert) is found out before the whole recording is searched in vain
     probe = probe_segments(r.segments)
-    words = align_words(probe, audio, workers=1, regions=regions)
-    shift = find_shift(r.segments, audio) if mismatch(words) else None
+    done = align(probe, audio, workers=1, regions=regions)
+    shift = find_shift(r.segments, audio) if mismatch(done.words) else None
     if shift is not None and abs(shift) > SHIFT_MIN_MS:  # every stamp moves
         moved = replace(r, segments=shifted(r.segments, shift, audio.duration))
-        again = align_words(moved.segments, audio, workers=workers, progress=progress, regions=regions)
-        if mismatch(again) is None:
-            return Aligned(t, audio, moved, again, regions, shift)
+        again = align(moved.segments, audio, workers=workers, progress=progress, regions=regions)
+        if mismatch(again.words) is None:
+            return Aligned(t, audio, moved, again.words, regions, shift, again.trace)
     if len(probe) < len(r.segments):  # else the first turns were the whole transcript
-        words = align_words(r.segments, audio, workers=workers, progress=progress, regions=regions)
+        done = align(r.segments, audio, workers=workers, progress=progress, regions=regions)
+    words = done.words
     problem = mismatch(words)
     if problem:
         late = [s for s in r.segments if s.stamp is not None and s.stamp >= audio.duration]
@@ -58,7 +60,7 @@ def align_files(transcript_path: str, audio_path: str, fmt: str | None = None, e
             problem += (f"; {len(late)} of {len(r.segments)} turns are stamped after the audio ends "
                         f"({audio.duration / 1000:.1f} s): is the recording truncated?")
         raise InputError(audio_path, f"{problem} (transcript {transcript_path})")
-    return Aligned(t, audio, r, words, regions)
+    return Aligned(t, audio, r, words, regions, trace=done.trace)
 
 
 SHIFT_MIN_MS = 3000  # the aligner's windows absorb stamps this far off by themselves
@@ -150,7 +152,7 @@ def run_all(transcript_path: str, audio_path: str, out_dir: str, rules=None, th:
     outputs = {
         "report.json": dumps({**check_json(summ, a.reconciled.segments, found), "captions": caption_qa}),
         "segments.json": dumps({"segments": [segment_json(s) for s in a.reconciled.segments]}),
-        "words.json": dumps(words_json(a.words)),
+        "words.json": dumps(words_json(a.words, a.trace)),
         "captions.vtt": to_webvtt(cues),
         "captions.srt": to_srt(cues),
         "review.html": review.render(title, audio_path, out_dir, a.reconciled.segments, a.words, found, cues,

@@ -1,9 +1,12 @@
 """Findings, segments and words as JSON (the shapes docs/architecture.md and the README fix) and as tables for people."""
 from __future__ import annotations
 
+import re
+from collections import Counter
+
 from .text import counted, is_tag
 from .timefmt import clock, seconds
-from .types import Finding, Segment, Word
+from .types import Finding, Segment, TurnTrace, Word
 
 
 def segment_json(s: Segment) -> dict:
@@ -77,12 +80,39 @@ def word_counts(words: list[Word]) -> dict:
             "tags": len(words) - len(spoken)}
 
 
-def words_json(words: list[Word]) -> dict:
-    return {
-        "summary": word_counts(words),
+def trace_json(t: TurnTrace) -> dict:
+    """One turn's trace: the pass whose placements stand, and each pass tried with why it was rejected."""
+    return {"segment": t.segment, "tokens": t.tokens, "placed_by": t.placed_by,
+            "tried": [{"pass": x.name, **({"rejected": x.reason} if x.reason else {})} for x in t.tried]}
+
+
+def words_json(words: list[Word], trace: tuple[TurnTrace, ...] = ()) -> dict:
+    summary: dict = word_counts(words)
+    out: dict = {
+        "summary": summary,
         "times": "seconds; an unaligned word's times are interpolated between its placed neighbours (not heard)",
         "words": [word_json(w) for w in words],
     }
+    if trace:
+        summary["placed_by"] = dict(Counter(t.placed_by or "nothing" for t in trace).most_common())
+        out["turns"] = [trace_json(t) for t in trace]
+    return out
+
+
+def reason_kind(reason: str) -> str:
+    """A rejection without its numbers and quoted words, so that like rejections count together."""
+    return re.sub(r"'[^']*'|\"[^\"]*\"|[-+]?\d+(\.\d+)?", "N", reason)
+
+
+def trace_text(trace: tuple[TurnTrace, ...]) -> str:
+    """How the turns were placed, for a person: turns per pass, then the rejections by kind."""
+    by = Counter(t.placed_by or "nothing" for t in trace)
+    lines = [f"{counted(len(trace), 'turn')} placed by: " + ", ".join(f"{k} {v}" for k, v in by.most_common())]
+    rejected = Counter((x.name, reason_kind(x.reason)) for t in trace for x in t.tried if x.reason)
+    if rejected:
+        lines.append("rejected:")
+        lines += [f"  {n:>4}  {name}: {why}" for (name, why), n in rejected.most_common()]
+    return "\n".join(lines) + "\n"
 
 
 def qa_text(path: str, report: dict, estimated: bool) -> str:

@@ -124,6 +124,17 @@ class Token:
     line: int | None
     spoken: tuple[str, ...]
     sentence_end: bool
+    index: int = 0  # its place among all the transcript's tokens: what placements are keyed by
+
+
+@dataclass(frozen=True)
+class Placed:
+    """Where a token's spoken words were heard (absolute ms) and how well they matched (0..1)."""
+
+    token: int  # Token.index
+    start: int
+    end: int
+    score: float
 
 
 @dataclass(frozen=True)
@@ -136,3 +147,32 @@ class Job:
     slot_start: int
     slot_end: int
     tokens: tuple[Token, ...]
+
+
+@dataclass(frozen=True)
+class Attempt:
+    """One pass over one turn (align_transcripts.passes): what it placed, and whether it is trusted and why."""
+
+    name: str  # the pass
+    placed: tuple[Placed, ...]  # in token order
+    accepted: bool
+    reason: str = ""  # why it was rejected (empty when accepted)
+    onset: int | None = None  # ms: where it heard the next turn's speech begin (None: it did not listen)
+
+
+@dataclass(frozen=True)
+class Tried:
+    """A pass in a turn's trace: its name, and why it was rejected (empty: its placements stand)."""
+
+    name: str
+    reason: str = ""
+
+
+@dataclass(frozen=True)
+class TurnTrace:
+    """How one turn (or piece of a long turn) was placed: by which pass, after which rejections."""
+
+    segment: int
+    tokens: int  # how many tokens it has
+    placed_by: str | None  # the pass whose placements stand; None when no pass placed anything
+    tried: tuple[Tried, ...]

@@ -8,10 +8,15 @@ from __future__ import annotations
 
 import contextlib
 import multiprocessing
+import os
 import signal
+import tempfile
 import threading
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+
+import numpy as np
 
 
 class Terminated(BaseException):
@@ -30,6 +35,36 @@ def handle_sigterm() -> None:
 def _quiet_worker() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides; the worker is terminated
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    from threadpoolctl import threadpool_limits
+
+    threadpool_limits(1)  # one BLAS thread per worker: the pool is the parallelism (more threads ran 10x slower)
+
+
+@dataclass(frozen=True)
+class SharedSamples:
+    """A recording's int16 samples in a file every worker maps (the page cache shares it): what a
+    worker is handed instead of a copy of the audio."""
+
+    path: str
+    length: int
+
+    @contextlib.contextmanager
+    def view(self) -> Iterator[np.ndarray]:
+        """The samples, read-only, for as long as the block runs."""
+        arr = np.memmap(self.path, dtype=np.int16, mode="r", shape=(self.length,)) if self.length else np.zeros(0, np.int16)
+        try:
+            yield arr
+        finally:
+            del arr
+
+
+@contextlib.contextmanager
+def shared_samples(samples: np.ndarray) -> Iterator[SharedSamples]:
+    """The samples written once to a private temporary file, removed when the block ends (also on Ctrl-C)."""
+    with tempfile.TemporaryDirectory(prefix="align-") as folder:
+        path = os.path.join(folder, "samples.s16")
+        np.ascontiguousarray(samples, dtype=np.int16).tofile(path)
+        yield SharedSamples(path, len(samples))
 
 
 @contextlib.contextmanager

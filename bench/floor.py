@@ -16,20 +16,20 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from align_transcripts.aligner import GARBAGE_PROB, align_job, garbage_loop, plan, tokenize  # noqa: E402
-from align_transcripts.audio import RATE, decode  # noqa: E402
-from align_transcripts.decoder import search  # noqa: E402
+from align_transcripts import grammar as g  # noqa: E402
+from align_transcripts.aligner import plan, tokenize  # noqa: E402
+from align_transcripts.audio import decode  # noqa: E402
+from align_transcripts.passes import full_search  # noqa: E402
 from align_transcripts.reconcile import reconcile  # noqa: E402
+from align_transcripts.search import SphinxSearch  # noqa: E402
 from align_transcripts.transcript import read_transcript  # noqa: E402
-from align_transcripts.types import Job  # noqa: E402
 
 
-def grammar(words: list[str], tail: bool) -> tuple[list[tuple], int]:
-    trans = [(i, i + 1, 1.0, w) for i, w in enumerate(words)]
-    final = len(words)
-    if tail:
-        trans += garbage_loop(final, final + 1, GARBAGE_PROB)
-    return trans, final
+def grammar(tokens: tuple, tail: bool) -> g.Grammar:
+    plain = g.chain(tokens)
+    if not tail:
+        return plain
+    return g.Grammar(plain.arcs + tuple(g.garbage_loop(plain.final, plain.final + 1, g.GARBAGE_PROB)), plain.final)
 
 
 def main() -> None:
@@ -42,14 +42,14 @@ def main() -> None:
     print(f"{folder.name}: {len(jobs)} turns, {seconds:.0f} s searched ({audio.duration / 1000:.0f} s of audio)")
     print("| grammar | CPU ms per audio second | an hour on 2 cores at that rate |")
     print("|---|---|---|")
+    search = SphinxSearch(audio.samples)
     for name in ("chain", "tail", "full"):
         t = time.process_time()
         for job, a, b in windows:
-            x = audio.samples[a * RATE // 1000:b * RATE // 1000]
             if name == "full":
-                align_job(Job(job.segment, a, b, job.slot_start, job.slot_end, job.tokens), x)
+                full_search(job.tokens, search, a, b)
             else:
-                search(x, *grammar([w for tok in job.tokens for w in tok.spoken], name == "tail"))
+                search(grammar(job.tokens, name == "tail"), a, b)
         ms = (time.process_time() - t) * 1000 / seconds
         print(f"| {name} | {ms:.1f} | {ms * 3600 / 1000 / 2:.0f} s |", flush=True)
 

@@ -5,12 +5,14 @@ from conftest import INTERVIEW_TEXT, INTERVIEW_TRUTH
 from test_aligner import sentence_errors, shift_stamps
 
 import align_transcripts.aligner as aligner
-from align_transcripts.aligner import align_words, plan, tokenize
+import align_transcripts.passes as passes
+from align_transcripts.aligner import align, align_words, plan, tokenize
 from align_transcripts.chain import _inside, _longest, _uncovered, first_pass
 from align_transcripts.reconcile import reconcile
+from align_transcripts.search import SphinxSearch
 from align_transcripts.text import ends_sentence
 from align_transcripts.transcript import parse_transcript
-from align_transcripts.types import Job
+from align_transcripts.types import Attempt, Job
 from align_transcripts.vad import speech_regions
 
 pytestmark = pytest.mark.slow  # real alignments or command-line runs
@@ -30,17 +32,22 @@ def jobs(audio):
     return plan(segs, tokenize(segs), audio.duration)
 
 
-def run(audio, job, ahead, start, at_floor=True, end=None, rescue=False):
+def attempt(audio, job, ahead, start, at_floor=True, end=None, rescue=False):
     end = end or job.slot_end + 1500
-    x = audio.samples[start * 16:end * 16]
-    chained = first_pass(job, ahead, x, start, at_floor, speech_regions(audio.samples), rescue=rescue)
-    return None if chained is None else chained.placed
+    return first_pass(job, ahead, SphinxSearch(audio.samples), start, end, at_floor, speech_regions(audio.samples),
+                      rescue=rescue)
+
+
+def run(audio, *args, **kw):
+    """The chain's placements as (start, end, score) in token order, or None when it is rejected."""
+    a = attempt(audio, *args, **kw)
+    return [(p.start, p.end, p.score) for p in a.placed] if a.accepted else None
 
 
 def test_turn_with_good_stamp_is_placed_by_the_chain(audio, jobs):
     tom, priya = jobs[1], jobs[2]
     out = run(audio, tom, priya.tokens, start=int(TRUTH[1]["end"] * 1000))
-    assert out is not None and all(r is not None for r in out)
+    assert out is not None and len(out) == len(tom.tokens)
     wide = run(audio, tom, priya.tokens, start=int(TRUTH[1]["end"] * 1000), rescue=True)
     assert [r[:2] for r in wide] == [r[:2] for r in out]  # wide beams place a clear voice the same
     # raw decoder edges, before align.boundaries refines those next to pauses
@@ -51,19 +58,18 @@ def test_turn_with_good_stamp_is_placed_by_the_chain(audio, jobs):
 
 def test_the_chain_hears_where_the_next_turn_begins(audio, jobs):
     tom, priya = jobs[1], jobs[2]
-    chained = first_pass(tom, priya.tokens, audio.samples[int(TRUTH[1]["end"] * 16000):(tom.slot_end + 1500) * 16],
-                         int(TRUTH[1]["end"] * 1000), True, speech_regions(audio.samples))
-    assert abs(chained.next_onset - TRUTH[4]["start"] * 1000) <= 100  # Priya's first word
+    chained = attempt(audio, tom, priya.tokens, int(TRUTH[1]["end"] * 1000))
+    assert chained.accepted and abs(chained.onset - TRUTH[4]["start"] * 1000) <= 100  # Priya's first word
 
 
 def test_a_turn_after_a_trusted_one_is_searched_from_its_onset(audio, monkeypatch):
     starts = []
 
-    def spy(job, ahead, samples, start, *rest):
+    def spy(job, ahead, search, start, *rest):
         starts.append((job.segment, start))
-        return first_pass(job, ahead, samples, start, *rest)
+        return first_pass(job, ahead, search, start, *rest)
 
-    monkeypatch.setattr(aligner, "first_pass", spy)
+    monkeypatch.setattr(passes, "first_pass", spy)
     align_words(reconcile(parse_transcript(TEXT), audio.duration).segments, audio, workers=1)
     onsets = {3: TRUTH[4]["start"], 4: TRUTH[6]["start"]}  # Priya's turn, Tom's reply
     for segment, start in starts:
@@ -76,19 +82,22 @@ def test_untranscribed_sentence_is_refused(audio, jobs):
     tom, priya = jobs[1], jobs[2]
     short = Job(tom.segment, tom.start, tom.end, tom.slot_start, tom.slot_end, tom.tokens[:5])  # first sentence only
     assert [t.text for t in short.tokens][-1] == "Nadia."
-    assert run(audio, short, priya.tokens, start=int(TRUTH[1]["end"] * 1000)) is None
+    refused = attempt(audio, short, priya.tokens, start=int(TRUTH[1]["end"] * 1000))
+    assert not refused.accepted and refused.reason  # (here: "to" is stretched over the untranscribed sentence)
 
 
 def test_stamp_far_from_the_words_is_refused(audio, jobs):
     tom, priya = jobs[1], jobs[2]
     late = Job(tom.segment, tom.start, tom.end, tom.slot_start + 3000, tom.slot_end + 3000, tom.tokens)
-    assert run(audio, late, priya.tokens, start=int(TRUTH[1]["end"] * 1000), end=tom.slot_end + 1500) is None
+    refused = attempt(audio, late, priya.tokens, start=int(TRUTH[1]["end"] * 1000), end=tom.slot_end + 1500)
+    assert not refused.accepted and "from where its stamp says" in refused.reason
 
 
 def test_window_starting_inside_speech_is_refused_unless_at_the_previous_words(audio, jobs):
     tom, priya = jobs[1], jobs[2]
     inside = int(TRUTH[1]["end"] * 1000) - 400  # the last word of the previous turn
-    assert run(audio, tom, priya.tokens, start=inside, at_floor=False) is None
+    refused = attempt(audio, tom, priya.tokens, start=inside, at_floor=False)
+    assert not refused.accepted and refused.reason == "the window starts inside speech"
 
 
 @pytest.mark.parametrize("rescue", [False, True])
@@ -103,7 +112,7 @@ def test_turn_not_in_the_audio_is_refused(audio, jobs, rescue):
 def test_first_pass_agrees_with_the_full_search(audio, monkeypatch):
     segs = reconcile(parse_transcript(TEXT), audio.duration).segments
     fast = align_words(segs, audio, workers=1)
-    monkeypatch.setattr(aligner, "first_pass", lambda *a, **k: None)
+    monkeypatch.setattr(passes, "first_pass", lambda *a, **k: Attempt("chain", (), False, "turned off"))
     full = align_words(segs, audio, workers=1)
     assert [w.word for w in fast] == [w.word for w in full]
     assert all(w.aligned for w in fast)
@@ -129,13 +138,12 @@ def test_uncovered_speech_and_inside():
 
 
 def test_stamps_all_late_by_the_same_seconds_still_take_the_first_pass(audio, monkeypatch):
-
-    full_searches = []
-    real = aligner.align_job
-    monkeypatch.setattr(aligner, "align_job", lambda job, x: full_searches.append(job.segment) or real(job, x))
     late = shift_stamps(TEXT, [3, 3, 3, 3])  # the recording lost 3 s of its start after transcription
-    words = align_words(reconcile(parse_transcript(late), audio.duration).segments, audio, workers=1)
-    assert full_searches == [1]  # only the first turn: it has no placed turn before it to measure the offset
+    done = align(reconcile(parse_transcript(late), audio.duration).segments, audio, workers=1)
+    words = done.words
+    # only the first turn is searched fully: it has no placed turn before it to measure the offset
+    assert [t.segment for t in done.trace if t.placed_by != "chain"] == [1]
+    assert done.trace[0].tried[0].name == "chain" and done.trace[0].tried[0].reason
     assert all(w.aligned for w in words)
     assert max(abs(x) for e in sentence_errors(words) for x in e) <= 50
 
@@ -146,13 +154,12 @@ def test_hesitations_may_be_drawn_out():
 
 
 def test_first_turns_of_blocks_take_the_first_pass_when_their_stamps_agree(audio, monkeypatch):
-    full_searches = []
-    real = aligner.align_job
-    monkeypatch.setattr(aligner, "align_job", lambda job, x: full_searches.append(job.segment) or real(job, x))
     monkeypatch.setattr(aligner, "MIN_BLOCK_MS", 5000)  # the 22 s fixture in several blocks, each with a warm-up
     segs = reconcile(parse_transcript(TEXT), audio.duration).segments
     assert len(aligner._blocks(aligner.plan(segs, tokenize(segs), audio.duration), 4)) == 4  # a turn each
-    words = align_words(segs, audio, workers=1)  # in this process, where the spy can count
-    assert full_searches == []  # the first turn and each block's warm-up started where speech begins
+    done = align(segs, audio, workers=1)
+    words = done.words
+    # the first turn and each block's warm-up started where speech begins
+    assert [t.placed_by for t in done.trace] == ["chain"] * len(done.trace)
     assert all(w.aligned for w in words)
     assert max(abs(x) for e in sentence_errors(words) for x in e) <= 50

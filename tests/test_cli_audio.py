@@ -171,7 +171,7 @@ def test_another_recordings_transcript_is_refused_before_aligning(monkeypatch):
     def never(*a, **k):
         raise AssertionError("aligned before refusing")
 
-    monkeypatch.setattr(align_transcripts.pipeline, "align_words", never)
+    monkeypatch.setattr(align_transcripts.pipeline, "align", never)
     result = CliRunner().invoke(main, ["words", str(DEMO / "demo.txt"), str(A / "interview.mp3")])
     assert result.exit_code == 2 and "stamped after this audio ends" in result.output
 

@@ -3,7 +3,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from align_transcripts.aligner import PHONES, known_word
+from align_transcripts.dictionary import known as known_word
+from align_transcripts.grammar import PHONES
 from align_transcripts.pronounce import guess_pronunciation, ipa_to_arpabet, spoken
 
 

@@ -1,0 +1,209 @@
+"""What a search looks for, and how what it found is bound back to transcript tokens.
+
+A grammar is a finite-state graph: numbered states, arcs that say a dictionary word (for one
+transcript token), a garbage phone, or nothing (epsilon). The aligner builds two kinds:
+- the plain chain of a turn's words, then the first words of the next turn, any of which may
+  be the last one heard (`chain`);
+- the full turn grammar: absorbing phone loops at the edges and between sentences, and arcs
+  that skip a whole sentence missing from the audio (`turn`).
+A search returns the labels of the best path. `bind` maps them back to tokens by parsing them
+against the grammar, never by matching strings: a hit is bound to a token only when every
+parse of the hits through the grammar puts it on that token's arc (a transcript that says
+"I said no. I said yes." with only "i said yes" heard binds the second sentence, and an
+ambiguous hit binds nothing and is reported unplaced).
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from functools import cached_property
+
+from .types import Placed, Token
+
+__all__ = ["GARBAGE_PREFIX", "PHONES", "Arc", "Grammar", "Hit", "bind", "bound_hits", "chain", "to_placed", "turn"]
+
+PHONES = ("AA AE AH AO AW AY B CH D DH EH ER EY F G HH IH IY JH K L M N NG OW OY P R S SH T TH UH UW V W Y Z ZH").split()
+GARBAGE_PREFIX = "gbg_"
+LOOKAHEAD_WORDS = 6  # words of the next turn searched after a turn's own: they take the next onset
+GARBAGE_PROB = 1e-4  # per-phone price of the absorbing phone loop: 1e-2 ate real sentences, 1e-4 measured best
+INNER_GARBAGE_PROB = 1e-4  # the same between sentences (1e-6 lost words next to untranscribed asides)
+SKIP_PROB = 1e-10  # a transcript sentence missing from the audio may be skipped, at a high price
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One stretch of the best path: a word (or filler, or garbage phone), absolute ms."""
+
+    word: str
+    start: int
+    end: int
+    score: float
+
+    @property
+    def is_word(self) -> bool:
+        """A transcript word, not silence, noise, a garbage phone or a null arc."""
+        w = self.word
+        return bool(w) and not (w.startswith(GARBAGE_PREFIX) or w[0] in "<[+(")
+
+    @property
+    def on_arc(self) -> bool:
+        """Whether the hit is an arc of the grammar (a word or a garbage phone), not a filler the
+        search inserts at any state (silence, noise) or a null transition."""
+        w = self.word
+        return bool(w) and w[0] not in "<[+("
+
+
+@dataclass(frozen=True)
+class Arc:
+    """src -> dst with a probability, saying `label` (None: epsilon) for token `token`, part `part`."""
+
+    src: int
+    dst: int
+    prob: float
+    label: str | None = None
+    token: int | None = None  # Token.index of the transcript token the word is said for
+    part: int = 0  # which of that token's spoken words
+
+
+@dataclass(frozen=True)
+class Grammar:
+    """A search graph from state 0 to `final`; `name` tells the decoder which search it is."""
+
+    arcs: tuple[Arc, ...]
+    final: int
+    name: str = "turn"
+
+    @property
+    def transitions(self) -> list[tuple]:
+        """The arcs as PocketSphinx's create_fsg wants them."""
+        return [(a.src, a.dst, a.prob, a.label) if a.label else (a.src, a.dst, a.prob) for a in self.arcs]
+
+    @cached_property
+    def words(self) -> frozenset[str]:
+        """The dictionary words the grammar says (garbage phones apart)."""
+        return frozenset(a.label for a in self.arcs if a.label and not a.label.startswith(GARBAGE_PREFIX))
+
+    @cached_property
+    def parts(self) -> dict[int, int]:
+        """Token index -> how many spoken words it has in the grammar."""
+        out: dict[int, int] = defaultdict(int)
+        for a in self.arcs:
+            if a.token is not None:
+                out[a.token] = max(out[a.token], a.part + 1)
+        return dict(out)
+
+
+def chain(tokens: tuple[Token, ...], ahead: tuple[Token, ...] = ()) -> Grammar:
+    """The turn's words in a row, then up to LOOKAHEAD_WORDS words of the next turn, any of which
+    may end the path (the window may end inside them)."""
+    said = [(t.index, k, w) for t in tokens for k, w in enumerate(t.spoken)]
+    look = [(t.index, k, w) for t in ahead for k, w in enumerate(t.spoken)][:LOOKAHEAD_WORDS]
+    arcs = [Arc(i, i + 1, 1.0, w, tok, k) for i, (tok, k, w) in enumerate(said + look)]
+    final = len(said) + len(look)
+    if look:
+        final += 1
+        arcs += [Arc(i, final, 1.0) for i in range(len(said) + 1, final)]
+    return Grammar(tuple(arcs), final, "chain")
+
+
+def garbage_loop(state: int, free: int, total: float) -> list[Arc]:
+    """An absorbing phone loop on `state`, on the two new states free and free + 1.
+
+    state -eps-> g -phone-> h -eps-> state, and h -eps-> g for more phones: one set of phone
+    arcs, each phone at total / 40 (a self-loop on the start state made PocketSphinx's FSG
+    search fail to finish).
+    """
+    g, h = free, free + 1
+    p = total / len(PHONES)
+    return [Arc(state, g, 1.0), *(Arc(g, h, p, f"{GARBAGE_PREFIX}{ph.lower()}") for ph in PHONES),
+            Arc(h, g, 1.0), Arc(h, state, 1.0)]
+
+
+def turn(tokens: tuple[Token, ...], inner: bool = True, skips: bool = True, edge_prob: float = GARBAGE_PROB) -> Grammar:
+    """The full turn grammar: garbage loops at the edges (and, inner, between sentences), and,
+    skips, an arc over each sentence. Word states are 0..W along the transcript."""
+    arcs: list[Arc] = []
+    free = sum(len(t.spoken) for t in tokens) + 1  # next unused state after the word chain
+
+    def garbage(s: int, total: float) -> None:
+        nonlocal free
+        arcs.extend(garbage_loop(s, free, total))
+        free += 2
+
+    state = 0
+    garbage(0, edge_prob)
+    sentence_starts = [0]
+    for i, tok in enumerate(tokens):
+        for k, w in enumerate(tok.spoken):
+            arcs.append(Arc(state, state + 1, 1.0, w, tok.index, k))
+            state += 1
+        if tok.sentence_end and i < len(tokens) - 1 and tok.spoken:
+            if inner:  # untranscribed asides sit between sentences, not only at turn edges
+                garbage(state, INNER_GARBAGE_PROB)
+            sentence_starts.append(state)
+    garbage(state, edge_prob)
+    sentence_starts.append(state)
+    for a, b in zip(sentence_starts, sentence_starts[1:]) if skips else ():
+        if b > a:
+            arcs.append(Arc(a, b, SKIP_PROB))
+    return Grammar(tuple(arcs), state)
+
+
+def _closure(states: set[int], eps: dict[int, list[int]]) -> set[int]:
+    out = set(states)
+    todo = list(states)
+    while todo:
+        for t in eps.get(todo.pop(), ()):
+            if t not in out:
+                out.add(t)
+                todo.append(t)
+    return out
+
+
+def bound_hits(hits: list[Hit], grammar: Grammar) -> list[tuple[Arc, Hit]]:
+    """The hits of the path that every parse through the grammar puts on one and the same arc
+    (garbage phones included), in path order, with that arc."""
+    labels = [h for h in hits if h.on_arc]
+    fwd_eps: dict[int, list[int]] = defaultdict(list)
+    back_eps: dict[int, list[int]] = defaultdict(list)
+    by_label: dict[str, list[Arc]] = defaultdict(list)
+    for a in grammar.arcs:
+        if a.label is None:
+            fwd_eps[a.src].append(a.dst)
+            back_eps[a.dst].append(a.src)
+        else:
+            by_label[a.label].append(a)
+    n = len(labels)
+    reach = [_closure({0}, fwd_eps)]  # states the path may be in after p labels
+    for h in labels:
+        reach.append(_closure({a.dst for a in by_label.get(h.word, ()) if a.src in reach[-1]}, fwd_eps))
+    finish: list[set[int]] = [set()] * (n + 1)  # states from which labels p.. lead to the final state
+    finish[n] = _closure({grammar.final}, back_eps)
+    for p in range(n - 1, -1, -1):
+        finish[p] = _closure({a.src for a in by_label.get(labels[p].word, ()) if a.dst in finish[p + 1]}, back_eps)
+    out = []
+    for p, h in enumerate(labels):
+        arcs = [a for a in by_label.get(h.word, ()) if a.src in reach[p] and a.dst in finish[p + 1]]
+        if len(arcs) == 1:
+            out.append((arcs[0], h))
+    return out
+
+
+def to_placed(bound: list[tuple[Arc, Hit]], grammar: Grammar) -> dict[int, Placed]:
+    """Token index -> Placed for every token all of whose spoken words are among the bound hits."""
+    parts: dict[int, dict[int, Hit]] = defaultdict(dict)
+    for a, h in bound:
+        if a.token is not None:
+            parts[a.token][a.part] = h
+    out = {}
+    for tok, got in parts.items():
+        if len(got) == grammar.parts[tok]:
+            hs = [got[k] for k in range(len(got))]
+            out[tok] = Placed(tok, hs[0].start, hs[-1].end, sum(h.score for h in hs) / len(hs))
+    return out
+
+
+def bind(hits: list[Hit], grammar: Grammar) -> dict[int, Placed]:
+    """Token index -> where its words were heard, for every token all of whose words the path
+    says and whose arcs every parse of the hits agrees on. Tokens not bound are absent."""
+    return to_placed(bound_hits(hits, grammar), grammar)

@@ -1,0 +1,255 @@
+"""How one turn is placed: an explicit state carried from turn to turn, and named passes tried in order.
+
+Stamps are anchors, not truth. Each turn is searched inside a window that reaches a few seconds
+either side of its slot (align_transcripts.aligner.plan) and starts no earlier than where the
+previous turn's words ended. What one turn hands the next is a `TurnState`: where its words
+ended (the floor), where its lookahead heard the next speech begin (the onset), and the offsets
+of the last turns' first words from their stamps (so stamps all late by the same seconds still
+agree). `Turn` derives the windows from it.
+
+The passes, in order (PASSES); the first one accepted places the turn, each rejection is kept
+with its reason in the turn's trace:
+- chain: the turn's words as a plain chain (align_transcripts.chain), trusted only where the
+  audio agrees; most turns of a good transcript stop here;
+- full: the full search with absorbing phone loops and sentence skips, over a window reaching
+  SHORT_TAIL_MS past the slot (accepted when every word lands well inside the window);
+- full-wide: the same over the whole window; what it places stands even when not accepted;
+- rescue: a plain chain with wide beams, for words the full search still left out (a hoarse
+  or fast voice the usual beams pruned).
+Words no pass places are left out here and interpolated, aligned=False, by the aligner.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from . import grammar as g
+from .chain import first_pass, speech_onset
+from .search import Search, place
+from .types import Attempt, Job, Placed, Token, Tried, TurnTrace
+
+__all__ = ["PASSES", "Pass", "Recording", "Turn", "TurnResult", "TurnState", "align_turn", "align_turns"]
+
+SHORT_TAIL_MS = 1500  # the first full search reaches only this far past the slot, widened when the turn does not fit
+CHAIN_TAIL_MS = 1000  # the chain reaches this far past where the next turn should start (its stamp
+#                       moved by the measured offset, about +500 ms for stamps floored to the second)
+ONSET_LEAD_MS = 300  # the chain starts this long before the onset the previous turn's lookahead heard
+OFFSET_TURNS = 5  # a turn is expected where its stamp, moved by the median offset of this many turns, says
+STRICT_GARBAGE_PROB = 1e-8  # the full search's last retry: dear enough that a sentence's own words beat the loop
+MIN_RETRY_MS = 300  # a gap between placed words shorter than this holds no sentence to retry
+FIT_MARGIN_MS = 300  # a turn whose words reach this close to its window's end may reach past it
+
+
+@dataclass(frozen=True)
+class Recording:
+    """What the passes know of the audio: a search over it and its speech regions (ms, sorted)."""
+
+    search: Search
+    regions: list[tuple[int, int]]
+
+
+@dataclass(frozen=True)
+class TurnState:
+    """What one turn hands the next."""
+
+    floor: int | None = None  # where the previous turn's placed words ended (None: no turn placed yet)
+    onset: int | None = None  # where the previous turn's lookahead heard this turn's speech begin
+    offsets: tuple[int, ...] = ()  # first placed word minus slot start, of the last OFFSET_TURNS placed turns
+
+    @property
+    def shift(self) -> int:
+        """The offset the recent turns measured (their median): where this turn is expected."""
+        return sorted(self.offsets)[len(self.offsets) // 2] if self.offsets else 0
+
+    def after(self, job: Job, placed: dict[int, Placed], onset: int | None) -> TurnState:
+        """The state after `job` was placed so."""
+        got = [placed[t.index] for t in job.tokens if t.index in placed]
+        if not got:
+            return TurnState(self.floor, onset, self.offsets)
+        return TurnState(max(p.end for p in got), onset,
+                         (self.offsets + (got[0].start - job.slot_start,))[-OFFSET_TURNS:])
+
+
+@dataclass(frozen=True)
+class Turn:
+    """One turn to place: its job, the tokens after it, and the state the turns before left."""
+
+    job: Job
+    ahead: tuple[Token, ...]
+    state: TurnState
+
+    @property
+    def start(self) -> int:
+        """Where its windows start: its window's start, but not before the previous turn's words
+        end (unless those reach past its own slot start)."""
+        floor = self.state.floor
+        return self.job.start if floor is None else max(self.job.start, min(floor, self.job.slot_start))
+
+    @property
+    def expected(self) -> int:
+        return self.job.slot_start + self.state.shift
+
+    def chain_start(self, regions: list[tuple[int, int]]) -> int:
+        """Where the chain starts: where speech around the stamp begins for the first turn; just
+        before the onset the previous turn's lookahead heard; else the turn's start."""
+        if self.state.floor is None:
+            return speech_onset(regions, self.job.slot_start)
+        if self.state.onset is None:
+            return self.start
+        return min(max(self.start, self.state.onset - ONSET_LEAD_MS), self.job.slot_end)
+
+    def chain_end(self, lo: int) -> int:
+        """Past where the next turn should start (its lookahead's room), else the window's end."""
+        return max(lo + 1000, self.job.slot_end + self.state.shift + CHAIN_TAIL_MS if self.ahead else self.job.end)
+
+    def at_floor(self, lo: int) -> bool:
+        return lo in (self.state.floor, 0)
+
+
+def _chain(turn: Turn, rec: Recording, lo: int, rescue: bool) -> Attempt:
+    return first_pass(turn.job, turn.ahead, rec.search, lo, turn.chain_end(lo), turn.at_floor(lo), rec.regions,
+                      turn.expected, rescue)
+
+
+def chain_pass(turn: Turn, rec: Recording, partial: Attempt | None) -> Attempt | None:
+    return _chain(turn, rec, turn.chain_start(rec.regions), rescue=False)
+
+
+def full_search(tokens: tuple[Token, ...], search: Search, lo: int, hi: int) -> dict[int, Placed]:
+    """The full search over [lo, hi), then two retries of what it left out.
+
+    The turn is first searched with absorbing loops and sentence skips. Each run of tokens it
+    left out (a skipped sentence, or one the loop took) is searched again between its placed
+    neighbours without the loops between sentences. Each sentence still out that sits between
+    two placed words is then forced, one at a time, with no skip and a much dearer loop: a
+    sentence that is there is found (where a loop matched a poor voice better than its words),
+    one that is not fails the search and stays unplaced.
+    """
+    if not any(t.spoken for t in tokens):
+        return {}
+    out = place(search, g.turn(tokens, inner=True), lo, hi) or {}
+    _retry_runs(tokens, out, lo, hi, lambda toks, a, b: place(search, g.turn(toks, inner=False), a, b))
+    _retry_runs(tokens, out, lo, hi,
+                lambda toks, a, b: place(search, g.turn(toks, inner=False, skips=False, edge_prob=STRICT_GARBAGE_PROB),
+                                         a, b),
+                by_sentence=True, enclosed=True)
+    return out
+
+
+def _retry_runs(tokens: tuple[Token, ...], out: dict[int, Placed], lo0: int, hi0: int,
+                redo: Callable[[tuple[Token, ...], int, int], dict[int, Placed] | None],
+                by_sentence: bool = False, enclosed: bool = False) -> None:
+    """Search again every run of unplaced tokens in the audio between its placed neighbours (out updated).
+
+    enclosed: only runs with placed words on both sides (forcing text into open audio could
+    place words that are not there; between two placed neighbours the gap is the only room).
+    """
+    n = len(tokens)
+    i = 0
+    while i < n:
+        if tokens[i].index in out or not tokens[i].spoken:
+            i += 1
+            continue
+        j = i
+        while j < n and tokens[j].index not in out and not (by_sentence and j > i and tokens[j - 1].sentence_end):
+            j += 1
+        lo = next((out[tokens[k].index].end for k in range(i - 1, -1, -1) if tokens[k].index in out), None)
+        hi = next((out[tokens[k].index].start for k in range(j, n) if tokens[k].index in out), None)
+        if not (enclosed and (lo is None or hi is None)):
+            lo = lo0 if lo is None else lo
+            hi = hi0 if hi is None else hi
+            if hi - lo >= MIN_RETRY_MS:
+                out.update(redo(tokens[i:j], lo, hi) or {})
+        i = j
+
+
+def _full(name: str, turn: Turn, rec: Recording, end: int) -> Attempt:
+    start = turn.start
+    end = max(end, start + 1000)
+    placed = full_search(turn.job.tokens, rec.search, start, end)
+    lost = [t for t in turn.job.tokens if t.spoken and t.index not in placed]
+    kept = tuple(sorted(placed.values(), key=lambda p: p.token))
+    if lost:
+        return Attempt(name, kept, False, f"{len(lost)} words not found (the first: {lost[0].text!r})")
+    if kept and max(p.end for p in kept) > end - FIT_MARGIN_MS:
+        return Attempt(name, kept, False, "the words reach the window's end")
+    return Attempt(name, kept, True)
+
+
+def full_pass(turn: Turn, rec: Recording, partial: Attempt | None) -> Attempt | None:
+    end = min(turn.job.end, turn.job.slot_end + SHORT_TAIL_MS)
+    return _full("full", turn, rec, end) if end < turn.job.end else None
+
+
+def wide_pass(turn: Turn, rec: Recording, partial: Attempt | None) -> Attempt | None:
+    return _full("full-wide", turn, rec, turn.job.end)
+
+
+def rescue_pass(turn: Turn, rec: Recording, partial: Attempt | None) -> Attempt | None:
+    placed = {p.token for p in partial.placed} if partial else set()
+    if all(t.index in placed for t in turn.job.tokens if t.spoken):
+        return None  # nothing to rescue: the full search's placements stand
+    return _chain(turn, rec, turn.start, rescue=True)
+
+
+@dataclass(frozen=True)
+class Pass:
+    """A named strategy: returns an Attempt, or None when it has nothing to do for this turn.
+
+    stands: its placements stand when no later pass is accepted (the full search always answers).
+    """
+
+    name: str
+    run: Callable[[Turn, Recording, Attempt | None], Attempt | None]
+    stands: bool = False
+
+
+PASSES: tuple[Pass, ...] = (
+    Pass("chain", chain_pass),
+    Pass("full", full_pass),
+    Pass("full-wide", wide_pass, stands=True),
+    Pass("rescue", rescue_pass),
+)
+
+
+@dataclass(frozen=True)
+class TurnResult:
+    """A turn's placements and its trace."""
+
+    placed: tuple[Placed, ...]
+    trace: TurnTrace
+    onset: int | None = None
+
+
+def align_turn(turn: Turn, rec: Recording, passes: tuple[Pass, ...] = PASSES) -> TurnResult:
+    """Try the passes in order until one is accepted; else keep what the last standing one placed."""
+    tried: list[Tried] = []
+    standing: Attempt | None = None
+    for p in passes:
+        a = p.run(turn, rec, standing)
+        if a is None:
+            continue
+        tried.append(Tried(a.name, "" if a.accepted else a.reason))
+        if a.accepted:
+            standing = a
+            break
+        if p.stands:
+            standing = a
+    job = turn.job
+    placed = standing.placed if standing else ()
+    by = standing.name if standing and placed else None
+    return TurnResult(placed, TurnTrace(job.segment, len(job.tokens), by, tuple(tried)),
+                      standing.onset if standing and standing.accepted else None)
+
+
+def align_turns(jobs: list[Job], ahead: tuple[Token, ...], rec: Recording,
+                state: TurnState | None = None) -> list[TurnResult]:
+    """Place turns in order, each after the state the one before left; `ahead`: the tokens after the last job."""
+    state = state or TurnState()
+    out = []
+    for n, job in enumerate(jobs):
+        nxt = jobs[n + 1].tokens if n + 1 < len(jobs) else ahead
+        res = align_turn(Turn(job, nxt, state), rec)
+        state = state.after(job, {p.token: p for p in res.placed}, res.onset)
+        out.append(res)
+    return out

@@ -1,0 +1,72 @@
+"""Grammars and binding hits back to tokens: by parsing the path, never by matching strings."""
+from hypothesis import given
+from hypothesis import strategies as st
+
+from align_transcripts import grammar as g
+from align_transcripts.aligner import tokenize
+from align_transcripts.grammar import Hit, bind
+from align_transcripts.types import Segment
+
+
+def toks(text: str, first: int = 0):
+    return tuple(tokenize([Segment(1, "A", 0, 10_000, text, 1, 0)], first=first))
+
+
+def hits(words: str, start: int = 0, step: int = 300) -> list[Hit]:
+    return [Hit(w, start + k * step, start + (k + 1) * step, 0.8) for k, w in enumerate(words.split())]
+
+
+def test_a_skipped_sentence_is_bound_to_the_sentence_the_path_went_through():
+    tokens = toks("I said no. I said yes.")
+    placed = bind(hits("i said yes"), g.turn(tokens))
+    # the skip arc over the first sentence was taken: "i said" is the second sentence's
+    assert sorted(placed) == [3, 4, 5]
+    assert [placed[k].start for k in (3, 4, 5)] == [0, 300, 600]
+
+
+def test_hits_that_two_parses_read_differently_bind_nothing():
+    tokens = toks("Yes. Yes.")
+    assert bind(hits("yes"), g.turn(tokens)) == {}  # which "yes" was heard? neither is claimed
+    assert sorted(bind(hits("yes yes"), g.turn(tokens))) == [0, 1]
+
+
+def test_garbage_fillers_and_null_arcs_do_not_bind():
+    tokens = toks("Welcome back, Nadia.")
+    path = [Hit("<sil>", 0, 100, 1), Hit("gbg_ah", 100, 200, 0.5), *hits("welcome back nadia", 200), Hit("(NULL)", 1100, 1100, 0)]
+    placed = bind(path, g.turn(tokens))
+    assert [(k, p.start, p.end) for k, p in sorted(placed.items())] == [(0, 200, 500), (1, 500, 800), (2, 800, 1100)]
+
+
+def test_a_token_of_several_spoken_words_needs_all_of_them():
+    tokens = toks("It costs $5 now.")
+    assert tokens[2].spoken == ("five", "dollars")
+    placed = bind(hits("it costs five dollars now"), g.turn(tokens))
+    assert (placed[2].start, placed[2].end) == (600, 1200)
+    assert 2 not in bind(hits("it costs five now"), g.turn(tokens))
+
+
+def test_the_chain_binds_its_lookahead_to_the_next_turns_tokens():
+    mine, ahead = toks("Thanks."), toks("Sure thing, anytime.", first=1)
+    grammar = g.chain(mine, ahead)
+    placed = bind(hits("thanks sure thing"), grammar)  # the window ended inside the lookahead
+    assert sorted(placed) == [0, 1, 2]
+    assert bind(hits("sure thing"), grammar) == {}  # no path without the turn's own word
+
+
+def test_a_path_the_grammar_cannot_make_binds_nothing():
+    assert bind(hits("welcome nadia"), g.chain(toks("Welcome back, Nadia."))) == {}
+
+
+@given(st.lists(st.sampled_from(["yes", "no", "maybe", "so"]), min_size=1, max_size=4), st.data())
+def test_any_subset_of_sentences_heard_binds_only_what_was_said(sentences, data):
+    """Property: whatever sentences are skipped, a bound token is always one whose word was heard
+    at that place in the path, and an unambiguous path binds every heard token."""
+    text = " ".join(s.capitalize() + "." for s in sentences)
+    tokens = toks(text)
+    keep = data.draw(st.lists(st.booleans(), min_size=len(sentences), max_size=len(sentences)))
+    heard = [s for s, k in zip(sentences, keep) if k]
+    placed = bind(hits(" ".join(heard)), g.turn(tokens))
+    for k, p in placed.items():
+        assert tokens[k].spoken[0] == heard[p.start // 300]
+    if len(set(sentences)) == len(sentences):  # no repeated sentence: nothing ambiguous
+        assert sorted(placed) == [k for k, keep_it in enumerate(keep) if keep_it]

@@ -1,0 +1,101 @@
+"""The passes that place a turn, tested with a search written by hand (tests/fakes.py): no audio."""
+from fakes import FakeSearch, Heard, recording, regions_of
+
+from align_transcripts.aligner import plan, tokenize
+from align_transcripts.passes import ONSET_LEAD_MS, Recording, TurnState, align_turns
+from align_transcripts.types import Segment
+
+TURNS = [("A", 0, "Welcome back to the program."), ("B", 3000, "Thanks for having me."),
+         ("A", 6000, "So tell us about the year.")]
+SAID = [(500, "welcome back to the program"), (3200, "thanks for having me"), (6300, "so tell us about the year")]
+
+
+def segments(turns=TURNS, duration=12_000):
+    out = []
+    for k, (who, at, text) in enumerate(turns):
+        end = turns[k + 1][1] if k + 1 < len(turns) else duration
+        out.append(Segment(k + 1, who, at, end, text, 1 + 3 * k, at))
+    return tuple(out)
+
+
+def run(heard, turns=TURNS, duration=12_000):
+    segs = segments(turns, duration)
+    tokens = tokenize(segs)
+    fake = FakeSearch(heard, duration)
+    results = align_turns(plan(segs, tokens, duration), (), Recording(fake, regions_of(heard)))
+    placed = {p.token: p for r in results for p in r.placed}
+    return tokens, placed, [r.trace for r in results], fake
+
+
+def said(parts=SAID):
+    return [h for at, text in parts for h in recording(text, at)]
+
+
+def test_a_good_transcript_is_placed_by_the_chain_alone():
+    heard = said()
+    tokens, placed, trace, _ = run(heard)
+    assert [t.placed_by for t in trace] == ["chain"] * 3
+    assert all(t.tried[0].reason == "" and len(t.tried) == 1 for t in trace)
+    assert [(placed[t.index].start, placed[t.index].end) for t in tokens] == [(h.start, h.end) for h in heard]
+
+
+def test_each_chain_starts_just_before_the_onset_the_previous_lookahead_heard():
+    _, _, _, fake = run(said())
+    chains = [lo for name, lo, _, _ in fake.calls if name == "chain"]
+    assert chains[1:] == [3200 - ONSET_LEAD_MS, 6300 - ONSET_LEAD_MS]
+
+
+def test_an_untranscribed_aside_sends_the_turn_to_the_full_search():
+    heard = said([(500, "welcome back to the program"), (3200, "thanks for having me by the way honestly"),
+                  (6300, "so tell us about the year")])
+    tokens, placed, trace, _ = run(heard)
+    assert trace[1].placed_by == "full"
+    assert trace[1].tried[0].name == "chain" and "speech under no word" in trace[1].tried[0].reason
+    me = next(t for t in tokens if t.text == "me.")
+    assert (placed[me.index].start, placed[me.index].end) == (4100, 4400)  # not stretched over the aside
+    # the next turn's chain starts where "me." ended, over the aside, so it is searched fully too
+    assert trace[2].placed_by == "full-wide" and trace[2].tried[-1].reason == ""
+    assert [placed[t.index].start for t in tokens if t.segment == 3] == [6300 + 300 * k for k in range(6)]
+
+
+def test_a_sentence_missing_from_the_audio_is_left_out_not_mistimed():
+    turns = [TURNS[0], ("B", 3000, "I said no. I said yes."), TURNS[2]]
+    heard = said([SAID[0], (3200, "i said yes"), SAID[2]])
+    tokens, placed, trace, _ = run(heard, turns)
+    b = [t for t in tokens if t.segment == 2]
+    assert [t.index in placed for t in b] == [False, False, False, True, True, True]
+    assert [placed[t.index].start for t in b[3:]] == [3200, 3500, 3800]
+    assert [x.name for x in trace[1].tried] == ["chain", "full", "full-wide", "rescue"]
+    assert all(x.reason for x in trace[1].tried)  # every pass says why it was rejected
+    assert trace[1].placed_by == "full-wide"  # what the full search placed stands
+
+
+def test_a_turn_not_in_the_audio_places_nothing_and_says_so():
+    heard = said([SAID[0], SAID[2]])
+    tokens, placed, trace, _ = run(heard)
+    assert not any(t.index in placed for t in tokens if t.segment == 2)
+    assert trace[1].placed_by is None and trace[1].tried[-1].name == "rescue"
+    assert trace[2].placed_by == "chain"  # the next turn does not suffer
+
+
+def test_stamps_all_late_by_the_same_seconds_still_agree_after_the_first_turn():
+    late = [(who, at + 2500, text) for who, at, text in TURNS]  # the recording lost its first 2.5 s
+    heard = said()
+    _, placed, trace, _ = run(heard, late, 14_000)
+    assert [t.placed_by for t in trace][1:] == ["chain", "chain"]
+    assert len(placed) == len(heard)
+
+
+def test_the_state_carries_the_floor_and_the_median_offset():
+    s = TurnState()
+    assert s.shift == 0 and s.floor is None
+    s = TurnState(5000, None, (100, -200, 300))
+    assert s.shift == 100
+
+
+def test_fake_search_prefers_words_to_garbage():
+    from align_transcripts import grammar as g
+
+    tokens = tokenize(segments()[:1])
+    hits = FakeSearch([Heard("um", 0, 200), *recording("welcome back to the program", 200)])(g.turn(tuple(tokens)), 0, 5000)
+    assert [h.word for h in hits][0].startswith("gbg_") and [h.word for h in hits][1:] == "welcome back to the program".split()
