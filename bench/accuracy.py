@@ -14,7 +14,9 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from align_transcripts.aligner import align_words  # noqa: E402
+from collections import Counter  # noqa: E402
+
+from align_transcripts.aligner import align  # noqa: E402
 from align_transcripts.audio import decode  # noqa: E402
 from align_transcripts.reconcile import reconcile  # noqa: E402
 from align_transcripts.transcript import read_transcript  # noqa: E402
@@ -27,7 +29,8 @@ def evaluate(folder: Path, workers: int | None = None) -> dict:
     audio = decode(str(folder / "interview.wav"))
     tr = read_transcript(str(folder / "transcript.txt"))
     segs = reconcile(tr, audio.duration).segments
-    words = align_words(segs, audio, workers=workers)
+    done = align(segs, audio, workers=workers)
+    words = done.words
     wall = time.perf_counter() - t0
     assert [w.word for w in words] == [w["word"] for w in ref], "token sequences differ"
     s_err = np.array([abs(w.start / 1000 - r["start"]) for w, r in zip(words, ref)]) * 1000
@@ -45,6 +48,7 @@ def evaluate(folder: Path, workers: int | None = None) -> dict:
         "over500": int((np.maximum(s_err, e_err) > 500).sum()),
         "lost": sum(1 for w in words if not w.aligned),
         "bias_start": float(np.median(signed)),
+        "placed_by": Counter(t.placed_by or "nothing" for t in done.trace).most_common(),
         "wall_s": wall, "xrt": truth["duration"] / wall,
         # peak resident memory of this process, and of the largest worker process
         "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
@@ -62,7 +66,8 @@ def main() -> None:
               f"{r['median']:.0f} | {r['p90']:.0f} | {r['w25']:.1f} / {r['w50']:.1f} / {r['w100']:.1f} % | {r['worst']} | "
               f"{r['over500']} | {r['lost']} | {r['xrt']:.0f}x ({r['wall_s']:.1f} s) | {r['rss_mb']:.0f} MB "
               f"(workers {r['worker_rss_mb']:.0f} MB) |", flush=True)
-        print(f"  (median signed start error {r['bias_start']:+.0f} ms)", file=sys.stderr)
+        print(f"  (median signed start error {r['bias_start']:+.0f} ms; turns placed by "
+              + ", ".join(f"{k} {v}" for k, v in r["placed_by"]) + ")", file=sys.stderr)
 
 
 if __name__ == "__main__":

@@ -117,3 +117,23 @@ def test_real_speech_words_land_on_the_human_boundaries(model):
     # senones of codebooks left out score -inf: a search can only use what it asked for
     other = next(s for s in range(model.sen2cb.size) if model.sen2cb[s] not in set(needed))
     assert np.isneginf(senone_scores(model, dens, np.array([other]))).all()
+
+
+def test_the_full_mixture_bounds_the_top_four_from_above_and_stays_close(model):
+    """Every density of a codebook adds to the mixture: the full sum is never below the top-4
+    approximation PocketSphinx uses, and on speech the two differ little."""
+    from align_transcripts.acoustic.scores import mixture_scores
+
+    from conftest import FIXTURES
+
+    from align_transcripts.audio import decode
+
+    rng = np.random.default_rng(3)
+    samples = decode(str(FIXTURES / "audio" / "interview.mp3")).samples[:3 * 16000]
+    feats = features(cepstra(samples))
+    senones = np.array(sorted(set(rng.integers(0, model.sen2cb.size, 60).tolist())))
+    full = mixture_scores(model, feats, senones)
+    top = senone_scores(model, densities(model, feats), senones)
+    assert full.shape == top.shape == (len(feats), len(senones))
+    assert (full >= top - 1e-3).all()
+    assert np.median(full - top) < 1.5  # measured 0.76 nats over the three streams on this speech

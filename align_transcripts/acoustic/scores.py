@@ -78,3 +78,27 @@ def senone_scores(model: AcousticModel, dens: Densities, senones: np.ndarray) ->
         with np.errstate(divide="ignore"):
             total += peak + np.log(np.exp(z - safe[:, :, None]).sum(axis=2))
     return total
+
+
+def mixture_scores(model: AcousticModel, feats: np.ndarray, senones: np.ndarray) -> np.ndarray:
+    """(frames, len(senones)) log-likelihoods over every density of each senone's codebook (not
+    the top N): per stream and codebook, one matrix product for the densities and one for the
+    mixture, exp(ll - max) @ weights, so the cost is BLAS's and no per-senone gather is needed."""
+    senones = np.asarray(senones)
+    t = len(feats)
+    _, n_streams, n_dens, dim = model.means.shape
+    cbs = model.sen2cb[senones]
+    total = np.zeros((t, len(senones)), dtype=np.float32)
+    for s in range(n_streams):
+        w, const = _weights(model, s)
+        x = feats[:, s * dim:(s + 1) * dim]
+        xx = np.concatenate([x * x, x], axis=1)
+        for c in np.unique(cbs):
+            cols = slice(c * n_dens, (c + 1) * n_dens)
+            ll = xx @ w[:, cols] + const[cols]  # (T, densities)
+            peak = ll.max(axis=1, keepdims=True)
+            mine = np.nonzero(cbs == c)[0]
+            mix = np.exp(model.log_mixw[s][:, senones[mine]])  # (densities, senones of c)
+            with np.errstate(divide="ignore"):
+                total[:, mine] += np.log(np.exp(ll - peak) @ mix) + peak
+    return total
