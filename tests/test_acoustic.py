@@ -122,16 +122,14 @@ def test_real_speech_words_land_on_the_human_boundaries(model):
 def test_the_full_mixture_bounds_the_top_four_from_above_and_stays_close(model):
     """Every density of a codebook adds to the mixture: the full sum is never below the top-4
     approximation PocketSphinx uses, and on speech the two differ little."""
-    from align_transcripts.acoustic.scores import mixture_scores
-
     from conftest import FIXTURES
 
+    from align_transcripts.acoustic.scores import mixture_scores
     from align_transcripts.audio import decode
 
-    rng = np.random.default_rng(3)
     samples = decode(str(FIXTURES / "audio" / "interview.mp3")).samples[:3 * 16000]
     feats = features(cepstra(samples))
-    senones = np.array(sorted(set(rng.integers(0, model.sen2cb.size, 60).tolist())))
+    senones = np.arange(0, model.sen2cb.size, 50)  # a hundred senones of every kind
     full = mixture_scores(model, feats, senones)
     top = senone_scores(model, densities(model, feats), senones)
     assert full.shape == top.shape == (len(feats), len(senones))
