@@ -135,3 +135,31 @@ def test_the_full_mixture_bounds_the_top_four_from_above_and_stays_close(model):
     assert full.shape == top.shape == (len(feats), len(senones))
     assert (full >= top - 1e-3).all()
     assert np.median(full - top) < 1.5  # measured 0.76 nats over the three streams on this speech
+
+
+def test_the_numpy_search_places_a_chain_with_lookahead_where_pocketsphinx_does():
+    """The engine behind the Search interface: a turn and the first words of the next, the path
+    ending inside them; its words within 60 ms of PocketSphinx's, every word a score in 0..1."""
+    from conftest import FIXTURES
+
+    from align_transcripts import grammar as g
+    from align_transcripts.acoustic.search import NumpySearch
+    from align_transcripts.aligner import tokenize
+    from align_transcripts.audio import decode
+    from align_transcripts.grammar import bind
+    from align_transcripts.search import SphinxSearch
+    from align_transcripts.types import Segment
+
+    samples = decode(str(FIXTURES / "audio" / "interview.mp3")).samples
+    mine = tuple(tokenize([Segment(1, "A", 0, 2600, "Welcome back to the program.", 1, 0)]))
+    ahead = tuple(tokenize([Segment(2, "B", 2600, 9000, "Thanks for having me, Nadia.", 2, 2)], first=len(mine)))
+    grammar = g.chain(mine, ahead)
+    ours = bind(NumpySearch(samples)(grammar, 0, 3500), grammar)
+    theirs = bind(SphinxSearch(samples)(grammar, 0, 3500), grammar)
+    assert set(range(len(mine))) <= set(ours) and set(ours) - set(range(len(mine)))  # some lookahead heard
+    for k in range(len(mine)):
+        assert abs(ours[k].start - theirs[k].start) <= 60 and abs(ours[k].end - theirs[k].end) <= 60
+        assert 0 < ours[k].score <= 1
+    wrong = g.chain(tuple(tokenize([Segment(1, "A", 0, 2600, "Please shorten this skirt for Joyce.", 1, 0)])))
+    assert NumpySearch(samples)(g.turn(mine), 0, 3500) == SphinxSearch(samples)(g.turn(mine), 0, 3500)  # not a chain
+    assert NumpySearch(samples)(wrong, 0, 100) is None  # 100 ms cannot hold the chain

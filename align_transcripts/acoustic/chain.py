@@ -131,9 +131,10 @@ def align_chain(model: AcousticModel, dens: Densities, words: list[ChainWord], l
     return None if placed is None else [Placement(p.key, p.first + lo, p.last + lo, p.score) for p in placed]
 
 
-def viterbi(states: States, emit: np.ndarray, keys: list[int]) -> list[Placement] | None:
+def viterbi(states: States, emit: np.ndarray, keys: list[int], required: int | None = None) -> list[Placement] | None:
     """The best path through the state string given each state's log-likelihood in each frame
-    ((frames, states)), as frames per word; None when the path cannot hold every word.
+    ((frames, states)), as frames per word; None when the path cannot hold every word (or, with
+    `required`, the first `required` words: the path may end after any word the finals allow).
 
     Pure: tested on scores written by hand (tests/test_acoustic.py), no audio needed.
     """
@@ -170,9 +171,11 @@ def viterbi(states: States, emit: np.ndarray, keys: list[int]) -> list[Placement
         return None
     owner = states.word[path]
     out = []
-    for key in keys:
+    for n, key in enumerate(keys):
         frames = np.nonzero(owner == key)[0]
         if not len(frames):
-            return None
+            if required is None or n < required:
+                return None
+            continue
         out.append(Placement(key, int(frames[0]), int(frames[-1]), float(emit[frames, path[frames]].mean())))
     return out

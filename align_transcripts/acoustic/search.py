@@ -1,0 +1,92 @@
+"""The numpy engine as a Search (align_transcripts.search): plain chains scored and searched here,
+every other grammar handed to PocketSphinx. Not yet what the commands use (see SCORE_SCALE).
+
+A chain (the turn's words, then the next turn's first words, any of which may end the path) is
+one string of HMM states; its senones are scored over the window with the full mixture
+(acoustic.scores.mixture_scores) and searched with one Viterbi pass. Each word's score is its
+mean log-likelihood per frame less the best of the chain's senones in that frame (<= 0: how far
+the forced word is from what the audio sounds most like among the words it could be), squashed
+to 0..1 as PocketSphinx's scores are, so the chain's trust tests read both alike.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field, replace
+
+import numpy as np
+
+from .. import dictionary
+from ..audio import RATE
+from ..grammar import Grammar, Hit
+from ..search import SphinxSearch
+from .chain import ChainWord, States, chain_states, viterbi
+from .features import FRAME_MS, cepstra, features
+from .model import AcousticModel, load_model
+from .scores import mixture_scores
+
+__all__ = ["NumpySearch"]
+
+BOUNDARY_SHIFT_MS = 5  # frame -> ms: the median signed error on the fitting half of DEV TIMIT (bench/engine.py)
+# per-frame log-likelihood gap -> squashed score, exp(SCALE * gap), fitted (bench/engine_scores.py) so that right
+# transcripts' 5th percentile is PocketSphinx's. Measured there: no right transcript refused, but 8-18 % of wrong
+# ones (another utterance's words) trusted, where PocketSphinx's beams trust none: a gap to the chain's own senones
+# does not say the words are wrong. Until a reference independent of the chain (a free phone loop) scores them,
+# the commands keep PocketSphinx's chain.
+SCORE_SCALE = 0.024
+
+
+@dataclass(frozen=True)
+class NumpySearch:
+    """The numpy chain over samples that begin `offset` ms into the recording; PocketSphinx for the rest."""
+
+    samples: np.ndarray = field(repr=False)
+    offset: int = 0
+    scale: float = SCORE_SCALE
+
+    @property
+    def duration(self) -> int:
+        return self.offset + len(self.samples) * 1000 // RATE
+
+    def __call__(self, grammar: Grammar, lo: int, hi: int, wide: bool = False) -> list[Hit] | None:
+        if grammar.name != "chain":
+            return SphinxSearch(self.samples, self.offset)(grammar, lo, hi, wide)
+        a = max(0, (lo - self.offset) * RATE // 1000)
+        b = max(0, (hi - self.offset) * RATE // 1000)
+        start = self.offset + a * 1000 // RATE
+        hits = chain_hits(load_model(), self.samples[a:b], grammar, self.scale)
+        return None if hits is None else [Hit(h.word, h.start + start, h.end + start, h.score) for h in hits]
+
+
+def chain_hits(model: AcousticModel, samples: np.ndarray, grammar: Grammar, scale: float) -> list[Hit] | None:
+    """The best path of a chain grammar over the samples, as hits in ms from their start."""
+    words = [a for a in grammar.arcs if a.label is not None]  # in order along the chain
+    ends = {a.src for a in grammar.arcs if a.label is None and a.dst == grammar.final}  # a lookahead may end the path
+    required = min(ends) if ends else len(words)
+    if any(p not in model.phone_index for a in words for p in dictionary.pronunciation(a.label or "").split()):
+        return None
+    chain = [ChainWord(k, tuple(dictionary.pronunciation(a.label or "").split())) for k, a in enumerate(words)]
+    states = chain_states(model, chain)
+    finals = states.final.copy()
+    for n in ends:  # the path may end after word n - 1 (or in the silence after it)
+        last = int(np.nonzero(states.word == n - 1)[0][-1])
+        finals[[last, last + 3]] = True
+    feats = features(cepstra(samples))
+    if len(feats) < len(states.senone) // 3:
+        return None
+    uniq, inverse = np.unique(states.senone, return_inverse=True)
+    scores = mixture_scores(model, feats, uniq)
+    emit = scores[:, inverse]
+    placed = viterbi(_with_finals(states, finals), emit, list(range(len(words))), required)
+    if placed is None:
+        return None
+    best = emit.max(axis=1)  # per frame, the best the chain's senones do
+    out = []
+    for p in placed:
+        rel = p.score - float(best[p.first:p.last + 1].mean())  # <= 0
+        out.append(Hit(words[p.key].label or "", p.first * FRAME_MS + BOUNDARY_SHIFT_MS,
+                       (p.last + 1) * FRAME_MS + BOUNDARY_SHIFT_MS, round(math.exp(scale * rel), 3)))
+    return out
+
+
+def _with_finals(states: States, finals: np.ndarray) -> States:
+    return replace(states, final=finals)
