@@ -6,9 +6,9 @@ The chain pass trusts a turn whose words' mean score reaches align_transcripts.c
 (0.75, measured on PocketSphinx's scores). The numpy engine's score of a word is exp(scale * gap),
 gap its mean per-frame log-likelihood less the best of the chain's senones. `scale` is fitted on
 every other DEV TIMIT speaker so that right transcripts' utterance means have PocketSphinx's
-5th percentile (the low tail is where the threshold acts); then, on the other speakers, each engine is scored on right transcripts and on wrong ones
-(another utterance's words forced onto the audio): how often the threshold trusts a wrong one
-and refuses a right one.
+5th percentile (the low tail is where the threshold acts); then, on the other speakers, each
+engine is scored on right transcripts and on wrong ones (another utterance's words forced onto
+the audio): how often the threshold trusts a wrong one and refuses a right one.
 """
 from __future__ import annotations
 
@@ -45,7 +45,8 @@ def main() -> None:
     fit = set(speakers[::2])
     rows = []  # (speaker, right?, pocketsphinx mean, numpy mean gap)
     for k, u in enumerate(utts):
-        for right, words in ((True, [w for w, _, _ in u["ref"]]), (False, [w for w, _, _ in utts[(k + 7) % len(utts)]["ref"]])):
+        other = utts[(k + 7) % len(utts)]
+        for right, words in ((True, [w for w, _, _ in u["ref"]]), (False, [w for w, _, _ in other["ref"]])):
             g = grammar(words)
             ps = mean_score(search(u["samples"], g), len(words))
             hits = chain_hits(model, u["samples"], g, 1.0)
@@ -59,7 +60,9 @@ def main() -> None:
     print("| engine, speakers | right: median | right refused | wrong: median | wrong trusted |")
     print("|---|---|---|---|---|")
     for label, part in (("fit half", [r for r in rows if r[0] in fit]), ("other half", [r for r in rows if r[0] not in fit])):
-        for engine, get in (("pocketsphinx", lambda r: r[2]), ("numpy", lambda r: None if r[3] is None else float(np.exp(scale * r[3])))):
+        engines = (("pocketsphinx", lambda r: r[2]),
+                   ("numpy", lambda r: None if r[3] is None else float(np.exp(scale * r[3]))))
+        for engine, get in engines:
             right = [get(r) or 0.0 for r in part if r[1]]
             wrong = [get(r) or 0.0 for r in part if not r[1]]
             print(f"| {engine}, {label} | {np.median(right):.3f} | {np.mean(np.array(right) < MIN_MEAN_SCORE) * 100:.0f} % "
