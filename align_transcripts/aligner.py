@@ -22,7 +22,7 @@ from .audio import Audio
 from .boundaries import refine_pause_edges, rejoin_stranded
 from .passes import Recording, TurnResult, TurnState, align_turns
 from .pronounce import spoken
-from .search import SphinxSearch
+from .search import Search, SphinxSearch
 from .text import ends_sentence, is_tag
 from .text import tokens as text_tokens
 from .types import Job, Placed, Segment, Token, TurnTrace, Word
@@ -115,6 +115,7 @@ class Block:
     offset: int  # ms of the block's first sample
     end: int  # ms past its last sample
     audio: np.ndarray | SharedSamples  # the block's samples, or the whole recording's in shared memory
+    engine: str = "pocketsphinx"  # what searches the plain chains (ENGINES)
 
 
 def _run_block(block: Block) -> list[TurnResult]:
@@ -125,13 +126,22 @@ def _run_block(block: Block) -> list[TurnResult]:
         return _align_block(block, whole[block.offset * 16:block.end * 16], block.offset)
 
 
+ENGINES = ("pocketsphinx", "numpy")
+
+
 def _align_block(block: Block, samples: np.ndarray, offset: int) -> list[TurnResult]:
-    rec = Recording(SphinxSearch(samples, offset), block.regions)
+    if block.engine == "numpy":
+        from .acoustic.search import NumpySearch
+
+        search: Search = NumpySearch(samples, offset)
+    else:
+        search = SphinxSearch(samples, offset)
+    rec = Recording(search, block.regions)
     return align_turns(block.jobs, block.ahead, rec, TurnState())[block.warmup:]
 
 
 def align(segments: tuple[Segment, ...], audio: Audio, workers: int | None = None,
-          progress=None, regions: list[tuple[int, int]] | None = None) -> Alignment:
+          progress=None, regions: list[tuple[int, int]] | None = None, engine: str = "pocketsphinx") -> Alignment:
     """Every transcript token of every segment as a Word, in transcript order, and the trace.
 
     regions: the recording's speech (align_transcripts.vad.speech_regions), when the caller has it already.
@@ -153,14 +163,14 @@ def align(segments: tuple[Segment, ...], audio: Audio, workers: int | None = Non
     if parallel:
         ctx = _context()
         with shared_samples(audio.samples) as shared, process_pool(workers, ctx) as pool:
-            payload = [Block(*s, audio=shared) for s in spans]
+            payload = [Block(*s, audio=shared, engine=engine) for s in spans]
             for done, r in enumerate(pool.map(_run_block, payload), 1):
                 results += r
                 if progress:
                     progress(done, len(payload))
     else:
         for done, s in enumerate(spans, 1):
-            results += _run_block(Block(*s, audio=audio.slice(s[4], s[5])))
+            results += _run_block(Block(*s, audio=audio.slice(s[4], s[5]), engine=engine))
             if progress:
                 progress(done, len(spans))
     placed = {p.token: p for r in results for p in r.placed}

@@ -1,6 +1,7 @@
 """Word-boundary accuracy and speed of `align words` on the benchmark interviews (bench/interview.py).
 
     python bench/accuracy.py bench/out/exact bench/out/noisy
+    python bench/accuracy.py --engine numpy bench/out/exact     # the numpy chain (align_transcripts.acoustic)
 Prints one markdown row per variant.
 """
 from __future__ import annotations
@@ -22,6 +23,9 @@ from align_transcripts.reconcile import reconcile  # noqa: E402
 from align_transcripts.transcript import read_transcript  # noqa: E402
 
 
+ENGINE = "pocketsphinx"
+
+
 def evaluate(folder: Path, workers: int | None = None) -> dict:
     truth = json.loads((folder / "truth.json").read_text())
     ref = [w for w in truth["words"] if w["transcribed"]]
@@ -29,7 +33,7 @@ def evaluate(folder: Path, workers: int | None = None) -> dict:
     audio = decode(str(folder / "interview.wav"))
     tr = read_transcript(str(folder / "transcript.txt"))
     segs = reconcile(tr, audio.duration).segments
-    done = align(segs, audio, workers=workers)
+    done = align(segs, audio, workers=workers, engine=ENGINE)
     words = done.words
     wall = time.perf_counter() - t0
     assert [w.word for w in words] == [w["word"] for w in ref], "token sequences differ"
@@ -60,7 +64,11 @@ def main() -> None:
     print("| variant | audio | words | mean start/end ms | median | p90 | within 25/50/100 ms | worst | >0.5 s "
           "| unaligned | speed | peak RSS |")
     print("|---|---|---|---|---|---|---|---|---|---|---|---|")
-    for arg in sys.argv[1:]:
+    global ENGINE
+    args = sys.argv[1:]
+    if args[:1] == ["--engine"]:
+        ENGINE, args = args[1], args[2:]
+    for arg in args:
         r = evaluate(Path(arg))
         print(f"| {r['variant']} | {r['audio_s']:.0f} s | {r['words']} | {r['mean_start']:.0f} / {r['mean_end']:.0f} | "
               f"{r['median']:.0f} | {r['p90']:.0f} | {r['w25']:.1f} / {r['w50']:.1f} / {r['w100']:.1f} % | {r['worst']} | "

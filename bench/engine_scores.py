@@ -4,9 +4,9 @@
 
 The chain pass trusts a turn whose words' mean score reaches align_transcripts.chain.MIN_MEAN_SCORE
 (0.75, measured on PocketSphinx's scores). The numpy engine's score of a word is exp(scale * gap),
-gap its mean per-frame log-likelihood less the best of the chain's senones. `scale` is fitted on
-every other DEV TIMIT speaker so that right transcripts' utterance means have PocketSphinx's
-5th percentile (the low tail is where the threshold acts); then, on the other speakers, each
+gap its mean per-frame log-likelihood less the best context-independent phone's (a free phone
+loop). `scale` is fitted on every other DEV TIMIT speaker so that the threshold lies halfway
+between the worst right transcript and the best wrong one; then, on the other speakers, each
 engine is scored on right transcripts and on wrong ones (another utterance's words forced onto
 the audio): how often the threshold trusts a wrong one and refuses a right one.
 """
@@ -49,14 +49,15 @@ def main() -> None:
         for right, words in ((True, [w for w, _, _ in u["ref"]]), (False, [w for w, _, _ in other["ref"]])):
             g = grammar(words)
             ps = mean_score(search(u["samples"], g), len(words))
-            hits = chain_hits(model, u["samples"], g, 1.0)
-            gap = None if hits is None else float(np.mean([np.log(max(h.score, 1e-30)) for h in hits]))
+            hits = chain_hits(model, u["samples"], g, 1.0, cap=False)
+            gap = None if hits is None else float(np.mean([np.log(h.score) for h in hits]))
             rows.append((u["speaker"], right, ps, gap))
-    ps_right = [r[2] for r in rows if r[0] in fit and r[1] and r[2] is not None]
-    gaps = [r[3] for r in rows if r[0] in fit and r[1] and r[3] is not None]
-    # the low tail is where the threshold acts: match PocketSphinx's 5th percentile of right transcripts
-    scale = float(np.log(np.percentile(ps_right, 5)) / np.percentile(gaps, 5))
-    print(f"fitted on {sorted(fit)}: scale {scale:.3f} (PocketSphinx 5th percentile {np.percentile(ps_right, 5):.3f})")
+    right_gaps = [r[3] for r in rows if r[0] in fit and r[1] and r[3] is not None]
+    wrong_gaps = [r[3] for r in rows if r[0] in fit and not r[1] and r[3] is not None]
+    middle = (min(right_gaps) + max(wrong_gaps)) / 2
+    scale = float(np.log(MIN_MEAN_SCORE) / middle)
+    print(f"fitted on {sorted(fit)}: worst right gap {min(right_gaps):.2f}, best wrong {max(wrong_gaps):.2f} "
+          f"nats per frame; scale {scale:.3f}")
     print("| engine, speakers | right: median | right refused | wrong: median | wrong trusted |")
     print("|---|---|---|---|---|")
     for label, part in (("fit half", [r for r in rows if r[0] in fit]), ("other half", [r for r in rows if r[0] not in fit])):

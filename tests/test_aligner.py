@@ -257,3 +257,14 @@ def test_a_long_turn_is_aligned_in_pieces():
     # multi-turn demo aligns it within 50 ms through the first pass): the engine's known limit
     assert sum(max(map(abs, e)) <= 50 for e in errs) >= len(truth) - 1, errs
     assert max(abs(x) for e in errs for x in e) <= 300, errs
+
+
+def test_the_numpy_engine_places_every_word_near_its_sentence(audio):
+    """align(engine="numpy"): the passes unchanged, the plain chains searched by align_transcripts.acoustic."""
+    from align_transcripts.aligner import align
+
+    segs = reconcile(parse_transcript(TEXT), audio.duration).segments
+    done = align(segs, audio, workers=1, engine="numpy")
+    assert all(w.aligned for w in done.words)
+    assert [t.placed_by for t in done.trace].count("chain") >= len(done.trace) - 1
+    assert max(abs(x) for e in sentence_errors(done.words) for x in e) <= 60

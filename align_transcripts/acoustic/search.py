@@ -4,12 +4,13 @@ every other grammar handed to PocketSphinx. Not yet what the commands use (see S
 A chain (the turn's words, then the next turn's first words, any of which may end the path) is
 one string of HMM states; its senones are scored over the window with the full mixture
 (acoustic.scores.mixture_scores) and searched with one Viterbi pass. Each word's score is its
-mean log-likelihood per frame less the best of the chain's senones in that frame (<= 0: how far
-the forced word is from what the audio sounds most like among the words it could be), squashed
-to 0..1 as PocketSphinx's scores are, so the chain's trust tests read both alike.
+mean log-likelihood per frame less the best of the context-independent phones' senones in that
+frame (what a free phone loop would score: how far the forced word is from what the audio sounds
+most like), squashed to 0..1 as PocketSphinx's scores are, so the chain's trust tests read both alike.
 """
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass, field, replace
 
@@ -27,12 +28,9 @@ from .scores import mixture_scores
 __all__ = ["NumpySearch"]
 
 BOUNDARY_SHIFT_MS = 5  # frame -> ms: the median signed error on the fitting half of DEV TIMIT (bench/engine.py)
-# per-frame log-likelihood gap -> squashed score, exp(SCALE * gap), fitted (bench/engine_scores.py) so that right
-# transcripts' 5th percentile is PocketSphinx's. Measured there: no right transcript refused, but 8-18 % of wrong
-# ones (another utterance's words) trusted, where PocketSphinx's beams trust none: a gap to the chain's own senones
-# does not say the words are wrong. Until a reference independent of the chain (a free phone loop) scores them,
-# the commands keep PocketSphinx's chain.
-SCORE_SCALE = 0.024
+# per-frame log-likelihood gap to the free phone loop -> squashed score, exp(SCALE * gap): fitted in
+# bench/engine_scores.py so that the chain pass's threshold (0.75) lies halfway between right and wrong transcripts
+SCORE_SCALE = 0.089  # measured: right transcripts >= -1.47 nats per frame, wrong ones <= -4.97 (fitting half)
 
 
 @dataclass(frozen=True)
@@ -57,8 +55,11 @@ class NumpySearch:
         return None if hits is None else [Hit(h.word, h.start + start, h.end + start, h.score) for h in hits]
 
 
-def chain_hits(model: AcousticModel, samples: np.ndarray, grammar: Grammar, scale: float) -> list[Hit] | None:
-    """The best path of a chain grammar over the samples, as hits in ms from their start."""
+def chain_hits(model: AcousticModel, samples: np.ndarray, grammar: Grammar, scale: float,
+               cap: bool = True) -> list[Hit] | None:
+    """The best path of a chain grammar over the samples, as hits in ms from their start.
+
+    cap: scores at most 1 (a triphone may beat every context-independent phone); off to fit the scale."""
     words = [a for a in grammar.arcs if a.label is not None]  # in order along the chain
     ends = {a.src for a in grammar.arcs if a.label is None and a.dst == grammar.final}  # a lookahead may end the path
     required = min(ends) if ends else len(words)
@@ -79,13 +80,19 @@ def chain_hits(model: AcousticModel, samples: np.ndarray, grammar: Grammar, scal
     placed = viterbi(_with_finals(states, finals), emit, list(range(len(words))), required)
     if placed is None:
         return None
-    best = emit.max(axis=1)  # per frame, the best the chain's senones do
+    best = mixture_scores(model, feats, _ci_senones(model)).max(axis=1)  # per frame, the best any phone does
     out = []
     for p in placed:
         rel = p.score - float(best[p.first:p.last + 1].mean())  # <= 0
         out.append(Hit(words[p.key].label or "", p.first * FRAME_MS + BOUNDARY_SHIFT_MS,
-                       (p.last + 1) * FRAME_MS + BOUNDARY_SHIFT_MS, round(math.exp(scale * rel), 3)))
+                       (p.last + 1) * FRAME_MS + BOUNDARY_SHIFT_MS, min(1.0, math.exp(scale * rel)) if cap else math.exp(scale * rel)))
     return out
+
+
+@functools.lru_cache(maxsize=2)
+def _ci_senones(model: AcousticModel) -> np.ndarray:
+    """The senones of the context-independent phones: their best per frame is what a free phone loop would score."""
+    return np.array(sorted({int(s) for p in range(len(model.phones)) for s in model.senones(p)}))
 
 
 def _with_finals(states: States, finals: np.ndarray) -> States:
