@@ -10,18 +10,16 @@ import json
 import resource
 import sys
 import time
+from collections import Counter
 from pathlib import Path
 
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from collections import Counter  # noqa: E402
-
 from align_transcripts.aligner import align  # noqa: E402
 from align_transcripts.audio import decode  # noqa: E402
 from align_transcripts.reconcile import reconcile  # noqa: E402
 from align_transcripts.transcript import read_transcript  # noqa: E402
-
 
 ENGINE = "pocketsphinx"
 
