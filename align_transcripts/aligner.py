@@ -20,7 +20,7 @@ import numpy as np
 from . import dictionary
 from .audio import Audio
 from .boundaries import refine_pause_edges, rejoin_stranded
-from .passes import Recording, TurnResult, TurnState, align_turns
+from .passes import PASSES, Recording, TurnResult, TurnState, align_turns
 from .pronounce import spoken
 from .search import Search, SphinxSearch
 from .text import ends_sentence, is_tag
@@ -116,6 +116,7 @@ class Block:
     end: int  # ms past its last sample
     audio: np.ndarray | SharedSamples  # the block's samples, or the whole recording's in shared memory
     engine: str = "pocketsphinx"  # what searches the plain chains (ENGINES)
+    passes: tuple[str, ...] = ()  # the passes to try, by name (empty: all of PASSES)
 
 
 def _run_block(block: Block) -> list[TurnResult]:
@@ -137,15 +138,22 @@ def _align_block(block: Block, samples: np.ndarray, offset: int) -> list[TurnRes
     else:
         search = SphinxSearch(samples, offset)
     rec = Recording(search, block.regions)
-    return align_turns(block.jobs, block.ahead, rec, TurnState())[block.warmup:]
+    chosen = tuple(p for p in PASSES if not block.passes or p.name in block.passes)
+    return align_turns(block.jobs, block.ahead, rec, TurnState(), chosen)[block.warmup:]
 
 
 def align(segments: tuple[Segment, ...], audio: Audio, workers: int | None = None,
-          progress=None, regions: list[tuple[int, int]] | None = None, engine: str = "pocketsphinx") -> Alignment:
+          progress=None, regions: list[tuple[int, int]] | None = None, engine: str = "pocketsphinx",
+          passes: tuple[str, ...] = ()) -> Alignment:
     """Every transcript token of every segment as a Word, in transcript order, and the trace.
 
     regions: the recording's speech (align_transcripts.vad.speech_regions), when the caller has it already.
+    engine: what searches the plain chains (ENGINES). passes: only these of passes.PASSES, by name
+    (for measuring what each pays; the default tries them all).
     """
+    unknown = set(passes) - {p.name for p in PASSES}
+    if unknown:
+        raise ValueError(f"no such pass: {', '.join(sorted(unknown))} (the passes: {', '.join(p.name for p in PASSES)})")
     tokens = tokenize(segments)
     jobs = plan(segments, tokens, audio.duration)
     workers = workers or min(2, os.cpu_count() or 1)
@@ -163,14 +171,14 @@ def align(segments: tuple[Segment, ...], audio: Audio, workers: int | None = Non
     if parallel:
         ctx = _context()
         with shared_samples(audio.samples) as shared, process_pool(workers, ctx) as pool:
-            payload = [Block(*s, audio=shared, engine=engine) for s in spans]
+            payload = [Block(*s, audio=shared, engine=engine, passes=passes) for s in spans]
             for done, r in enumerate(pool.map(_run_block, payload), 1):
                 results += r
                 if progress:
                     progress(done, len(payload))
     else:
         for done, s in enumerate(spans, 1):
-            results += _run_block(Block(*s, audio=audio.slice(s[4], s[5]), engine=engine))
+            results += _run_block(Block(*s, audio=audio.slice(s[4], s[5]), engine=engine, passes=passes))
             if progress:
                 progress(done, len(spans))
     placed = {p.token: p for r in results for p in r.placed}

@@ -243,13 +243,13 @@ def align_turn(turn: Turn, rec: Recording, passes: tuple[Pass, ...] = PASSES) ->
 
 
 def align_turns(jobs: list[Job], ahead: tuple[Token, ...], rec: Recording,
-                state: TurnState | None = None) -> list[TurnResult]:
+                state: TurnState | None = None, passes: tuple[Pass, ...] = PASSES) -> list[TurnResult]:
     """Place turns in order, each after the state the one before left; `ahead`: the tokens after the last job."""
     state = state or TurnState()
     out = []
     for n, job in enumerate(jobs):
         nxt = jobs[n + 1].tokens if n + 1 < len(jobs) else ahead
-        res = align_turn(Turn(job, nxt, state), rec)
+        res = align_turn(Turn(job, nxt, state), rec, passes)
         state = state.after(job, {p.token: p for p in res.placed}, res.onset)
         out.append(res)
     return out

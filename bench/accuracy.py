@@ -2,6 +2,7 @@
 
     python bench/accuracy.py bench/out/exact bench/out/noisy
     python bench/accuracy.py --engine numpy bench/out/exact     # the numpy chain (align_transcripts.acoustic)
+    python bench/accuracy.py --passes full,full-wide,rescue bench/out/exact   # without the chain pass
 Prints one markdown row per variant.
 """
 from __future__ import annotations
@@ -22,6 +23,7 @@ from align_transcripts.reconcile import reconcile  # noqa: E402
 from align_transcripts.transcript import read_transcript  # noqa: E402
 
 ENGINE = "pocketsphinx"
+PASSES: tuple[str, ...] = ()  # all
 
 
 def evaluate(folder: Path, workers: int | None = None) -> dict:
@@ -31,7 +33,7 @@ def evaluate(folder: Path, workers: int | None = None) -> dict:
     audio = decode(str(folder / "interview.wav"))
     tr = read_transcript(str(folder / "transcript.txt"))
     segs = reconcile(tr, audio.duration).segments
-    done = align(segs, audio, workers=workers, engine=ENGINE)
+    done = align(segs, audio, workers=workers, engine=ENGINE, passes=PASSES)
     words = done.words
     wall = time.perf_counter() - t0
     assert [w.word for w in words] == [w["word"] for w in ref], "token sequences differ"
@@ -62,10 +64,14 @@ def main() -> None:
     print("| variant | audio | words | mean start/end ms | median | p90 | within 25/50/100 ms | worst | >0.5 s "
           "| unaligned | speed | peak RSS |")
     print("|---|---|---|---|---|---|---|---|---|---|---|---|")
-    global ENGINE
+    global ENGINE, PASSES
     args = sys.argv[1:]
-    if args[:1] == ["--engine"]:
-        ENGINE, args = args[1], args[2:]
+    while args[:1] in (["--engine"], ["--passes"]):
+        if args[0] == "--engine":
+            ENGINE = args[1]
+        else:
+            PASSES = tuple(args[1].split(","))
+        args = args[2:]
     for arg in args:
         r = evaluate(Path(arg))
         print(f"| {r['variant']} | {r['audio_s']:.0f} s | {r['words']} | {r['mean_start']:.0f} / {r['mean_end']:.0f} | "

@@ -12,7 +12,7 @@ from align_transcripts.reconcile import reconcile
 from align_transcripts.search import SphinxSearch
 from align_transcripts.text import ends_sentence
 from align_transcripts.transcript import parse_transcript
-from align_transcripts.types import Attempt, Job
+from align_transcripts.types import Job
 from align_transcripts.vad import speech_regions
 
 pytestmark = pytest.mark.slow  # real alignments or command-line runs
@@ -109,11 +109,12 @@ def test_turn_not_in_the_audio_is_refused(audio, jobs, rescue):
     assert run(audio, wrong, priya.tokens, start=int(TRUTH[1]["end"] * 1000), rescue=rescue) is None
 
 
-def test_first_pass_agrees_with_the_full_search(audio, monkeypatch):
+def test_first_pass_agrees_with_the_full_search(audio):
     segs = reconcile(parse_transcript(TEXT), audio.duration).segments
     fast = align_words(segs, audio, workers=1)
-    monkeypatch.setattr(passes, "first_pass", lambda *a, **k: Attempt("chain", (), False, "turned off"))
-    full = align_words(segs, audio, workers=1)
+    without = align(segs, audio, workers=1, passes=("full", "full-wide", "rescue"))
+    assert all(t.placed_by in ("full", "full-wide") and "chain" not in [x.name for x in t.tried] for t in without.trace)
+    full = without.words
     assert [w.word for w in fast] == [w.word for w in full]
     assert all(w.aligned for w in fast)
     # the chain's window starts elsewhere (just before the onset), so PocketSphinx's per-window
@@ -122,6 +123,12 @@ def test_first_pass_agrees_with_the_full_search(audio, monkeypatch):
     ends = [k for k, w in enumerate(full) if ends_sentence(w.word)]
     assert max(abs(fast[k].end - full[k].end) for k in ends) <= 30  # where sentences end
     assert max(abs(fast[k].start - full[k].start) for k in [0] + [k + 1 for k in ends[:-1]]) <= 30  # and begin
+
+
+def test_an_unknown_pass_is_named(audio):
+    segs = reconcile(parse_transcript(TEXT), audio.duration).segments
+    with pytest.raises(ValueError, match="no such pass: chian"):
+        align(segs, audio, passes=("chian",))
 
 
 def test_uncovered_speech_and_inside():
