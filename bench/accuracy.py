@@ -26,6 +26,18 @@ ENGINE = "pocketsphinx"
 PASSES: tuple[str, ...] = ()  # all
 
 
+def halves(ref: list[dict], s_err: np.ndarray, e_err: np.ndarray) -> list[tuple[str, float, float]]:
+    """(speakers, mean error, % within 50 ms) for every other speaker (sorted by name) and the rest:
+    how much the figures move between two halves of the voices."""
+    speakers = sorted({r["speaker"] for r in ref})
+    out = []
+    for part in (speakers[::2], speakers[1::2]):
+        mask = np.array([r["speaker"] in part for r in ref])
+        both = np.concatenate([s_err[mask], e_err[mask]])
+        out.append((", ".join(part), float(both.mean()), float((both <= 50).mean() * 100)))
+    return out
+
+
 def evaluate(folder: Path, workers: int | None = None) -> dict:
     truth = json.loads((folder / "truth.json").read_text())
     ref = [w for w in truth["words"] if w["transcribed"]]
@@ -53,6 +65,7 @@ def evaluate(folder: Path, workers: int | None = None) -> dict:
         "lost": sum(1 for w in words if not w.aligned),
         "bias_start": float(np.median(signed)),
         "placed_by": Counter(t.placed_by or "nothing" for t in done.trace).most_common(),
+        "halves": halves(ref, s_err, e_err),
         "wall_s": wall, "xrt": truth["duration"] / wall,
         # peak resident memory of this process, and of the largest worker process
         "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
@@ -80,6 +93,8 @@ def main() -> None:
               f"(workers {r['worker_rss_mb']:.0f} MB) |", flush=True)
         print(f"  (median signed start error {r['bias_start']:+.0f} ms; turns placed by "
               + ", ".join(f"{k} {v}" for k, v in r["placed_by"]) + ")", file=sys.stderr)
+        for who, mean, w50 in r["halves"]:
+            print(f"  ({who}: {mean:.1f} ms mean, {w50:.1f} % within 50 ms)", file=sys.stderr)
 
 
 if __name__ == "__main__":
