@@ -18,7 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from . import dictionary
-from .audio import Audio
+from .audio import RATE, Audio
 from .boundaries import refine_pause_edges, rejoin_stranded
 from .passes import PASSES, Recording, TurnResult, TurnState, align_turns
 from .pronounce import spoken
@@ -124,7 +124,7 @@ def _run_block(block: Block) -> list[TurnResult]:
     if isinstance(block.audio, np.ndarray):
         return _align_block(block, block.audio, block.offset)
     with block.audio.view() as whole:
-        return _align_block(block, whole[block.offset * 16:block.end * 16], block.offset)
+        return _align_block(block, whole[block.offset * RATE // 1000:block.end * RATE // 1000], block.offset)
 
 
 ENGINES = ("pocketsphinx", "numpy")
