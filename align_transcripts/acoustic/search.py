@@ -75,12 +75,13 @@ def chain_hits(model: AcousticModel, samples: np.ndarray, grammar: Grammar, scal
     if len(feats) < len(states.senone) // 3:
         return None
     uniq, inverse = np.unique(states.senone, return_inverse=True)
-    scores = mixture_scores(model, feats, uniq)
+    ci = _ci_senones(model)
+    scores = mixture_scores(model, feats, np.concatenate([uniq, ci]))  # one pass over every codebook for both
     emit = scores[:, inverse]
     placed = viterbi(_with_finals(states, finals), emit, list(range(len(words))), required)
     if placed is None:
         return None
-    best = mixture_scores(model, feats, _ci_senones(model)).max(axis=1)  # per frame, the best any phone does
+    best = scores[:, len(uniq):].max(axis=1)  # per frame, the best any context-independent phone does
     out = []
     for p in placed:
         rel = p.score - float(best[p.first:p.last + 1].mean())  # <= 0
