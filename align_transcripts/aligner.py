@@ -5,7 +5,7 @@ search with absorbing loops and sentence skips where the audio disagrees with it
 rescue for what is still left out), each turn inside a window of audio a few seconds either
 side of its slot, after the previous turn's words. Windows are small, so cost grows linearly
 with the recording; turns are spread over a process pool in contiguous blocks, each worker
-reading the recording from shared memory. A token no pass places is returned with
+reading the recording from one mapped file. A token no pass places is returned with
 interpolated times and aligned=False: never a silently wrong time. The trace says which pass
 placed each turn and why the ones before it were rejected.
 """
@@ -114,7 +114,7 @@ class Block:
     regions: list[tuple[int, int]]  # speech (ms) over the block
     offset: int  # ms of the block's first sample
     end: int  # ms past its last sample
-    audio: np.ndarray | SharedSamples  # the block's samples, or the whole recording's in shared memory
+    audio: np.ndarray | SharedSamples  # the block's samples, or the whole recording's, mapped by name
     engine: str = "pocketsphinx"  # what searches the plain chains (ENGINES)
     passes: tuple[str, ...] = ()  # the passes to try, by name (empty: all of PASSES)
 
