@@ -13,14 +13,14 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
 from . import dictionary
 from .audio import RATE, Audio
 from .boundaries import refine_pause_edges, rejoin_stranded
-from .passes import PASSES, Recording, TurnResult, TurnState, align_turns
+from .passes import PASSES, Recording, TurnResult, align_turns
 from .pronounce import spoken
 from .search import Search, SphinxSearch
 from .text import ends_sentence, is_tag
@@ -112,34 +112,34 @@ class Block:
     warmup: int  # leading jobs of the previous block, aligned only to learn where its speech ends
     ahead: tuple[Token, ...]  # the first tokens of the turn after the block, for the chain's lookahead
     regions: list[tuple[int, int]]  # speech (ms) over the block
-    offset: int  # ms of the block's first sample
-    end: int  # ms past its last sample
-    audio: np.ndarray | SharedSamples  # the block's samples, or the whole recording's, mapped by name
+    start: int  # ms: the audio the block needs
+    end: int
     engine: str = "pocketsphinx"  # what searches the plain chains (ENGINES)
     passes: tuple[str, ...] = ()  # the passes to try, by name (empty: all of PASSES)
-
-
-def _run_block(block: Block) -> list[TurnResult]:
-    """Align a block's turns in order (in a worker, or in the parent)."""
-    if isinstance(block.audio, np.ndarray):
-        return _align_block(block, block.audio, block.offset)
-    with block.audio.view() as whole:
-        return _align_block(block, whole[block.offset * RATE // 1000:block.end * RATE // 1000], block.offset)
+    audio: SharedSamples | None = None  # in a worker: the whole recording, mapped by name
 
 
 ENGINES = ("pocketsphinx", "numpy")
 
 
-def _align_block(block: Block, samples: np.ndarray, offset: int) -> list[TurnResult]:
+def _run_block(block: Block, samples: np.ndarray | None = None) -> list[TurnResult]:
+    """Align a block's turns in order: over `samples` (the block's own audio), or in a worker over
+    its part of the recording the parent mapped."""
+    if samples is not None:
+        return _align_block(block, samples)
+    assert block.audio is not None
+    return _align_block(block, block.audio.read()[block.start * RATE // 1000:block.end * RATE // 1000])
+
+
+def _align_block(block: Block, samples: np.ndarray) -> list[TurnResult]:
     if block.engine == "numpy":
         from .acoustic.search import NumpySearch
 
-        search: Search = NumpySearch(samples, offset)
+        search: Search = NumpySearch(samples, block.start)
     else:
-        search = SphinxSearch(samples, offset)
-    rec = Recording(search, block.regions)
+        search = SphinxSearch(samples, block.start)
     chosen = tuple(p for p in PASSES if not block.passes or p.name in block.passes)
-    return align_turns(block.jobs, block.ahead, rec, TurnState(), chosen)[block.warmup:]
+    return align_turns(block.jobs, block.ahead, Recording(search, block.regions), chosen)[block.warmup:]
 
 
 def align(segments: tuple[Segment, ...], audio: Audio, workers: int | None = None,
@@ -154,33 +154,33 @@ def align(segments: tuple[Segment, ...], audio: Audio, workers: int | None = Non
     unknown = set(passes) - {p.name for p in PASSES}
     if unknown:
         raise ValueError(f"no such pass: {', '.join(sorted(unknown))} (the passes: {', '.join(p.name for p in PASSES)})")
+    if engine not in ENGINES:
+        raise ValueError(f"no such engine: {engine} (the engines: {', '.join(ENGINES)})")
     tokens = tokenize(segments)
     jobs = plan(segments, tokens, audio.duration)
     workers = workers or min(2, os.cpu_count() or 1)
-    blocks = _blocks(jobs, max(1, workers * 4))
+    groups = _blocks(jobs, max(1, workers * 4))
     regions = speech_regions(audio.samples) if regions is None else regions
-    parallel = workers > 1 and len(blocks) > 1
-    spans = []
-    for n, blk in enumerate(blocks):
-        warm = blocks[n - 1][-1:] if n else []
+    blocks = []
+    for n, blk in enumerate(groups):
+        warm = groups[n - 1][-1:] if n else []
         lo = max(0, min(j.start for j in warm + blk))
         hi = min(audio.duration, max(j.end for j in blk) + 6000)
-        ahead = blocks[n + 1][0].tokens if n + 1 < len(blocks) else ()
-        spans.append((warm + blk, len(warm), ahead, [r for r in regions if r[1] > lo and r[0] < hi], lo, hi))
+        ahead = groups[n + 1][0].tokens if n + 1 < len(groups) else ()
+        blocks.append(Block(warm + blk, len(warm), ahead, [r for r in regions if r[1] > lo and r[0] < hi], lo, hi,
+                            engine, passes))
     results: list[TurnResult] = []
-    if parallel:
-        ctx = _context()
-        with shared_samples(audio.samples) as shared, process_pool(workers, ctx) as pool:
-            payload = [Block(*s, audio=shared, engine=engine, passes=passes) for s in spans]
-            for done, r in enumerate(pool.map(_run_block, payload), 1):
+    if workers > 1 and len(blocks) > 1:
+        with shared_samples(audio.samples) as shared, process_pool(workers, _context()) as pool:
+            for done, r in enumerate(pool.map(_run_block, [replace(b, audio=shared) for b in blocks]), 1):
                 results += r
                 if progress:
-                    progress(done, len(payload))
+                    progress(done, len(blocks))
     else:
-        for done, s in enumerate(spans, 1):
-            results += _run_block(Block(*s, audio=audio.slice(s[4], s[5]), engine=engine, passes=passes))
+        for done, b in enumerate(blocks, 1):
+            results += _run_block(b, audio.slice(b.start, b.end))
             if progress:
-                progress(done, len(spans))
+                progress(done, len(blocks))
     placed = {p.token: p for r in results for p in r.placed}
     words = rejoin_stranded(_assemble(segments, tokens, placed), audio.samples)
     return Alignment(refine_pause_edges(words, audio.samples), tuple(r.trace for r in results))

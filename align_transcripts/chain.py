@@ -55,10 +55,8 @@ def first_pass(job: Job, ahead: tuple[Token, ...], search: Search, lo: int, hi: 
     skip the uncovered-speech test (the recordings that need a rescue are the ones whose noise
     fools the energy-based speech detector: MFA's cold corpus has "speech" in its silent first second).
     """
-    name = "rescue" if rescue else "chain"
-
-    def reject(why: str, placed: tuple = ()) -> Attempt:
-        return Attempt(name, placed, False, why)
+    def reject(why: str) -> Attempt:
+        return Attempt((), False, why)  # a rejected chain places nothing: it never stands
 
     if not any(t.spoken for t in job.tokens):
         return reject("no spoken words")
@@ -76,26 +74,25 @@ def first_pass(job: Job, ahead: tuple[Token, ...], search: Search, lo: int, hi: 
     spans = [(h.start, h.end, a.label or "", a.token in mine) for a, h in bound]
     long = next((w for a, b, w, _ in spans if b - a > _longest(w)), None)
     if long is not None:
-        return reject(f"{long!r} stretched over other audio", placed)
+        return reject(f"{long!r} stretched over other audio")
     look = [s for s in spans if not s[3]]
     listening = any(t.spoken for t in ahead)
     if listening and not look:
-        return reject("none of the next turn's first words heard: the turn may be squeezed against the window's end",
-                      placed)
+        return reject("none of the next turn's first words heard: the turn may be squeezed against the window's end")
     mean = sum(p.score for p in placed) / len(placed)
     if mean < (RESCUE_MIN_SCORE if rescue else MIN_MEAN_SCORE):
-        return reject(f"low acoustic score ({mean:.2f})", placed)
+        return reject(f"low acoustic score ({mean:.2f})")
     first = min(p.start for p in placed)
     want = job.slot_start if expected is None else expected
     if abs(first - want) > STAMP_AGREE_MS:
-        return reject(f"first word {(first - want) / 1000:+.1f} s from where its stamp says", placed)
+        return reject(f"first word {(first - want) / 1000:+.1f} s from where its stamp says")
     if not at_floor and _inside(regions, lo):
-        return reject("the window starts inside speech", placed)
+        return reject("the window starts inside speech")
     end = max(b for _, b, _, _ in spans) if listening else min(hi, search.duration)
     gap = _uncovered(regions, [(a, b) for a, b, _, _ in spans], lo, end)
     if not rescue and gap > UNCOVERED_MS:
-        return reject(f"{gap} ms of speech under no word (untranscribed?)", placed)
-    return Attempt(name, placed, True, onset=speech_onset(regions, look[0][0]) if look else None)
+        return reject(f"{gap} ms of speech under no word (untranscribed?)")
+    return Attempt(placed, True, onset=speech_onset(regions, look[0][0]) if look else None)
 
 
 def _longest(word: str) -> int:

@@ -163,26 +163,26 @@ def _retry_runs(tokens: tuple[Token, ...], out: dict[int, Placed], lo0: int, hi0
         i = j
 
 
-def _full(name: str, turn: Turn, rec: Recording, end: int) -> Attempt:
+def _full(turn: Turn, rec: Recording, end: int) -> Attempt:
     start = turn.start
     end = max(end, start + 1000)
     placed = full_search(turn.job.tokens, rec.search, start, end)
     lost = [t for t in turn.job.tokens if t.spoken and t.index not in placed]
     kept = tuple(sorted(placed.values(), key=lambda p: p.token))
     if lost:
-        return Attempt(name, kept, False, f"{len(lost)} words not found (the first: {lost[0].text!r})")
+        return Attempt(kept, False, f"{len(lost)} words not found (the first: {lost[0].text!r})")
     if kept and max(p.end for p in kept) > end - FIT_MARGIN_MS:
-        return Attempt(name, kept, False, "the words reach the window's end")
-    return Attempt(name, kept, True)
+        return Attempt(kept, False, "the words reach the window's end")
+    return Attempt(kept, True)
 
 
 def full_pass(turn: Turn, rec: Recording, partial: Attempt | None) -> Attempt | None:
     end = min(turn.job.end, turn.job.slot_end + SHORT_TAIL_MS)
-    return _full("full", turn, rec, end) if end < turn.job.end else None
+    return _full(turn, rec, end) if end < turn.job.end else None
 
 
 def wide_pass(turn: Turn, rec: Recording, partial: Attempt | None) -> Attempt | None:
-    return _full("full-wide", turn, rec, turn.job.end)
+    return _full(turn, rec, turn.job.end)
 
 
 def rescue_pass(turn: Turn, rec: Recording, partial: Attempt | None) -> Attempt | None:
@@ -225,27 +225,25 @@ def align_turn(turn: Turn, rec: Recording, passes: tuple[Pass, ...] = PASSES) ->
     """Try the passes in order until one is accepted; else keep what the last standing one placed."""
     tried: list[Tried] = []
     standing: Attempt | None = None
+    by: str | None = None  # the pass whose attempt stands
     for p in passes:
         a = p.run(turn, rec, standing)
         if a is None:
             continue
-        tried.append(Tried(a.name, "" if a.accepted else a.reason))
+        tried.append(Tried(p.name, "" if a.accepted else a.reason))
+        if a.accepted or p.stands:
+            standing, by = a, p.name
         if a.accepted:
-            standing = a
             break
-        if p.stands:
-            standing = a
-    job = turn.job
     placed = standing.placed if standing else ()
-    by = standing.name if standing and placed else None
-    return TurnResult(placed, TurnTrace(job.segment, len(job.tokens), by, tuple(tried)),
-                      standing.onset if standing and standing.accepted else None)
+    onset = standing.onset if standing and standing.accepted else None
+    return TurnResult(placed, TurnTrace(turn.job.segment, len(turn.job.tokens), by if placed else None, tuple(tried)), onset)
 
 
 def align_turns(jobs: list[Job], ahead: tuple[Token, ...], rec: Recording,
-                state: TurnState | None = None, passes: tuple[Pass, ...] = PASSES) -> list[TurnResult]:
+                passes: tuple[Pass, ...] = PASSES) -> list[TurnResult]:
     """Place turns in order, each after the state the one before left; `ahead`: the tokens after the last job."""
-    state = state or TurnState()
+    state = TurnState()
     out = []
     for n, job in enumerate(jobs):
         nxt = jobs[n + 1].tokens if n + 1 < len(jobs) else ahead

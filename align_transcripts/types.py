@@ -153,7 +153,6 @@ class Job:
 class Attempt:
     """One pass over one turn (align_transcripts.passes): what it placed, and whether it is trusted and why."""
 
-    name: str  # the pass
     placed: tuple[Placed, ...]  # in token order
     accepted: bool
     reason: str = ""  # why it was rejected (empty when accepted)

@@ -43,19 +43,18 @@ def _quiet_worker() -> None:
 @dataclass(frozen=True)
 class SharedSamples:
     """A recording's int16 samples in a file every worker maps (the page cache shares it): what a
-    worker is handed instead of a copy of the audio."""
+    worker is handed instead of a copy of the audio. Not multiprocessing.shared_memory: before
+    Python 3.13 every process that opens a block registers it with the resource tracker, which
+    then warns of leaks or unlinks it under the parent."""
 
     path: str
     length: int
 
-    @contextlib.contextmanager
-    def view(self) -> Iterator[np.ndarray]:
-        """The samples, read-only, for as long as the block runs."""
-        arr = np.memmap(self.path, dtype=np.int16, mode="r", shape=(self.length,)) if self.length else np.zeros(0, np.int16)
-        try:
-            yield arr
-        finally:
-            del arr
+    def read(self) -> np.ndarray:
+        """The samples, mapped read-only (unmapped when the last view of them goes)."""
+        if not self.length:  # numpy cannot map an empty file
+            return np.zeros(0, np.int16)
+        return np.memmap(self.path, dtype=np.int16, mode="r", shape=(self.length,))
 
 
 @contextlib.contextmanager

@@ -125,10 +125,12 @@ def test_first_pass_agrees_with_the_full_search(audio):
     assert max(abs(fast[k].start - full[k].start) for k in [0] + [k + 1 for k in ends[:-1]]) <= 30  # and begin
 
 
-def test_an_unknown_pass_is_named(audio):
+def test_an_unknown_pass_or_engine_is_named(audio):
     segs = reconcile(parse_transcript(TEXT), audio.duration).segments
     with pytest.raises(ValueError, match="no such pass: chian"):
         align(segs, audio, passes=("chian",))
+    with pytest.raises(ValueError, match="no such engine: nmupy"):
+        align(segs, audio, engine="nmupy")
 
 
 def test_uncovered_speech_and_inside():

@@ -43,13 +43,18 @@ def manifest(folder):
     return json.loads((folder / "clips.json").read_text())["clips"]
 
 
+def made(*args):
+    """`align clips` with these arguments (among them -o FOLDER) must succeed: the rows of its manifest."""
+    p = run("clips", *args)
+    assert p.returncode == 0, p.stderr
+    return manifest(args[args.index("-o") + 1])
+
+
 @pytest.mark.slow
 def test_quotes_cut_exactly_in_the_silence_around_the_words(tmp_path, source):
     out = tmp_path / "q"
-    p = run("clips", A / "interview.txt", A / "interview.mp3", "-o", out, "--match", "welcome back to the program",
+    rows = made(A / "interview.txt", A / "interview.mp3", "-o", out, "--match", "welcome back to the program",
             "--match", "IT DID")
-    assert p.returncode == 0, p.stderr
-    rows = manifest(out)
     assert [r["text"] for r in rows] == ["Welcome back to the program.", "It did."]
     speech = rms(source.slice(600, 6000))
     for r, sentence in zip(rows, [TRUTH[0], TRUTH[6]]):
@@ -67,9 +72,7 @@ def test_quotes_cut_exactly_in_the_silence_around_the_words(tmp_path, source):
 @pytest.mark.slow
 def test_speaker_turns_never_cut_into_another_speaker(tmp_path, source):
     out = tmp_path / "s"
-    p = run("clips", A / "interview.txt", A / "interview.mp3", "-o", out, "--speaker", "PRIYA", "--pad", "2")
-    assert p.returncode == 0, p.stderr
-    (row,) = manifest(out)
+    (row,) = made(A / "interview.txt", A / "interview.mp3", "-o", out, "--speaker", "PRIYA", "--pad", "2")
     assert row["segments"] == [3] and row["speaker"] == "Priya"
     # a 2 s pad would reach Tom's words on both sides: the cut stops before them
     assert row["start"] * 1000 > TRUTH[3]["end"] * 1000 - 1
@@ -79,10 +82,8 @@ def test_speaker_turns_never_cut_into_another_speaker(tmp_path, source):
 @pytest.mark.slow
 def test_segments_time_range_join_and_formats(tmp_path):
     out = tmp_path / "j"
-    p = run("clips", A / "interview.txt", A / "interview.mp3", "-o", out, "--segments", "1-2,4", "--join",
+    (row,) = made(A / "interview.txt", A / "interview.mp3", "-o", out, "--segments", "1-2,4", "--join",
             "--format", "wav")
-    assert p.returncode == 0, p.stderr
-    (row,) = manifest(out)
     assert row["segments"] == [1, 2, 4] and row["file"].endswith(".wav")
     clip = decode(str(out / row["file"]))
     assert abs(clip.duration - row["duration"] * 1000) <= 60
@@ -91,9 +92,7 @@ def test_segments_time_range_join_and_formats(tmp_path):
     assert "Priya" not in " ".join(c.raw_text for c in cues)
 
     rng = tmp_path / "r"
-    p = run("clips", A / "interview.txt", A / "interview.mp3", "-o", rng, "--from", "00:07", "--to", "13.0")
-    assert p.returncode == 0, p.stderr
-    (row,) = manifest(rng)
+    (row,) = made(A / "interview.txt", A / "interview.mp3", "-o", rng, "--from", "00:07", "--to", "13.0")
     assert 7.0 <= row["start"] and row["end"] <= 13.0
     assert row["text"].startswith("Thanks for having me")
 
@@ -105,9 +104,7 @@ def test_each_source_rate_and_channels_are_kept(tmp_path):
     subprocess.run([ffmpeg_binary(), "-v", "error", "-i", str(A / "interview.mp3"), "-ac", "2", "-ar", "44100",
                     str(src)], check=True)
     out = tmp_path / "f"
-    p = run("clips", A / "interview.txt", src, "-o", out, "--speaker", "Nadia Okafor")
-    assert p.returncode == 0, p.stderr
-    (row,) = manifest(out)
+    (row,) = made(A / "interview.txt", src, "-o", out, "--speaker", "Nadia Okafor")
     assert row["file"].endswith(".flac")
     info = subprocess.run([ffmpeg_binary(), "-hide_banner", "-i", str(out / row["file"])], capture_output=True,
                           text=True).stderr
@@ -123,9 +120,7 @@ def test_hostile_speaker_labels_make_safe_unique_names(tmp_path):
     t = tmp_path / "hostile.txt"
     t.write_text(text)
     out = tmp_path / "out"
-    p = run("clips", t, A / "interview.mp3", "-o", out, "--segments", "1-4")
-    assert p.returncode == 0, p.stderr
-    rows = manifest(out)
+    rows = made(t, A / "interview.mp3", "-o", out, "--segments", "1-4")
     assert len(rows) == 4
     names = [r["file"] for r in rows]
     assert len(set(names)) == 4
@@ -230,10 +225,8 @@ def test_a_quote_clip_holds_exactly_the_quote(tmp_path, interview_words, demo_wo
     (row,) = manifest(out)
     assert spoken_inside(interview_words, row) == ["forty", "percent"]
     out = tmp_path / "d"
-    p = run("clips", DEMO / "demo.txt", DEMO / "demo.mp3", "-o", out, "--match", "forty percent",
+    rows = made(DEMO / "demo.txt", DEMO / "demo.mp3", "-o", out, "--match", "forty percent",
             "--match", "Zigurat Labs")
-    assert p.returncode == 0, p.stderr
-    rows = manifest(out)
     assert len(rows) == 3
     for row in rows:
         assert [bare(w) for w in spoken_inside(demo_words, row)] == [bare(w) for w in row["text"].split()]
@@ -242,9 +235,7 @@ def test_a_quote_clip_holds_exactly_the_quote(tmp_path, interview_words, demo_wo
 @pytest.mark.slow
 def test_pad_zero_cuts_at_the_word_edges(tmp_path, interview_words):
     out = tmp_path / "z"
-    p = run("clips", A / "interview.txt", A / "interview.mp3", "-o", out, "--match", "strange year", "--pad", "0")
-    assert p.returncode == 0, p.stderr
-    (row,) = manifest(out)
+    (row,) = made(A / "interview.txt", A / "interview.mp3", "-o", out, "--match", "strange year", "--pad", "0")
     first = next(w for w in interview_words if w.word == "strange")
     last = next(w for w in interview_words if w.word == "year")
     assert round(row["start"] * 1000) == first.start and round(row["end"] * 1000) == last.end
@@ -253,9 +244,7 @@ def test_pad_zero_cuts_at_the_word_edges(tmp_path, interview_words):
 @pytest.mark.slow
 def test_a_range_keeps_whole_words_and_each_gives_a_clip_per_turn(tmp_path, demo_words):
     out = tmp_path / "r"
-    p = run("clips", DEMO / "demo.txt", DEMO / "demo.mp3", "-o", out, "--from", "00:40", "--to", "1:10")
-    assert p.returncode == 0, p.stderr
-    rows = manifest(out)
+    rows = made(DEMO / "demo.txt", DEMO / "demo.mp3", "-o", out, "--from", "00:40", "--to", "1:10")
     assert len(rows) > 3 and all(" & " not in r["speaker"] for r in rows)  # one speaker each
     inside = [w for w in demo_words if 40_000 <= (w.start + w.end) // 2 < 70_000 and not w.word.startswith("[")]
     got = [w for r in rows for w in spoken_inside(demo_words, r)]
@@ -263,9 +252,7 @@ def test_a_range_keeps_whole_words_and_each_gives_a_clip_per_turn(tmp_path, demo
     last = inside[-1]
     assert round(rows[-1]["end"] * 1000) >= last.end  # the edge word is kept whole
     out = tmp_path / "j"
-    p = run("clips", DEMO / "demo.txt", DEMO / "demo.mp3", "-o", out, "--from", "1:20", "--to", "90", "--join")
-    assert p.returncode == 0, p.stderr
-    (row,) = manifest(out)
+    (row,) = made(DEMO / "demo.txt", DEMO / "demo.mp3", "-o", out, "--from", "1:20", "--to", "90", "--join")
     inside = [w.word for w in demo_words if 80_000 <= (w.start + w.end) // 2 < 90_000 and not w.word.startswith("[")]
     assert spoken_inside(demo_words, row) == inside
     assert any(w.start < 90_000 < w.end for w in demo_words)  # the edge really falls inside a word
@@ -274,9 +261,7 @@ def test_a_range_keeps_whole_words_and_each_gives_a_clip_per_turn(tmp_path, demo
 @pytest.mark.slow
 def test_lead_in_is_kept_next_to_a_sound_tag(tmp_path, demo_words):
     out = tmp_path / "t"
-    p = run("clips", DEMO / "demo.txt", DEMO / "demo.mp3", "-o", out, "--match", "Let's take a short break")
-    assert p.returncode == 0, p.stderr
-    (row,) = manifest(out)
+    (row,) = made(DEMO / "demo.txt", DEMO / "demo.mp3", "-o", out, "--match", "Let's take a short break")
     first = next(w for w in demo_words if w.word == "Let's")
     assert first.start - round(row["start"] * 1000) >= 150  # the [inaudible] before it is no word to protect
 
@@ -411,9 +396,7 @@ def test_quote_clips_on_real_speech_never_cut_into_a_word(tmp_path):
     truth = words_a + [(w, s + offset_b, e + offset_b) for w, s, e in words_b]
     quotes = ["an orange", "hard not to", "juice", "his scalp", "was blistered from", "hot sun"]
     out = tmp_path / "c"
-    p = run("clips", tmp_path / "two.txt", path, "-o", out, *[x for q in quotes for x in ("--match", q)])
-    assert p.returncode == 0, p.stderr
-    rows = manifest(out)
+    rows = made(tmp_path / "two.txt", path, "-o", out, *[x for q in quotes for x in ("--match", q)])
     assert [bare(r["text"]) for r in rows] == [bare(q) for q in quotes]
     for r in rows:
         start, end = round(r["start"] * 1000), round(r["end"] * 1000)

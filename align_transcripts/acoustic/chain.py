@@ -13,9 +13,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from .model import WPOS, AcousticModel
-from .scores import Densities, senone_scores
 
-__all__ = ["ChainWord", "Placement", "States", "chain_states", "align_chain", "viterbi"]
+__all__ = ["ChainWord", "Placement", "States", "chain_states", "viterbi"]
 
 SIL_PENALTY = np.log(0.005)  # entering an optional silence (PocketSphinx's -silprob)
 NEG = -1e30
@@ -116,19 +115,6 @@ def _skip_sources(states: States) -> np.ndarray:
         if states.word[s] >= 0 and (s == 0 or states.word[s - 1] < 0) and s >= 4:
             src[s] = s - 4  # the previous word's last state, before the 3-state silence
     return src
-
-
-def align_chain(model: AcousticModel, dens: Densities, words: list[ChainWord], lo: int = 0,
-                hi: int | None = None) -> list[Placement] | None:
-    """The best path of the words over frames [lo, hi) of the shared densities, or None if none fits."""
-    hi = dens.frames if hi is None else hi
-    states = chain_states(model, words)
-    if hi - lo < len(states.senone) // 3:
-        return None
-    uniq, inverse = np.unique(states.senone, return_inverse=True)
-    emit = senone_scores(model, Densities(dens.index[lo:hi], dens.value[lo:hi]), uniq)[:, inverse]
-    placed = viterbi(states, emit, [w.key for w in words])
-    return None if placed is None else [Placement(p.key, p.first + lo, p.last + lo, p.score) for p in placed]
 
 
 def viterbi(states: States, emit: np.ndarray, keys: list[int], required: int | None = None) -> list[Placement] | None:

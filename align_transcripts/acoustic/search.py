@@ -20,7 +20,7 @@ from .. import dictionary
 from ..audio import RATE
 from ..grammar import Grammar, Hit
 from ..search import SphinxSearch
-from .chain import ChainWord, States, chain_states, viterbi
+from .chain import ChainWord, chain_states, viterbi
 from .features import FRAME_MS, cepstra, features
 from .model import AcousticModel, load_model
 from .scores import mixture_scores
@@ -78,7 +78,7 @@ def chain_hits(model: AcousticModel, samples: np.ndarray, grammar: Grammar, scal
     ci = _ci_senones(model)
     scores = mixture_scores(model, feats, np.concatenate([uniq, ci]))  # one pass over every codebook for both
     emit = scores[:, inverse]
-    placed = viterbi(_with_finals(states, finals), emit, list(range(len(words))), required)
+    placed = viterbi(replace(states, final=finals), emit, list(range(len(words))), required)
     if placed is None:
         return None
     best = scores[:, len(uniq):].max(axis=1)  # per frame, the best any context-independent phone does
@@ -94,7 +94,3 @@ def chain_hits(model: AcousticModel, samples: np.ndarray, grammar: Grammar, scal
 def _ci_senones(model: AcousticModel) -> np.ndarray:
     """The senones of the context-independent phones: their best per frame is what a free phone loop would score."""
     return np.array(sorted({int(s) for p in range(len(model.phones)) for s in model.senones(p)}))
-
-
-def _with_finals(states: States, finals: np.ndarray) -> States:
-    return replace(states, final=finals)
