@@ -46,6 +46,7 @@ class NumpySearch:
         return self.offset + len(self.samples) * 1000 // RATE
 
     def __call__(self, grammar: Grammar, lo: int, hi: int, wide: bool = False) -> list[Hit] | None:
+        """wide: no meaning for a chain here (the Viterbi pass is exact, with no beams to widen)."""
         if grammar.name != "chain":
             return SphinxSearch(self.samples, self.offset)(grammar, lo, hi, wide)
         a = max(0, (lo - self.offset) * RATE // 1000)
