@@ -25,7 +25,7 @@ from .pronounce import spoken
 from .search import Search, SphinxSearch
 from .text import ends_sentence, is_tag
 from .text import tokens as text_tokens
-from .types import Job, Placed, Segment, Token, TurnTrace, Word
+from .types import Job, Placed, Segment, Token, Tried, TurnTrace, Word
 from .vad import speech_regions
 from .workers import SharedSamples, process_pool, shared_samples
 
@@ -144,9 +144,11 @@ def _align_block(block: Block, samples: np.ndarray) -> list[TurnResult]:
 
 def align(segments: tuple[Segment, ...], audio: Audio, workers: int | None = None,
           progress=None, regions: list[tuple[int, int]] | None = None, engine: str = "pocketsphinx",
-          passes: tuple[str, ...] = ()) -> Alignment:
+          passes: tuple[str, ...] = (), absent: frozenset[int] = frozenset()) -> Alignment:
     """Every transcript token of every segment as a Word, in transcript order, and the trace.
 
+    absent: segments whose speech anchoring found not to be in the recording (align_transcripts.anchor):
+    never searched for, so never placed on someone else's speech; their words are unaligned.
     regions: the recording's speech (align_transcripts.vad.speech_regions), when the caller has it already.
     engine: what searches the plain chains (ENGINES). passes: only these of passes.PASSES, by name
     (for measuring what each pays; the default tries them all).
@@ -157,7 +159,7 @@ def align(segments: tuple[Segment, ...], audio: Audio, workers: int | None = Non
     if engine not in ENGINES:
         raise ValueError(f"no such engine: {engine} (the engines: {', '.join(ENGINES)})")
     tokens = tokenize(segments)
-    jobs = plan(segments, tokens, audio.duration)
+    jobs = plan(tuple(s for s in segments if s.index not in absent), tokens, audio.duration)
     workers = workers or min(2, os.cpu_count() or 1)
     groups = _blocks(jobs, max(1, workers * 4))
     regions = speech_regions(audio.samples) if regions is None else regions
@@ -183,7 +185,13 @@ def align(segments: tuple[Segment, ...], audio: Audio, workers: int | None = Non
                 progress(done, len(blocks))
     placed = {p.token: p for r in results for p in r.placed}
     words = rejoin_stranded(_assemble(segments, tokens, placed), audio.samples)
-    return Alignment(refine_pause_edges(words, audio.samples), tuple(r.trace for r in results))
+    gone = [TurnTrace(s.index, sum(t.segment == s.index for t in tokens), None, (Tried("anchor", NOT_IN_AUDIO),))
+            for s in segments if s.index in absent]
+    trace = sorted([r.trace for r in results] + gone, key=lambda t: t.segment)
+    return Alignment(refine_pause_edges(words, audio.samples), tuple(trace))
+
+
+NOT_IN_AUDIO = "not in the recording: its words were not found where the turns around it are"
 
 
 def _context() -> multiprocessing.context.BaseContext:

@@ -4,6 +4,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from .anchor import Anchoring
 from .reconcile import Reconciled
 from .text import counted, is_tag, text_syllables, tokens
 from .timefmt import clock
@@ -290,3 +291,81 @@ def _silences(segs, words: list[Word], speech: list[tuple[int, int]], th: Thresh
             ))
         prev_end = max(prev_end, b)
     return out
+
+
+BLOCK_KINDS = ("untranscribed_speech", "long_silence")  # what an inserted block's own finding replaces inside it
+
+
+def check_anchoring(stamped: tuple[Segment, ...], anchoring: Anchoring, words: list[Word], audio_ms: int,
+                    found: list[Finding]) -> list[Finding]:
+    """What anchoring found, one finding per block: audio no transcript text covers (an advert, a
+    break, an aside), turns not in the recording, and the stamps of each run of turns that moved.
+    Replaces the findings that only describe pieces of those blocks."""
+    by_index = {s.index: s for s in stamped}
+    placed: dict[int, list[Word]] = {}
+    for w in words:
+        if w.aligned:
+            placed.setdefault(w.segment, []).append(w)
+    out: list[Finding] = []
+    blocks = []
+    for b in anchoring.breaks:
+        if b.shift <= 0:
+            continue
+        before = next((placed[i][-1].end for i in range(b.after, 0, -1) if i in placed), 0)
+        after = next((placed[i][0].start for i in range(b.before, len(stamped) + 1) if i in placed), audio_ms)
+        if after - before < b.shift // 2:
+            continue
+        blocks.append((before, after))
+        prev = by_index.get(b.after)
+        place = f"between {prev.speaker}'s turn (line {prev.line}) and the next" if prev else "before the first turn"
+        out.append(Finding(
+            "inserted_audio", "warning", by_index[b.before].line, before, after, None,
+            f"{(after - before) / 1000:.1f} s of audio at {clock(before, True)} that no transcript text covers, {place}: "
+            f"an advert, an intro or a part the transcript lacks; the turns after it are {b.shift / 1000:.1f} s later "
+            "than their stamps say.",
+        ))
+    gone = [s for s in stamped if s.index in anchoring.absent]
+    runs: list[list[Segment]] = []
+    for s in gone:
+        if runs and runs[-1][-1].index == s.index - 1:
+            runs[-1].append(s)
+        else:
+            runs.append([s])
+    for run in runs:
+        where = next((placed[i][0].start for i in range(run[-1].index + 1, len(stamped) + 1) if i in placed), audio_ms)
+        text = " ".join(s.text for s in run).split()
+        sample = " ".join(text[:8]) + (" ..." if len(text) > 8 else "")
+        out.append(Finding(
+            "not_in_audio", "warning", run[0].line, where, where, run[0].speaker,
+            f"{counted(len(run), 'turn')} ({counted(len(text), 'word')}: {sample!r}) not in the recording: they would "
+            f"have been at {clock(where, True)}; cut after transcription? Their words are left unaligned.",
+        ))
+    pieces: list[list[Segment]] = []
+    for s in stamped:
+        off = anchoring.offsets.get(s.index, 0)
+        if s.index in anchoring.absent:
+            continue
+        if pieces and anchoring.offsets.get(pieces[-1][-1].index, 0) == off or (
+                pieces and abs(anchoring.offsets.get(pieces[-1][-1].index, 0) - off) <= 6000 and off):
+            pieces[-1].append(s)
+        else:
+            pieces.append([s])
+    for piece in pieces:
+        offs = [anchoring.offsets.get(s.index, 0) for s in piece]
+        if not any(offs):
+            continue
+        mean = sum(offs) / len(offs)
+        how = "early" if mean > 0 else "late"
+        span = f"lines {piece[0].line}-{piece[-1].line}" if len(piece) > 1 else f"line {piece[0].line}"
+        out.append(Finding(
+            "stamps_shifted", "warning", piece[0].line, None, None, None,
+            f"the stamps of {counted(len(piece), 'turn')} ({span}) are {abs(mean) / 1000:.1f} s {how} against this "
+            "recording; their words were aligned where they were found. "
+            "`align check --audio --fix-stamps` writes the transcript with corrected stamps.",
+        ))
+    kept = [f for f in found if not (f.kind in BLOCK_KINDS and f.start is not None
+                                     and any(a - 500 <= f.start and (f.end or f.start) <= b + 500 for a, b in blocks))]
+    offset_at = {s.line: anchoring.offsets.get(s.index, 0) for s in stamped}
+    kept = [f for f in kept if not (f.kind == "beyond_audio" and f.start is not None
+                                    and f.start + offset_at.get(f.line or 0, 0) < audio_ms)]
+    return kept + out

@@ -4,10 +4,10 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from .aligner import align, mismatch
+from .anchor import Anchoring, anchor, anchored_segments
 from .audio import Audio, decode
-from .check import Thresholds, check, check_alignment, sort_findings
+from .check import Thresholds, check, check_alignment, check_anchoring, sort_findings
 from .errors import InputError
-from .offset import find_shift, probe_segments, shifted
 from .reconcile import Reconciled, reconcile
 from .timefmt import clock
 from .transcript import read_transcript
@@ -23,16 +23,17 @@ class Aligned:
 
     transcript: Transcript
     audio: Audio
-    reconciled: Reconciled
+    reconciled: Reconciled  # the segments as aligned: moved where anchoring found their speech
     words: list[Word]
     regions: list[tuple[int, int]]  # speech in the recording (ms), as align_transcripts.vad finds it
-    shift: int = 0  # ms every stamp was moved by to fit the recording (an intro the transcript lacks)
+    anchoring: Anchoring | None = None  # where the turns were found (offsets, breaks, turns not in the audio)
     trace: tuple[TurnTrace, ...] = ()  # how each turn was placed (align_transcripts.passes)
+    stamped: Reconciled | None = None  # the segments where the stamps put them, before anchoring
 
 
 def align_files(transcript_path: str, audio_path: str, fmt: str | None = None, encoding: str | None = None,
                 progress=None, workers: int | None = None) -> Aligned:
-    """Read, decode, reconcile and align; raises InputError when the transcript is not of this audio."""
+    """Read, decode, reconcile, anchor and align; raises InputError when the transcript is not of this audio."""
     t = read_transcript(transcript_path, fmt, encoding)
     audio = decode(audio_path)
     r = reconcile(t, audio.duration)
@@ -40,27 +41,33 @@ def align_files(transcript_path: str, audio_path: str, fmt: str | None = None, e
     if problem:
         raise InputError(audio_path, f"{problem} (transcript {transcript_path})")
     regions = speech_regions(audio.samples)
-    # the first turns alone first (cheap when they are there): a recording that starts elsewhere
-    # (an intro, an advert) is found out before the whole recording is searched in vain
-    probe = probe_segments(r.segments)
-    done = align(probe, audio, workers=1, regions=regions)
-    shift = find_shift(r.segments, audio) if mismatch(done.words) else None
-    if shift is not None and abs(shift) > SHIFT_MIN_MS:  # every stamp moves
-        moved = replace(r, segments=shifted(r.segments, shift, audio.duration))
-        again = align(moved.segments, audio, workers=workers, progress=progress, regions=regions)
-        if mismatch(again.words) is None:
-            return Aligned(t, audio, moved, again.words, regions, shift, again.trace)
-    if len(probe) < len(r.segments):  # else the first turns were the whole transcript
-        done = align(r.segments, audio, workers=workers, progress=progress, regions=regions)
-    words = done.words
-    problem = mismatch(words)
+    # where the turns really are (adverts, cuts, stamps minutes off, no stamps): before the words,
+    # so that a transcript of another recording is found out before the whole of it is searched in vain
+    found = anchor(r.segments, audio)
+    if not found.anchors:
+        raise InputError(audio_path, _not_found(r, audio.duration, transcript_path))
+    moved = replace(r, segments=anchored_segments(r.segments, found, audio.duration)) if found.moved else r
+    done = align(moved.segments, audio, workers=workers, progress=progress, regions=regions, absent=found.absent)
+    problem = mismatch(done.words)
     if problem:
-        late = [s for s in r.segments if s.stamp is not None and s.stamp >= audio.duration]
-        if late:
-            problem += (f"; {len(late)} of {len(r.segments)} turns are stamped after the audio ends "
-                        f"({audio.duration / 1000:.1f} s): is the recording truncated?")
-        raise InputError(audio_path, f"{problem} (transcript {transcript_path})")
-    return Aligned(t, audio, r, words, regions, trace=done.trace)
+        raise InputError(audio_path, f"{problem}{_late(r, audio.duration)} (transcript {transcript_path})")
+    return Aligned(t, audio, moved, done.words, regions, found, done.trace, r)
+
+
+def _late(r: Reconciled, duration: int) -> str:
+    late = [s for s in r.segments if s.stamp is not None and s.stamp >= duration]
+    return (f"; {len(late)} of {len(r.segments)} turns are stamped after the audio ends "
+            f"({duration / 1000:.1f} s): is the recording truncated?") if late else ""
+
+
+def _not_found(r: Reconciled, duration: int, path: str) -> str:
+    first = r.segments[0]
+    words = first.text.split()
+    quote = " ".join(words[:6]) + (" ..." if len(words) > 6 else "")
+    return (f"none of the transcript's first turns (the first at line {first.line}: {quote!r}) could be found "
+            "anywhere in the recording: the transcript "
+            "does not match it (wrong file, or another language?), or the speech is beyond the acoustic model "
+            f"(young children, singing, loud music or noise){_late(r, duration)} (transcript {path})")
 
 
 SHIFT_MIN_MS = 3000  # the aligner's windows absorb stamps this far off by themselves
@@ -89,23 +96,16 @@ def cannot_be_its_recording(r: Reconciled, duration: int) -> str | None:
 
 
 def audit(a: Aligned, th: Thresholds | None = None) -> list[Finding]:
-    """Findings from stamps and text, plus what the words and the speech activity measure."""
+    """Findings from stamps and text (where the stamps put the turns), plus what anchoring, the
+    words and the speech activity measure (where the turns really are)."""
     th = th or Thresholds()
-    found = check(a.transcript, a.reconciled, th, a.audio.duration)
+    stamped = a.stamped or a.reconciled
+    found = check(a.transcript, stamped, th, a.audio.duration)
     # with the words placed, the measured overlap replaces the text-length guess
     found = [f for f in found if f.kind != "overlap"]
     found += check_alignment(a.reconciled.segments, a.words, a.regions, th)
-    if a.shift:  # a stamp past the end that the shift brings inside the audio is not wrong on its own
-        found = [f for f in found if not (f.kind == "beyond_audio" and f.start is not None
-                                          and f.start + a.shift < a.audio.duration)]
-        how, why = (("early", "audio the transcript does not have at its start: an intro or an advert?")
-                    if a.shift > 0 else ("late", "the recording lost its start?"))
-        found.append(Finding(
-            "stamps_shifted", "warning", a.reconciled.segments[0].line, None, None, None,
-            f"every stamp is {abs(a.shift) / 1000:.1f} s {how} against this recording ({why}); the words were "
-            f"aligned with every stamp moved by {a.shift / 1000:+.1f} s. "
-            "`align check --audio --fix-stamps` writes the transcript with corrected stamps.",
-        ))
+    if a.anchoring is not None and a.anchoring.moved:
+        found = check_anchoring(stamped.segments, a.anchoring, a.words, a.audio.duration, found)
     return sort_findings(found)
 
 

@@ -41,6 +41,7 @@ class Turn:
     line: int
     paragraphs: tuple[Paragraph, ...] = ()
     markers: tuple[Marker, ...] = ()
+    end: int | None = None  # where the source says it ends (a subtitle cue's end); Rev turns have none
 
     @functools.cached_property
     def text(self) -> str:

@@ -105,6 +105,15 @@ def build_pass(utts: list[dict], rng: random.Random, offset_s: float) -> tuple[l
     return pieces, turns, t
 
 
+def write_wav(path: Path, samples: np.ndarray) -> None:
+    """16-bit mono at RATE."""
+    with wave.open(str(path), "wb") as wf:
+        wf.setnchannels(1)
+        wf.setsampwidth(2)
+        wf.setframerate(RATE)
+        wf.writeframes(samples.tobytes())
+
+
 def build(variant: str, repeat: int, seed: int, out: Path) -> None:
     rng = random.Random(seed)
     utts = load_utterances()
@@ -135,11 +144,7 @@ def build(variant: str, repeat: int, seed: int, out: Path) -> None:
         lines.append(" ".join(paras) + "\n")
     folder = out / variant
     folder.mkdir(parents=True, exist_ok=True)
-    with wave.open(str(folder / "interview.wav"), "wb") as wf:
-        wf.setnchannels(1)
-        wf.setsampwidth(2)
-        wf.setframerate(RATE)
-        wf.writeframes(audio.tobytes())
+    write_wav(folder / "interview.wav", audio)
     (folder / "transcript.txt").write_text("\n".join(lines), encoding="utf-8")
     (folder / "truth.json").write_text(json.dumps({"duration": len(audio) / RATE, "words": truth}), encoding="utf-8")
     kept = sum(w["transcribed"] for w in truth)

@@ -183,21 +183,24 @@ def test_recording_with_an_intro_the_transcript_lacks(tmp_path, audio):
         w.setnchannels(1), w.setsampwidth(2), w.setframerate(16000)
         w.writeframes(np.concatenate([intro, audio.samples]).tobytes())
     a = align_files(str(A / "interview.txt"), str(path))
-    assert abs(a.shift - (12000 + TRUTH[0]["start"] * 1000)) <= 100  # the first word, 12 s later than stamped
+    assert a.anchoring is not None
+    assert abs(a.anchoring.offsets[1] - (12000 + TRUTH[0]["start"] * 1000)) <= 100  # the first word, 12 s later than stamped
     assert all(w.aligned for w in a.words if not w.word.startswith("["))
     moved = [dict(s, start=s["start"] + 12, end=s["end"] + 12) for s in TRUTH]
     assert max(abs(x) for e in sentence_errors(a.words, moved) for x in e) <= 50
     shifted = [f for f in audit(a) if f.kind == "stamps_shifted"]
     assert len(shifted) == 1 and "12.6 s early" in shifted[0].message and shifted[0].line == 1
+    intro_found = [f for f in audit(a) if f.kind == "inserted_audio"]
+    assert len(intro_found) == 1 and intro_found[0].start == 0
 
 
-def test_no_shift_is_invented_for_a_transcript_of_another_recording(tmp_path):
-    from align_transcripts.offset import find_shift
+def test_no_anchor_is_invented_for_a_transcript_of_another_recording(tmp_path):
+    from align_transcripts.anchor import anchor
 
     other = parse_transcript("Host (00:00:00):\n\nThe committee approved the harbour budget on Tuesday evening after "
                              "a long debate about ferries, bridges and the price of diesel fuel.\n")
     audio = decode(str(A / "interview.mp3"))
-    assert find_shift(reconcile(other, audio.duration).segments, audio) is None
+    assert anchor(reconcile(other, audio.duration).segments, audio).anchors == ()
 
 
 def test_recording_that_lost_its_start(tmp_path, audio):
@@ -211,7 +214,8 @@ def test_recording_that_lost_its_start(tmp_path, audio):
         w.setnchannels(1), w.setsampwidth(2), w.setframerate(16000)
         w.writeframes(audio.samples[7 * 16000:].tobytes())
     a = align_files(str(A / "interview.txt"), str(path))
-    assert -7200 <= a.shift <= -6300  # found on the second probe: the first turn is not in the audio
+    assert a.anchoring is not None and a.anchoring.absent == {1}  # the first turn is not in the audio
+    assert -7200 <= a.anchoring.offsets[2] <= -6300  # found with the second turn
     first_turn = [w for w in a.words if w.segment == 1]
     assert not any(w.aligned for w in first_turn)
     assert all(w.aligned for w in a.words if w.segment > 1)

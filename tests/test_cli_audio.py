@@ -41,7 +41,7 @@ def test_words_mismatch_exit_2(tmp_path):
                  "northern terminal remains the open question for the council.\n")
     p = run("words", t, A / "interview.mp3")
     assert p.returncode == 2 and "does not match" in p.stderr and "interview.mp3" in p.stderr
-    assert "(the first in the turn at line 1: 'The')" in p.stderr  # where the text stops matching
+    assert "the first at line 1: 'The committee approved" in p.stderr  # which text was looked for
 
 
 def test_words_bad_audio_exit_2():

@@ -62,7 +62,6 @@ def test_explicit_encoding():
     ("cp1252.txt", "not valid utf-8", 3),
     ("binary.bin", "not a text file", None),
     ("empty.txt", "is empty", None),
-    ("no_headers.txt", "no speaker turns", None),
     ("malformed_only.txt", "no turn header has a valid stamp", 1),
     ("missing.txt", "file not found", None),
 ])
@@ -164,3 +163,9 @@ def test_a_header_without_a_speaker_is_a_turn_reported(tmp_path):
     assert [x.stamp for x in t.turns] == [1000, 9000, 19000]
     (note,) = [f for f in t.notes if f.kind == "malformed_header"]
     assert note.line == 5 and note.severity == "warning" and "names no speaker" in note.message
+
+
+def test_text_without_headers_is_plain_text():
+    t = read_transcript(str(T / "no_headers.txt"))
+    assert t.format == "plain" and all(turn.stamp is None for turn in t.turns)
+    assert "Just some notes." in t.turns[0].text

@@ -117,6 +117,20 @@ def _skip_sources(states: States) -> np.ndarray:
     return src
 
 
+def step(score: np.ndarray, stay: np.ndarray, enter: np.ndarray, skip: np.ndarray, src: np.ndarray,
+         ok: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """One frame of the state string: each state's best score from staying, stepping in from the
+    state before or skipping in from src (where ok), and which it was (0, 1, 2)."""
+    n = len(score)
+    a = score + stay
+    b = np.full(n, NEG)
+    b[1:] = score[:-1] + enter[1:]
+    c = np.full(n, NEG)
+    c[ok] = score[src[ok]] + skip[ok]
+    best = np.maximum(np.maximum(a, b), c)
+    return best, np.where(best == a, 0, np.where(best == b, 1, 2)).astype(np.int8)
+
+
 def viterbi(states: States, emit: np.ndarray, keys: list[int], required: int | None = None) -> list[Placement] | None:
     """The best path through the state string given each state's log-likelihood in each frame
     ((frames, states)), as frames per word; None when the path cannot hold every word (or, with
@@ -135,13 +149,7 @@ def viterbi(states: States, emit: np.ndarray, keys: list[int], required: int | N
     stay, enter, skip = states.stay, states.enter, states.skip
     ok = src >= 0
     for f in range(1, t):
-        a = score + stay
-        b = np.full(n, NEG)
-        b[1:] = score[:-1] + enter[1:]
-        c = np.full(n, NEG)
-        c[ok] = score[src[ok]] + skip[ok]
-        best = np.maximum(np.maximum(a, b), c)
-        back[f] = np.where(best == a, 0, np.where(best == b, 1, 2))
+        best, back[f] = step(score, stay, enter, skip, src, ok)
         score = best + emit[f]
     ends = np.nonzero(states.final)[0]
     last = int(ends[np.argmax(score[ends])])

@@ -1,12 +1,29 @@
-"""Reading transcripts. Formats are pluggable: each module offers `looks_like(text)` and `parse(text, path)`."""
+"""Reading transcripts. Formats are pluggable: each reader is `looks_like(text)` and `parse(text, path)`,
+and a text is read by the first reader (in FORMATS order) that recognises it."""
 from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
 
 from ..errors import InputError
 from ..types import Transcript
-from . import rev
+from . import plain, rev, revjson, subtitles
 from .encoding import decode_text, read_text
 
-FORMATS = {"rev": rev}
+
+@dataclass(frozen=True)
+class Reader:
+    looks_like: Callable[[str], bool]
+    parse: Callable[[str, str], Transcript]
+
+
+FORMATS = {
+    "revjson": Reader(revjson.looks_like, revjson.parse),  # Rev's API JSON
+    "vtt": Reader(subtitles.looks_like_vtt, subtitles.parse_vtt),  # WebVTT, voices as speakers
+    "srt": Reader(subtitles.looks_like_srt, subtitles.parse_srt),  # SubRip
+    "rev": Reader(rev.looks_like, rev.parse),  # Rev text: `Name (HH:MM:SS):` headers
+    "plain": Reader(plain.looks_like, plain.parse),  # paragraphs, `Name:` labels, no stamps
+}
 
 
 def parse_transcript(text: str, path: str = "<transcript>", format: str | None = None) -> Transcript:
@@ -15,10 +32,10 @@ def parse_transcript(text: str, path: str = "<transcript>", format: str | None =
         if format not in FORMATS:
             raise InputError(path, f"unknown transcript format {format!r} (known: {', '.join(FORMATS)})")
         return FORMATS[format].parse(text, path)
-    for module in FORMATS.values():
-        if module.looks_like(text):
-            return module.parse(text, path)
-    return rev.parse(text, path)  # the most common format says best what is wrong
+    for reader in FORMATS.values():
+        if reader.looks_like(text):
+            return reader.parse(text, path)
+    return rev.parse(text, path)  # header-shaped lines with no valid stamp: Rev's reader says what is wrong
 
 
 def read_transcript(path: str, format: str | None = None, encoding: str | None = None) -> Transcript:

@@ -12,13 +12,13 @@ from ..errors import InputError
 from ..timefmt import clock
 from ..types import Finding, Paragraph, Transcript, Turn
 from .markers import find_markers
+from .speakers import UNNAMED
 
 # Anything shaped like a header: a label (perhaps missing), a parenthesised stamp-ish thing, a
 # colon (perhaps missing, when the stamp is well formed).
 HEADER_SHAPE = re.compile(r"^\s*(?P<speaker>(?:[^\s()].{0,399}?)?)\s*\(\s*(?P<stamp>[^()]*[\d:][^()]*?)\s*\)"
                           r"\s*(?P<colon>:?)\s*$")
 FULL_STAMP = re.compile(r"^\d{1,3}:[0-5]\d:[0-5]\d(?:[.,]\d{1,3})?$")
-UNNAMED = "Unknown"  # the label of a turn whose header names nobody
 # A well-formed stamp: MM:SS or H...:MM:SS, optional fraction.
 STAMP = re.compile(r"^(?:(?P<h>\d{1,3}):)?(?P<m>[0-5]\d):(?P<s>[0-5]\d)(?:[.,](?P<f>\d{1,3}))?$")
 # Web-page chrome that Rev's transcript pages put after the transcript.

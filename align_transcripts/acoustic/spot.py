@@ -1,0 +1,103 @@
+"""Word spotting: where in minutes of audio a short run of transcript words is said, if anywhere.
+
+What anchoring (align_transcripts.anchor) asks when a turn is not near its stamp. Each probe is
+a plain chain (acoustic.chain) that may begin at any frame and end at any frame; every frame is
+scored as the chain's senone less the best context-independent phone in that frame (what a free
+phone loop would score there) plus a bonus, so that frames that sound like the words add and
+frames that do not subtract: the best path is the stretch of audio that sounds most like the
+probe (a local alignment, as Smith-Waterman's over text). One forward pass carries each path's
+start, so no back-pointers are kept and memory does not grow with the window; several probes
+are searched in the same pass over the same scores, computed 1,000 frames at a time.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from .chain import NEG, ChainWord, _skip_sources, chain_states, step
+from .features import FRAME_MS, cepstra, features
+from .model import load_model
+from .scores import MIX_CHUNK, mixture_scores
+from .search import BOUNDARY_SHIFT_MS, _ci_senones
+
+__all__ = ["Spot", "spot"]
+
+# Nats per frame added to every word frame's gap to the free phone loop: right words score about
+# -1.5 below the loop and wrong ones about -5 (acoustic.search.SCORE_SCALE's fit), so a frame of
+# the right words gains and a frame of other speech loses. 3.0 let a 12 s tone (-2.4 a frame,
+# everything scores badly there) outweigh 3 s of the right words: the bonus decides how long a
+# mediocre match may grow.
+BONUS = 2.0
+
+
+@dataclass(frozen=True)
+class Spot:
+    """Where a probe was heard best (absolute ms) and how well: its mean gap to the free phone loop per frame."""
+
+    start: int
+    end: int
+    gap: float  # nats per frame below the free phone loop (about -1.5 for the right words, -5 for others)
+
+    @property
+    def frames(self) -> int:
+        return (self.end - self.start) // FRAME_MS
+
+
+def spot(samples: np.ndarray, offset: int, probes: list[list[tuple[str, ...]]]) -> list[Spot | None]:
+    """For each probe (its words' phones, in order), its best stretch in the samples (which begin
+    `offset` ms into the recording), or None when the samples are too short to hold it."""
+    model = load_model()
+    parts = [chain_states(model, [ChainWord(k, w) for k, w in enumerate(words)]) for words in probes]
+    sizes = [len(p.senone) for p in parts]
+    base = np.concatenate([[0], np.cumsum(sizes)[:-1]]).astype(np.int64)
+    senone = np.concatenate([p.senone for p in parts])
+    stay = np.concatenate([p.stay for p in parts])
+    enter = np.concatenate([p.enter for p in parts])
+    skip = np.concatenate([p.skip for p in parts])
+    src = np.concatenate([np.where(_skip_sources(p) >= 0, _skip_sources(p) + b, -1) for p, b in zip(parts, base)])
+    enter[base] = NEG  # a probe's first state is not entered from the probe before it
+    first = base + 3  # the first word's first state: entered afresh at any frame
+    last = base + np.array(sizes) - 4  # the last word's last state
+    ok = src >= 0
+    bonus = np.where(np.concatenate([p.word for p in parts]) >= 0, BONUS, 0.0)  # silence earns nothing: a path
+    #                                                       must not grow through pauses for their bonus
+    feats = features(cepstra(samples))
+    if len(feats) < max(sizes):
+        return [None] * len(probes)
+    uniq, inverse = np.unique(senone, return_inverse=True)
+    wanted = np.concatenate([uniq, _ci_senones(model)])
+    n = len(senone)
+    score = np.full(n, NEG)
+    begun = np.zeros(n, dtype=np.int64)  # the frame each state's best path began in
+    best = np.full(len(parts), NEG)
+    best_start = np.zeros(len(parts), dtype=np.int64)
+    best_end = np.zeros(len(parts), dtype=np.int64)
+    idx = np.arange(n)
+    for a in range(0, len(feats), MIX_CHUNK):
+        sc = mixture_scores(model, feats[a:a + MIX_CHUNK], wanted)
+        emit = sc[:, inverse] - sc[:, len(uniq):].max(axis=1, keepdims=True) + bonus
+        for k in range(len(emit)):
+            f = a + k
+            new, move = step(score, stay, enter, skip, src, ok)
+            came = np.where(move == 0, idx, np.where(move == 1, idx - 1, src))
+            begun = begun[np.maximum(came, 0)]
+            fresh = new[first] < 0.0
+            new[first[fresh]] = 0.0
+            begun[first[fresh]] = f
+            score = new + emit[k]
+            ends = score[last]
+            better = ends > best
+            best[better] = ends[better]
+            best_start[better] = begun[last[better]]
+            best_end[better] = f
+    out: list[Spot | None] = []
+    for p in range(len(parts)):
+        if best[p] <= NEG / 2:
+            out.append(None)
+            continue
+        frames = int(best_end[p] - best_start[p] + 1)
+        out.append(Spot(offset + int(best_start[p]) * FRAME_MS + BOUNDARY_SHIFT_MS,
+                        offset + (int(best_end[p]) + 1) * FRAME_MS + BOUNDARY_SHIFT_MS,
+                        float(best[p]) / frames - BONUS))
+    return out

@@ -1,0 +1,328 @@
+"""Anchoring: where each turn really is in the recording, before any word is aligned.
+
+Stamps are evidence, not walls. An advert inserted after transcription moves every later turn
+by its length; a cut moves them back and takes its turns' speech away; a transcript with no
+stamps (plain text) only knows its turns' order and length; subtitles from another cut drift.
+The aligner's windows reach a few seconds around a turn's slot, so before it runs, the turns
+are anchored:
+
+1. probes: every PROBE_EVERY_MS of transcript time, the first words of a turn (`probes`);
+2. locate: each probe is spotted (acoustic.spot) near where the last anchor's offset puts it; a
+   probe not found there is looked for, with the probes after it, in windows four times wider
+   each time, up to the whole recording after the last anchor (`locate`);
+3. resolve: between two anchors whose offsets agree the offset is interpolated (a drift); where
+   they differ there is a break, and the turns between are spotted under either offset, halving
+   the run each time, until the break lies between two turns (`resolve`). A turn found under
+   neither, where the offset fell (a cut), is not in the recording: it is never aligned.
+
+The result is an offset per turn (added to its slot) and the turns not in the audio, plus a
+trace of every spot. Offsets under the aligner's own reach are left at zero.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from typing import Protocol
+
+from . import dictionary
+from .audio import RATE, Audio
+from .pronounce import spoken
+from .text import tokens as text_tokens
+from .types import Segment
+
+__all__ = ["Anchor", "Anchoring", "Break", "PROBE_WORDS", "SPOT_GAP", "anchor", "anchored_segments"]
+
+PROBE_WORDS = 12  # a probe is a turn's first words, this many (fewer in a short turn) ...
+MIN_PROBE_PHONES = 14  # ... saying at least this many phones, or it could be heard anywhere
+PROBE_EVERY_MS = 90_000  # a probe about this often along the transcript
+# nats/frame below the free phone loop: a spot at least this good is the probe. bench/spotting.py on
+# the fitting half of DEV: right probes >= -2.75, probes in the wrong place <= -3.53; halfway
+SPOT_GAP = -3.1
+NEAR_BEFORE_MS = 10_000  # a probe is first looked for from this far before where it is expected ...
+NEAR_AFTER_MS = 15_000  # ... to this far after its expected end
+WIDEN = 4  # each wider search reaches this many times further
+FIRST_WIDE_MS = 60_000
+GROUP = 4  # the probes searched together when one is not near where it was expected (two may be gone)
+DRIFT_MS = 6_000  # anchors whose offsets differ by less: a drift, interpolated; by more: a break between
+REACH_MS = 3_000  # offsets smaller than this are left to the aligner's windows
+
+
+@dataclass(frozen=True)
+class Probe:
+    segment: int  # its turn
+    stamp: int  # where the transcript puts the turn (ms)
+    phones: tuple[tuple[str, ...], ...]  # per word
+    text: str
+
+    @property
+    def length(self) -> int:
+        """About how long the probe takes to say (ms): 80 ms a phone."""
+        return 80 * sum(len(w) for w in self.phones)
+
+
+@dataclass(frozen=True)
+class Anchor:
+    """A probe found: its turn, where it was heard, and its offset from where the transcript puts it."""
+
+    segment: int
+    start: int
+    end: int
+    offset: int
+    gap: float
+
+
+@dataclass(frozen=True)
+class Break:
+    """Where the offset changes between two turns: audio inserted (shift > 0) or taken out (shift < 0)."""
+
+    after: int  # the last segment before it (0: the recording has audio before the first turn)
+    before: int  # the first segment after it
+    shift: int  # ms by which the turns after it moved, relative to the turns before
+
+
+@dataclass(frozen=True)
+class Anchoring:
+    offsets: dict[int, int]  # segment index -> ms to add to its slot (absent segments included)
+    absent: frozenset[int]  # segments whose speech is not in the recording
+    anchors: tuple[Anchor, ...]
+    breaks: tuple[Break, ...]
+    searched_ms: int = 0  # audio the spotter went through, all searches together
+    trace: tuple[str, ...] = field(default=())  # what was searched where, in order
+
+    @property
+    def moved(self) -> bool:
+        return any(self.offsets.values()) or bool(self.absent)
+
+
+def probe_of(seg: Segment) -> Probe | None:
+    """The first words of a turn, as a probe; None when they say too little to be found once only."""
+    words, phones = [], []
+    for tok in text_tokens(seg.text):
+        said = spoken(tok, dictionary.known)
+        if not said:
+            continue
+        words.append(tok)
+        phones += [tuple(dictionary.pronunciation(w).split()) for w in said]
+        if len(words) >= PROBE_WORDS:
+            break
+    if sum(len(p) for p in phones) < MIN_PROBE_PHONES:
+        return None
+    return Probe(seg.index, seg.start, tuple(phones), " ".join(words))
+
+
+def probes(segments: tuple[Segment, ...]) -> list[Probe]:
+    """A probe about every PROBE_EVERY_MS of the transcript, at the first turn there that can be one,
+    and the last turn that can be one (so that nothing after the last probe goes unchecked)."""
+    out: list[Probe] = []
+    due = None
+    for seg in segments:
+        if due is not None and seg.start < due:
+            continue
+        p = probe_of(seg)
+        if p is not None:
+            out.append(p)
+            due = seg.start + PROBE_EVERY_MS
+    last = next((p for s in reversed(segments) if (p := probe_of(s)) is not None), None)
+    if last is not None and out and last.segment > out[-1].segment:
+        out.append(last)
+    return out
+
+
+class Spotter(Protocol):
+    """What anchoring asks of the audio: for each probe, where in [lo, hi) it was heard, if it was."""
+
+    def __call__(self, group: list[Probe], lo: int, hi: int) -> list[Anchor | None]: ...
+
+
+class AudioSpotter:
+    """Spots probes in the recording (acoustic.spot) and keeps count and trace."""
+
+    def __init__(self, audio: Audio) -> None:
+        self.audio = audio
+        self.searched = 0
+        self.trace: list[str] = []
+
+    def __call__(self, group: list[Probe], lo: int, hi: int) -> list[Anchor | None]:
+        lo, hi = max(0, lo), min(self.audio.duration, hi)
+        spots = self._spot(group, lo, hi)
+        out: list[Anchor | None] = []
+        for p, s in zip(group, spots):
+            if s is not None and s.end - s.start > _longest(p) and hi - s.end > p.length:
+                # a probe stretched over a steady sound (a tone, a hum) that every model scores
+                # badly: what follows that stretch is searched again
+                s = self._spot([p], s.end, hi)[0]
+            ok = s is not None and s.gap >= SPOT_GAP and p.length // 3 <= s.end - s.start <= _longest(p)
+            out.append(Anchor(p.segment, s.start, s.end, s.start - p.stamp, s.gap) if ok and s else None)
+            self.trace.append(f"turn {p.segment} in {lo / 1000:.1f}-{hi / 1000:.1f} s: "
+                              + (f"found at {s.start / 1000:.2f}-{s.end / 1000:.2f} s (gap {s.gap:.2f})" if ok and s
+                                 else "not found" + (f" (best gap {s.gap:.2f} at {s.start / 1000:.1f} s)" if s else "")))
+        return out
+
+    def _spot(self, group: list[Probe], lo: int, hi: int) -> list:
+        from .acoustic.spot import spot
+
+        if hi - lo < 1000:
+            return [None] * len(group)
+        self.searched += hi - lo
+        return spot(self.audio.samples[lo * RATE // 1000:hi * RATE // 1000], lo, [list(p.phones) for p in group])
+
+
+def _longest(p: Probe) -> int:
+    """The longest a probe's words plausibly take, pauses included (ms): twice their usual length and a second and a half."""
+    return 2 * p.length + 1500
+
+
+def locate(found: Spotter, ps: list[Probe], segments: tuple[Segment, ...], duration: int,
+           unseen: set[int] | None = None) -> list[Anchor]:
+    """Anchors for the probes that are in the recording, in order (each after the one before).
+    unseen: gets the turns searched with a group and not found before the one that was."""
+    anchors: list[Anchor] = []
+    offset, floor = 0, 0
+    for p in ps:
+        expected = p.stamp + offset
+        near = found([p], max(floor, expected - NEAR_BEFORE_MS), expected + p.length + NEAR_AFTER_MS)[0]
+        if near is not None and abs(near.offset - offset) <= DRIFT_MS:
+            anchors.append(near)
+            offset, floor = near.offset, near.start
+            continue
+        group = [p] + _followers(p, segments)
+        reach = FIRST_WIDE_MS
+        while True:
+            lo = max(floor, expected - reach)
+            hi = min(duration, expected + reach + group[-1].stamp - p.stamp)
+            heard = [(k, a) for k, a in enumerate(found(group, lo, hi)) if a is not None]
+            hits = _agreed(heard, offset, len(group))
+            widest = lo <= floor and hi >= duration
+            if not hits and widest and not anchors:  # the first anchor may stand alone: the words will tell
+                hits = heard[:1]
+            if hits:
+                k, a = hits[0]
+                if unseen is not None:
+                    unseen.update(q.segment for q in group[:k])
+                anchors.append(a)
+                offset, floor = a.offset, a.start
+                break
+            if widest:  # nowhere after the last anchor: not in the recording
+                if not anchors:  # the transcript's first turns are nowhere: not this recording's
+                    return anchors
+                break
+            reach *= WIDEN
+    return anchors
+
+
+def _followers(p: Probe, segments: tuple[Segment, ...]) -> list[Probe]:
+    """Probes of the GROUP - 1 turns after p's that can be probes: searched with it, they confirm
+    where it was found (turns next to each other are almost always moved alike)."""
+    out: list[Probe] = []
+    for s in segments[p.segment:]:  # segment indexes are 1-based: this starts after p's turn
+        q = probe_of(s)
+        if q is not None:
+            out.append(q)
+            if len(out) == GROUP - 1:
+                break
+    return out
+
+
+def _agreed(hits: list[tuple[int, Anchor]], offset: int, size: int) -> list[tuple[int, Anchor]]:
+    """The hits to trust: one that keeps the current offset, or one a later probe of the group
+    confirms (found at about the same offset, after it); a lone probe stands alone. A probe
+    heard in the wrong place now and then (bench/spotting.py) then moves nothing."""
+    def trusted(k: int, a: Anchor) -> bool:
+        return (size == 1 or abs(a.offset - offset) <= DRIFT_MS
+                or any(k2 > k and b.start > a.start and abs(b.offset - a.offset) <= DRIFT_MS for k2, b in hits))
+
+    return [(k, a) for k, a in hits if trusted(k, a)]
+
+
+def resolve(found: Spotter, segments: tuple[Segment, ...], a: Anchor, b: Anchor) -> tuple[dict[int, int], set[int]]:
+    """Offsets for the turns from a's up to b's, and those of them not in the recording.
+
+    Offsets that agree: a drift, shared out by transcript time. Else a turn halfway is spotted,
+    under either offset first, then anywhere between a and b (a third offset: a second break);
+    where it is found splits the run, each half resolved alike. A turn found nowhere between,
+    where the offset fell (audio taken out), is not in the recording."""
+    between = [s for s in segments if a.segment <= s.index < b.segment]
+    if abs(b.offset - a.offset) <= DRIFT_MS:  # a drift: each turn's share by its place in the transcript
+        span = max(1, b.start - b.offset - (a.start - a.offset))
+        return {s.index: a.offset + (b.offset - a.offset) * (s.start - (a.start - a.offset)) // span
+                for s in between}, set()
+    cands = [s for s in between if s.index != a.segment and probe_of(s) is not None]
+    order = sorted(range(len(cands)), key=lambda k: abs(k - len(cands) // 2))  # from the middle out
+    missing: set[int] = set()
+    for k in order:
+        m = cands[k]
+        p = probe_of(m)
+        assert p is not None
+        got = _spot_between(found, p, segments, a, b)
+        if got is None:
+            missing.add(m.index)
+            continue
+        left, gone_left = resolve(found, segments, a, got)
+        right, gone_right = resolve(found, segments, got, b)
+        return {**left, **right}, {i for i in missing if i < m.index and b.offset < a.offset} | gone_left | gone_right
+    # nothing between could be found: the break lies right after a's turn
+    absent = missing if b.offset < a.offset else set()
+    return {s.index: a.offset if s.index == a.segment else b.offset for s in between}, absent
+
+
+def _spot_between(found: Spotter, p: Probe, segments: tuple[Segment, ...], a: Anchor, b: Anchor) -> Anchor | None:
+    """p's turn found under a's offset or b's (narrow windows), else anywhere between a and b with
+    the turns after it confirming; None when it is not there."""
+    for off in (a.offset, b.offset):
+        e = p.stamp + off
+        got = found([p], max(a.start, e - NEAR_BEFORE_MS), min(b.start, e + p.length + NEAR_AFTER_MS))[0]
+        if got is not None and abs(got.offset - off) <= DRIFT_MS:
+            return got
+    if b.start - a.start <= 2 * (NEAR_BEFORE_MS + NEAR_AFTER_MS):
+        return None  # the narrow windows covered it all
+    group = [p] + [q for q in _followers(p, segments) if q.segment < b.segment]
+    hits = _agreed([(k, x) for k, x in enumerate(found(group, a.start, b.start)) if x is not None], a.offset,
+                   len(group))
+    return hits[0][1] if hits and hits[0][0] == 0 else None
+
+
+def anchor(segments: tuple[Segment, ...], audio: Audio, found: Spotter | None = None) -> Anchoring:
+    """Where every turn is: offsets, the turns not in the recording, and the breaks between.
+    found: what spots the probes (default: acoustic.spot over the audio; tests give their own)."""
+    found = found or AudioSpotter(audio)
+    unseen: set[int] = set()
+    anchors = locate(found, probes(segments), segments, audio.duration, unseen)
+    offsets: dict[int, int] = {}
+    absent: set[int] = set()
+    if anchors:
+        # the recording lost its start: turns not heard that would begin before it
+        absent |= {s.index for s in segments if s.index in unseen and s.index < anchors[0].segment
+                   and s.start + anchors[0].offset < 0}
+        for s in segments:
+            if s.index < anchors[0].segment:
+                offsets[s.index] = anchors[0].offset
+            elif s.index >= anchors[-1].segment:
+                offsets[s.index] = anchors[-1].offset
+        for a, b in zip(anchors, anchors[1:]):
+            more, gone = resolve(found, segments, a, b)
+            offsets.update(more)
+            absent |= gone
+        offsets = {k: (v if abs(v) >= REACH_MS else 0) for k, v in offsets.items()}
+    present = [s.index for s in segments if s.index not in absent]
+    breaks = [Break(0, present[0], offsets[present[0]])] if present and offsets.get(present[0], 0) > DRIFT_MS else []
+    for x, y in zip(present, present[1:]):
+        if abs(offsets.get(y, 0) - offsets.get(x, 0)) > DRIFT_MS:
+            breaks.append(Break(x, y, offsets.get(y, 0) - offsets.get(x, 0)))
+    return Anchoring(offsets, frozenset(absent), tuple(anchors), tuple(breaks), getattr(found, "searched", 0),
+                     tuple(getattr(found, "trace", ())))
+
+
+def anchored_segments(segments: tuple[Segment, ...], anchoring: Anchoring, duration: int) -> tuple[Segment, ...]:
+    """The segments moved by their offsets, kept in order and continuous; a turn not in the
+    recording gets an empty slot where its speech would have been (stamps as written are kept)."""
+    starts = []
+    last = 0
+    for s in segments:
+        t = min(max(0, s.start + anchoring.offsets.get(s.index, 0)), duration)
+        last = max(last, t)
+        starts.append(last)
+    # an absent turn sits at the start of the next present one: it takes no time
+    for k in range(len(segments) - 2, -1, -1):
+        if segments[k].index in anchoring.absent:
+            starts[k] = starts[k + 1]
+    ends = starts[1:] + [duration]
+    return tuple(replace(s, start=a, end=max(b, a)) for s, a, b in zip(segments, starts, ends))

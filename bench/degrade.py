@@ -1,0 +1,223 @@
+"""Degrade a benchmark interview (bench/interview.py) the ways real recordings and transcripts disagree.
+
+    python bench/degrade.py bench/out/exact ads cuts minutes nostamps subs --out bench/out
+
+Variants (each a folder with interview.wav, a transcript and truth.json, as bench/interview.py writes):
+  ads       breaks of 15-120 s of other speech over a music bed inserted between words (dynamic ad insertion;
+            the transcript was made on the ad-free cut)
+  cuts      whole turns and single utterances taken out of the audio, the transcript unchanged
+  minutes   every stamp 137 s early (the recording has an intro the transcript's cut lacks)
+  nostamps  the transcript as plain text, `Name:` paragraphs, no stamps at all
+  subs      SRT cues of about 7 words, every time stretched 25/23.976 and moved 2.3 s (another frame rate and cut)
+truth.json words carry "in_audio" (false for cut words) and the file lists the breaks ("at", "length" in s).
+The other speech is LibriSpeech and LibriVox German from ../shared (read there, never copied in); the music is
+synthesized here.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import sys
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from interview import write_wav  # noqa: E402
+
+from align_transcripts.audio import RATE, decode  # noqa: E402
+from align_transcripts.timefmt import clock  # noqa: E402
+
+SHARED = Path(__file__).resolve().parent.parent.parent / "shared" / "data" / "speech"
+
+
+def other_speech() -> np.ndarray:
+    """Speech the interview does not have, end to end (English, German, French)."""
+    files = sorted((SHARED / "librispeech").glob("*.wav")) + sorted((SHARED / "librispeech").glob("*.flac"))
+    parts = [decode(str(f)).samples for f in files]
+    parts.append(decode(str(SHARED / "lang" / "deu_aeneas_librivox_simplicissimus" / "de.mp3")).samples)
+    parts.append(decode(str(SHARED / "lang" / "fra_sppas_F_F_B003-P8" / "F_F_B003-P8.wav")).samples)
+    return np.concatenate(parts)
+
+
+def music(seconds: float, rng: random.Random) -> np.ndarray:
+    """A chord progression of decaying harmonic tones with a beat: enough like a jingle for a speech detector."""
+    n = int(seconds * RATE)
+    t = np.arange(n) / RATE
+    out = np.zeros(n)
+    beat = 0.5
+    for k in range(int(seconds / beat) + 1):
+        root = 110 * 2 ** (rng.choice([0, 3, 5, 7, 10]) / 12)
+        a, b = int(k * beat * RATE), min(n, int((k + 1) * beat * RATE))
+        if a >= n:
+            break
+        tt = t[a:b] - t[a]
+        env = np.exp(-3 * tt)
+        for h, amp in ((1, 1.0), (2, 0.5), (3, 0.3), (5 / 4 * 2, 0.3), (3 / 2 * 2, 0.25)):
+            out[a:b] += amp * env * np.sin(2 * np.pi * root * h * tt)
+    return (out / np.abs(out).max() * 3000).astype(np.int16)
+
+
+def advert(seconds: float, speech: np.ndarray, rng: random.Random) -> np.ndarray:
+    """Other speech over a music bed, with a jingle at each end."""
+    n = int(seconds * RATE)
+    if len(speech) <= n:
+        speech = np.tile(speech, n // len(speech) + 2)
+    at = rng.randrange(0, len(speech) - n)
+    voice = speech[at:at + n].astype(np.int32)
+    bed = music(seconds, rng).astype(np.int32) // 3
+    jingle = int(min(2.0, seconds / 6) * RATE)
+    voice[:jingle] = 0
+    voice[-jingle:] = 0
+    bed[:jingle] *= 3
+    bed[-jingle:] *= 3
+    return np.clip(voice + bed, -32768, 32767).astype(np.int16)
+
+
+def gaps(words: list[dict]) -> list[float]:
+    """Midpoints of the pauses between words (where an edit can be made without cutting a word)."""
+    return [(a["end"] + b["start"]) / 2 for a, b in zip(words, words[1:]) if b["start"] - a["end"] > 0.15]
+
+
+def write(folder: Path, audio: np.ndarray, transcript: str, name: str, truth: dict) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    write_wav(folder / "interview.wav", audio)
+    for old in folder.glob("transcript.*"):
+        old.unlink()
+    (folder / name).write_text(transcript, encoding="utf-8")
+    (folder / "truth.json").write_text(json.dumps(truth), encoding="utf-8")
+    kept = sum(w["in_audio"] for w in truth["words"] if w["transcribed"])
+    print(f"{folder.name}: {len(audio) / RATE:.1f} s, {kept} transcribed words in the audio, "
+          f"{len(truth.get('breaks', []))} breaks -> {folder}")
+
+
+def ads(src: Path, out: Path, rng: random.Random) -> None:
+    audio = decode(str(src / "interview.wav")).samples
+    truth = json.loads((src / "truth.json").read_text())
+    words = truth["words"]
+    points = sorted(rng.sample([g for g in gaps(words) if g > 30], 3))
+    speech = other_speech()
+    pieces, breaks, prev, moved = [], [], 0, 0.0
+    for p in points:
+        length = rng.uniform(15, 120)
+        cut = int(p * RATE)
+        pieces += [audio[prev:cut], advert(length, speech, rng)]
+        breaks.append({"at": round(p + moved, 3), "length": round(length, 3)})
+        moved += len(pieces[-1]) / RATE
+        prev = cut
+    pieces.append(audio[prev:])
+
+    def later(t: float) -> float:
+        return t + sum(b["length"] for b, p in zip(breaks, points) if p < t)
+
+    new = [{**w, "start": round(later(w["start"]), 3), "end": round(later(w["end"]), 3), "in_audio": True} for w in words]
+    write(out / "ads", np.concatenate(pieces), (src / "transcript.txt").read_text(), "transcript.txt",
+          {"duration": sum(len(x) for x in pieces) / RATE, "words": new, "breaks": breaks})
+
+
+def cuts(src: Path, out: Path, rng: random.Random) -> None:
+    audio = decode(str(src / "interview.wav")).samples
+    truth = json.loads((src / "truth.json").read_text())
+    words = truth["words"]
+    turns = sorted({w["turn"] for w in words})
+    whole = set(rng.sample(turns[2:-1], 3))
+    utts = sorted({(w["turn"], w["utt"]) for w in words if w["turn"] not in whole})
+    multi = [u for u in utts if sum(1 for v in utts if v[0] == u[0]) > 1]
+    parts = set(rng.sample(multi, 2))
+    gone = [w for w in words if w["turn"] in whole or (w["turn"], w["utt"]) in parts]
+    spans: list[tuple[float, float]] = []  # audio removed: from the pause before to the pause after
+    for key in sorted({(w["turn"], w["utt"]) for w in gone}, key=lambda k: next(i for i, w in enumerate(words)
+                                                                                  if (w["turn"], w["utt"]) == k)):
+        ws = [w for w in words if (w["turn"], w["utt"]) == key]
+        i = words.index(ws[0])
+        j = words.index(ws[-1])
+        a = (words[i - 1]["end"] + ws[0]["start"]) / 2 if i else 0.0
+        b = (ws[-1]["end"] + words[j + 1]["start"]) / 2 if j + 1 < len(words) else len(audio) / RATE
+        if spans and abs(spans[-1][1] - a) < 1e-6:
+            spans[-1] = (spans[-1][0], b)
+        else:
+            spans.append((a, b))
+    keep, prev = [], 0
+    for a, b in spans:
+        keep.append(audio[prev:int(a * RATE)])
+        prev = int(b * RATE)
+    keep.append(audio[prev:])
+
+    def earlier(t: float) -> float:
+        return t - sum(b - a for a, b in spans if b <= t)
+
+    gone_ids = {id(w) for w in gone}
+    new = [{**w, "start": round(earlier(w["start"]), 3), "end": round(earlier(w["end"]), 3),
+            "in_audio": id(w) not in gone_ids} for w in words]
+    breaks = [{"at": round(earlier(a), 3), "length": -round(b - a, 3)} for a, b in spans]
+    write(out / "cuts", np.concatenate(keep), (src / "transcript.txt").read_text(), "transcript.txt",
+          {"duration": sum(len(x) for x in keep) / RATE, "words": new, "breaks": breaks})
+
+
+def _turns(src: Path) -> list[tuple[str, int, str]]:
+    """(speaker, stamp ms, text) of each turn of the source transcript."""
+    lines = (src / "transcript.txt").read_text().split("\n")
+    out = []
+    for k, line in enumerate(lines):
+        if line.endswith("):") and "(" in line:
+            name, stamp = line[:-2].rsplit(" (", 1)
+            h, m, s = (int(x) for x in stamp.split(":"))
+            out.append((name, ((h * 60 + m) * 60 + s) * 1000, lines[k + 2]))
+    return out
+
+
+def minutes(src: Path, out: Path, rng: random.Random) -> None:
+    # every stamp 137 s early: the audio gets a 137 s intro (other speech over music), the stamps stay
+    audio = decode(str(src / "interview.wav")).samples
+    intro = advert(137, other_speech(), rng)
+    truth = json.loads((src / "truth.json").read_text())
+    new = [{**w, "start": round(w["start"] + 137, 3), "end": round(w["end"] + 137, 3), "in_audio": True}
+           for w in truth["words"]]
+    write(out / "minutes", np.concatenate([intro, audio]), (src / "transcript.txt").read_text(),
+          "transcript.txt", {"duration": (len(intro) + len(audio)) / RATE, "words": new,
+                             "breaks": [{"at": 0.0, "length": 137.0}]})
+
+
+def nostamps(src: Path, out: Path, rng: random.Random) -> None:
+    text = "\n\n".join(f"{name}: {body}" for name, _, body in _turns(src)) + "\n"
+    truth = json.loads((src / "truth.json").read_text())
+    write(out / "nostamps", decode(str(src / "interview.wav")).samples, text, "transcript.txt",
+          {**truth, "words": [{**w, "in_audio": True} for w in truth["words"]]})
+
+
+def subs(src: Path, out: Path, rng: random.Random) -> None:
+    truth = json.loads((src / "truth.json").read_text())
+    words = [w for w in truth["words"] if w["transcribed"]]
+    cues, cur = [], []
+    for w in words:
+        if cur and (len(cur) >= 7 or w["turn"] != cur[-1]["turn"]):
+            cues.append(cur)
+            cur = []
+        cur.append(w)
+    cues.append(cur)
+
+    def warp(t: float) -> int:
+        return round((t * 25 / 23.976 + 2.3) * 1000)
+
+    blocks = []
+    for n, c in enumerate(cues, 1):
+        a, b = warp(c[0]["start"]), warp(c[-1]["end"] + 0.3)
+        blocks.append(f"{n}\n{clock(a, True, ',')} --> {clock(b, True, ',')}\n" + " ".join(w["word"] for w in c) + "\n")
+    write(out / "subs", decode(str(src / "interview.wav")).samples, "\n".join(blocks), "transcript.srt",
+          {**truth, "words": [{**w, "in_audio": True} for w in truth["words"]]})
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("source", type=Path)
+    ap.add_argument("variants", nargs="+", choices=["ads", "cuts", "minutes", "nostamps", "subs"])
+    ap.add_argument("--seed", type=int, default=11)
+    ap.add_argument("--out", type=Path, default=Path(__file__).resolve().parent / "out")
+    args = ap.parse_args()
+    for v in args.variants:
+        globals()[v](args.source, args.out, random.Random(args.seed))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,102 @@
+"""Anchoring without audio: a spotter written by hand hears each turn where a table of true offsets puts it."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from align_transcripts.anchor import Anchor, Probe, anchor, anchored_segments
+from align_transcripts.audio import Audio
+from align_transcripts.types import Segment
+
+SENTENCE = "the committee approved the harbour budget after a long debate about ferries and bridges"
+
+
+def segments(n: int, every: int = 10_000) -> tuple[Segment, ...]:
+    return tuple(Segment(i, "A" if i % 2 else "B", (i - 1) * every, i * every, SENTENCE, 2 * i, (i - 1) * every)
+                 for i in range(1, n + 1))
+
+
+@dataclass
+class FakeSpotter:
+    """Hears a probe at its stamp plus its turn's true offset, when that lies in the window; absent turns nowhere."""
+
+    offsets: dict[int, int]
+    absent: set[int] = field(default_factory=set)
+    calls: list[tuple[int, int]] = field(default_factory=list)
+
+    def __call__(self, group: list[Probe], lo: int, hi: int) -> list[Anchor | None]:
+        self.calls.append((lo, hi))
+        out: list[Anchor | None] = []
+        for p in group:
+            at = p.stamp + self.offsets.get(p.segment, 0)
+            ok = p.segment not in self.absent and lo <= at and at + p.length <= hi
+            out.append(Anchor(p.segment, at, at + p.length, at - p.stamp, -1.0) if ok else None)
+        return out
+
+
+def audio(ms: int) -> Audio:
+    return Audio(np.zeros(ms * 16, dtype=np.int16))
+
+
+def test_a_good_transcript_moves_nothing():
+    segs = segments(40)
+    found = anchor(segs, audio(400_000), FakeSpotter({}))
+    assert not found.moved and found.breaks == () and found.absent == frozenset()
+
+
+def test_an_advert_moves_every_turn_after_it_and_is_found_between_the_right_turns():
+    segs = segments(40)
+    truth = {i: (45_000 if i > 17 else 0) for i in range(1, 41)}
+    found = anchor(segs, audio(445_000), FakeSpotter(truth))
+    assert found.offsets == truth
+    assert [(b.after, b.before, b.shift) for b in found.breaks] == [(17, 18, 45_000)]
+    moved = anchored_segments(segs, found, 445_000)
+    assert moved[17].start == segs[17].start + 45_000 and moved[16].end == moved[17].start
+
+
+def test_three_adverts_each_found():
+    segs = segments(60)
+    truth = {i: 30_000 * (i > 12) + 90_000 * (i > 30) + 20_000 * (i > 47) for i in range(1, 61)}
+    found = anchor(segs, audio(600_000 + 140_000), FakeSpotter(truth))
+    assert {k: v for k, v in found.offsets.items()} == truth
+    assert [(b.after, b.shift) for b in found.breaks] == [(12, 30_000), (30, 90_000), (47, 20_000)]
+
+
+def test_cut_turns_are_absent_and_the_rest_move_back():
+    segs = segments(40)
+    gone = {20, 21, 22}
+    truth = {i: (-30_000 if i > 22 else 0) for i in range(1, 41)}
+    found = anchor(segs, audio(370_000), FakeSpotter(truth, gone))
+    assert found.absent == gone
+    assert all(found.offsets[i] == truth[i] for i in range(1, 41) if i not in gone)
+    moved = anchored_segments(segs, found, 370_000)
+    assert all(moved[i - 1].duration == 0 for i in gone)  # no slot: never searched for
+    assert [s.start for s in moved] == sorted(s.start for s in moved)
+
+
+def test_a_recording_that_lost_its_start():
+    segs = segments(30)
+    truth = {i: -20_000 for i in range(1, 31)}
+    found = anchor(segs, audio(280_000), FakeSpotter(truth, {1, 2}))
+    assert found.absent == {1, 2} and found.offsets[3] == -20_000
+
+
+def test_a_transcript_of_another_recording_finds_no_anchor_and_stops():
+    segs = segments(30)
+    spotter = FakeSpotter({}, set(range(1, 31)))
+    found = anchor(segs, audio(300_000), spotter)
+    assert found.anchors == () and len(spotter.calls) <= 6  # the first group, widened to the whole recording
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.lists(st.tuples(st.integers(3, 57), st.integers(15_000, 120_000)), min_size=1, max_size=4,
+                unique_by=lambda x: x[0]))
+def test_any_adverts_anywhere_are_found(ads):
+    """Adverts of 15-120 s after any turns: every turn's offset is the sum of those before it."""
+    segs = segments(60)
+    truth = {i: sum(length for after, length in ads if i > after) for i in range(1, 61)}
+    found = anchor(segs, audio(600_000 + sum(x for _, x in ads)), FakeSpotter(truth))
+    assert found.offsets == truth
