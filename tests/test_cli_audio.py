@@ -226,3 +226,22 @@ def test_clips_refuse_another_recordings_transcript_at_once(tmp_path):
     p = run("clips", DEMO / "demo.txt", A / "interview.mp3", "-o", tmp_path / "c", "--speaker", "Maya")
     assert p.returncode == 2 and "stamped after this audio ends" in p.stderr and "Traceback" not in p.stderr
     assert not (tmp_path / "c").exists()
+
+
+@pytest.mark.parametrize("name", ["interview.vtt", "interview.srt", "interview_plain.txt", "interview_rev.json"])
+def test_words_from_every_transcript_format(tmp_path, name):
+    """Subtitles 1.8 s late, plain text with no stamps, Rev JSON: every word placed on its sentence."""
+    truth = json.loads((A / "interview.truth.json").read_text())["sentences"]
+    out = tmp_path / "words.json"
+    p = run("words", FIXTURES / "transcripts" / name, A / "interview.mp3", "-o", out)
+    assert p.returncode == 0, p.stderr
+    words = json.loads(out.read_text())["words"]
+    assert all(w["aligned"] for w in words)
+    k = 0
+    for s in truth:  # each sentence's first and last word within 60 ms of where it is said
+        n = len(s["text"].split())
+        first, last = words[k], words[k + n - 1]
+        assert abs(first["start"] - s["start"]) <= 0.06 and abs(last["end"] - s["end"]) <= 0.06, (s, first, last)
+        assert first["speaker"] == s["speaker"]
+        k += n
+    assert k == len(words)

@@ -37,12 +37,12 @@ def _monologue_lines(text: str) -> list[int]:
 def parse(text: str, path: str = "<transcript>") -> Transcript:
     try:
         doc = json.loads(text)
-        lines = _monologue_lines(text)
-    except (ValueError, IndexError) as e:
+    except ValueError as e:
         raise InputError(path, f"not readable as Rev JSON: {e}") from None
     monologues = doc.get("monologues") if isinstance(doc, dict) else None
     if not isinstance(monologues, list):
         raise InputError(path, "Rev JSON needs a 'monologues' list")
+    lines = _monologue_lines(text)
     turns = []
     for n, (mono, line) in enumerate(zip(monologues, lines), start=1):
         if not isinstance(mono, dict) or not isinstance(mono.get("elements", []), list):

@@ -22,7 +22,9 @@ def split_label(text: str) -> tuple[str, str] | None:
 
 
 def recurring(texts: list[str]) -> set[str]:
-    """The labels that name speakers in these texts: a label of two or more words, or one that
-    opens at least two of them (a single capitalised word before a colon is often just prose)."""
+    """The labels that name speakers in these texts: once one label is sure (two or more words,
+    or opening at least two of them), every label is; else none (a single capitalised word
+    before a colon, once, is as often prose: "Update: the vote was moved")."""
     counts = Counter(lab[0] for t in texts if (lab := split_label(t)))
-    return {name for name, n in counts.items() if n >= 2 or " " in name}
+    sure = any(n >= 2 or " " in name for name, n in counts.items())
+    return set(counts) if sure else set()

@@ -18,6 +18,7 @@ from .markers import find_markers
 from .speakers import UNNAMED, recurring, split_label
 
 TIMING = re.compile(r"^\s*(?P<start>\d[\d:.,]*)\s*-->\s*(?P<end>\d[\d:.,]*)")
+NAMES = {"vtt": "WebVTT", "srt": "SubRip (SRT)"}
 DASH = re.compile(r"^[-‐–—]\s*")  # "- Yes." "- No.": two speakers in one cue
 
 
@@ -56,7 +57,7 @@ def _turns(path: str, text: str, fmt: str, cues: list[tuple[int, int, str, str |
         dialogue = sum(bool(DASH.match(x.strip())) for x in body.split("\n")) >= 2  # two speakers, unnamed
         rows.append((start, end, [x for x in lines if x], voice or (UNNAMED if dialogue else None), line))
     if not rows:
-        raise InputError(path, f"no cues found in this {fmt.upper()} file")
+        raise InputError(path, f"no cues found in this {NAMES[fmt]} file (a cue is a line `start --> end`, then its text)")
     names = recurring([r[2][0] for r in rows if r[2]])
     turns: list[Turn] = []
     for start, end, lines, voice, line in rows:
