@@ -18,6 +18,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from . import dictionary
+from .anchor import Split
 from .audio import RATE, Audio
 from .boundaries import refine_pause_edges, rejoin_stranded
 from .passes import PASSES, Recording, TurnResult, align_turns
@@ -63,10 +64,13 @@ def pieces(toks: tuple[Token, ...], size: int = MAX_JOB_TOKENS) -> list[tuple[To
     return out
 
 
-def plan(segments: tuple[Segment, ...], tokens: list[Token], duration: int) -> list[Job]:
+def plan(segments: tuple[Segment, ...], tokens: list[Token], duration: int,
+         splits: dict[int, Split] | None = None, ends: dict[int, int] | None = None) -> list[Job]:
     """Jobs for the segments with words, in order: one per segment, or one per piece of a long
     one (its slot shared by the pieces in proportion to what they say); each slot widened by the
-    slack and clipped to the audio."""
+    slack and clipped to the audio. A segment an insertion splits (splits, from anchoring) is
+    two runs first: the words before it in the slot up to its pause, the rest from its resume for
+    their share of the slot; a segment before an insertion (ends) has its slot end where its words should."""
     by_seg: dict[int, list[Token]] = {}
     for t in tokens:
         by_seg.setdefault(t.segment, []).append(t)
@@ -75,18 +79,26 @@ def plan(segments: tuple[Segment, ...], tokens: list[Token], duration: int) -> l
         toks = tuple(by_seg.get(seg.index, ()))
         if not toks:
             continue
-        parts = pieces(toks)
-        weights = [sum(max(1, len(t.spoken)) for t in p) for p in parts]
-        total, acc = sum(weights), 0
-        for part, w in zip(parts, weights):
-            slot_start = seg.start + (seg.end - seg.start) * acc // total
-            acc += w
-            slot_end = seg.start + (seg.end - seg.start) * acc // total
-            start = max(0, slot_start - LEAD_SLACK_MS)
-            end = min(duration, slot_end + TAIL_SLACK_MS)
-            if end - start < 1000:
-                start, end = max(0, end - 1000), max(end, start + 1000)
-            jobs.append(Job(seg.index, start, end, slot_start, slot_end, part))
+        cut = (splits or {}).get(seg.index)
+        end = max(seg.start + 1, min(seg.end, (ends or {}).get(seg.index, seg.end)))
+        runs = [(toks, seg.start, end)]
+        if cut is not None and 0 < cut.at < len(toks):
+            resume = min(cut.resume, seg.end - 1)
+            runs = [(toks[:cut.at], seg.start, max(seg.start + 1, min(cut.pause, seg.end))),
+                    (toks[cut.at:], resume, max(resume + 1, min(seg.end, resume + cut.length)))]
+        for run, lo, hi in runs:
+            parts = pieces(run)
+            weights = [sum(max(1, len(t.spoken)) for t in p) for p in parts]
+            total, acc = sum(weights), 0
+            for part, w in zip(parts, weights):
+                slot_start = lo + (hi - lo) * acc // total
+                acc += w
+                slot_end = lo + (hi - lo) * acc // total
+                start = max(0, slot_start - LEAD_SLACK_MS)
+                end = min(duration, slot_end + TAIL_SLACK_MS)
+                if end - start < 1000:
+                    start, end = max(0, end - 1000), max(end, start + 1000)
+                jobs.append(Job(seg.index, start, end, slot_start, slot_end, part))
     return jobs
 
 
@@ -144,11 +156,14 @@ def _align_block(block: Block, samples: np.ndarray) -> list[TurnResult]:
 
 def align(segments: tuple[Segment, ...], audio: Audio, workers: int | None = None,
           progress=None, regions: list[tuple[int, int]] | None = None, engine: str = "pocketsphinx",
-          passes: tuple[str, ...] = (), absent: frozenset[int] = frozenset()) -> Alignment:
+          passes: tuple[str, ...] = (), absent: frozenset[int] = frozenset(),
+          splits: dict[int, Split] | None = None, ends: dict[int, int] | None = None) -> Alignment:
     """Every transcript token of every segment as a Word, in transcript order, and the trace.
 
     absent: segments whose speech anchoring found not to be in the recording (align_transcripts.anchor):
     never searched for, so never placed on someone else's speech; their words are unaligned.
+    splits: segments an insertion falls inside (anchor.Split): each part searched where it is;
+    ends: segments followed by an insertion, and where their words end at the latest.
     regions: the recording's speech (align_transcripts.vad.speech_regions), when the caller has it already.
     engine: what searches the plain chains (ENGINES). passes: only these of passes.PASSES, by name
     (for measuring what each pays; the default tries them all).
@@ -159,7 +174,7 @@ def align(segments: tuple[Segment, ...], audio: Audio, workers: int | None = Non
     if engine not in ENGINES:
         raise ValueError(f"no such engine: {engine} (the engines: {', '.join(ENGINES)})")
     tokens = tokenize(segments)
-    jobs = plan(tuple(s for s in segments if s.index not in absent), tokens, audio.duration)
+    jobs = plan(tuple(s for s in segments if s.index not in absent), tokens, audio.duration, splits, ends)
     workers = workers or min(2, os.cpu_count() or 1)
     groups = _blocks(jobs, max(1, workers * 4))
     regions = speech_regions(audio.samples) if regions is None else regions

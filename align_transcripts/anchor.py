@@ -80,6 +80,17 @@ class Break:
 
 
 @dataclass(frozen=True)
+class Split:
+    """An insertion inside a turn: its words from token `at` (counted within the turn) are heard
+    from `resume` (ms) on; the words before would have gone on to about `pause`."""
+
+    at: int
+    pause: int
+    resume: int
+    length: int  # about how long the words after the insertion take (their share of the turn's slot)
+
+
+@dataclass(frozen=True)
 class Anchoring:
     offsets: dict[int, int]  # segment index -> ms to add to its slot (absent segments included)
     absent: frozenset[int]  # segments whose speech is not in the recording
@@ -87,6 +98,9 @@ class Anchoring:
     breaks: tuple[Break, ...]
     searched_ms: int = 0  # audio the spotter went through, all searches together
     trace: tuple[str, ...] = field(default=())  # what was searched where, in order
+    splits: dict[int, Split] = field(default_factory=dict)  # segment -> where an insertion inside it falls
+    ends: dict[int, int] = field(default_factory=dict)  # segment -> where its words end at the latest (before an insertion)
+    probed: int = 0  # how many probes were looked for (none: no turn says enough, once only, to be one)
 
     @property
     def moved(self) -> bool:
@@ -109,7 +123,31 @@ def probe_of(seg: Segment) -> Probe | None:
     return Probe(seg.index, seg.start, tuple(phones), " ".join(words))
 
 
-def probes(segments: tuple[Segment, ...]) -> list[Probe]:
+def _norm(word: str) -> str:
+    return "".join(c for c in word.casefold() if c.isalnum() or c == "'")
+
+
+def probe_table(segments: tuple[Segment, ...]) -> dict[int, Probe]:
+    """Segment index -> its probe, for the turns whose first words can be one and are said only
+    once in the whole transcript (a sentence said twice, "thank you so much for having me",
+    would be found where the other turn says it)."""
+    words = [_norm(w) for s in segments for w in s.text.split()]
+    at: dict[tuple[str, ...], list[int]] = {}
+    for k in range(len(words) - 3):
+        at.setdefault(tuple(words[k:k + 4]), []).append(k)
+    table = {}
+    for seg in segments:
+        p = probe_of(seg)
+        if p is None:
+            continue
+        mine = [_norm(w) for w in p.text.split()]
+        starts = at.get(tuple(mine[:4]), [])
+        if sum(words[k:k + len(mine)] == mine for k in starts) <= 1:
+            table[seg.index] = p
+    return table
+
+
+def probes(segments: tuple[Segment, ...], table: dict[int, Probe]) -> list[Probe]:
     """A probe about every PROBE_EVERY_MS of the transcript, at the first turn there that can be one,
     and the last turn that can be one (so that nothing after the last probe goes unchecked)."""
     out: list[Probe] = []
@@ -117,11 +155,11 @@ def probes(segments: tuple[Segment, ...]) -> list[Probe]:
     for seg in segments:
         if due is not None and seg.start < due:
             continue
-        p = probe_of(seg)
+        p = table.get(seg.index)
         if p is not None:
             out.append(p)
             due = seg.start + PROBE_EVERY_MS
-    last = next((p for s in reversed(segments) if (p := probe_of(s)) is not None), None)
+    last = next((table[s.index] for s in reversed(segments) if s.index in table), None)
     if last is not None and out and last.segment > out[-1].segment:
         out.append(last)
     return out
@@ -171,7 +209,7 @@ def _longest(p: Probe) -> int:
     return 2 * p.length + 1500
 
 
-def locate(found: Spotter, ps: list[Probe], segments: tuple[Segment, ...], duration: int,
+def locate(found: Spotter, ps: list[Probe], table: dict[int, Probe], duration: int,
            unseen: set[int] | None = None) -> list[Anchor]:
     """Anchors for the probes that are in the recording, in order (each after the one before).
     unseen: gets the turns searched with a group and not found before the one that was."""
@@ -180,11 +218,11 @@ def locate(found: Spotter, ps: list[Probe], segments: tuple[Segment, ...], durat
     for p in ps:
         expected = p.stamp + offset
         near = found([p], max(floor, expected - NEAR_BEFORE_MS), expected + p.length + NEAR_AFTER_MS)[0]
-        if near is not None and abs(near.offset - offset) <= DRIFT_MS:
+        group = [p] + _followers(p, table)
+        if near is not None and (abs(near.offset - offset) <= DRIFT_MS or _confirmed(found, near, group[1:])):
             anchors.append(near)
             offset, floor = near.offset, near.start
             continue
-        group = [p] + _followers(p, segments)
         reach = FIRST_WIDE_MS
         while True:
             lo = max(floor, expected - reach)
@@ -209,17 +247,19 @@ def locate(found: Spotter, ps: list[Probe], segments: tuple[Segment, ...], durat
     return anchors
 
 
-def _followers(p: Probe, segments: tuple[Segment, ...]) -> list[Probe]:
+def _followers(p: Probe, table: dict[int, Probe]) -> list[Probe]:
     """Probes of the GROUP - 1 turns after p's that can be probes: searched with it, they confirm
     where it was found (turns next to each other are almost always moved alike)."""
-    out: list[Probe] = []
-    for s in segments[p.segment:]:  # segment indexes are 1-based: this starts after p's turn
-        q = probe_of(s)
-        if q is not None:
-            out.append(q)
-            if len(out) == GROUP - 1:
-                break
-    return out
+    return [table[i] for i in sorted(i for i in table if i > p.segment)[:GROUP - 1]]
+
+
+def _confirmed(found: Spotter, a: Anchor, followers: list[Probe]) -> bool:
+    """Whether the turns after a's are heard where a's offset puts them (a narrow search, not a wide one)."""
+    if not followers:
+        return True
+    lo = a.start
+    hi = followers[-1].stamp + a.offset + followers[-1].length + NEAR_AFTER_MS
+    return any(x is not None and abs(x.offset - a.offset) <= DRIFT_MS for x in found(followers, lo, hi))
 
 
 def _agreed(hits: list[tuple[int, Anchor]], offset: int, size: int) -> list[tuple[int, Anchor]]:
@@ -233,7 +273,8 @@ def _agreed(hits: list[tuple[int, Anchor]], offset: int, size: int) -> list[tupl
     return [(k, a) for k, a in hits if trusted(k, a)]
 
 
-def resolve(found: Spotter, segments: tuple[Segment, ...], a: Anchor, b: Anchor) -> tuple[dict[int, int], set[int]]:
+def resolve(found: Spotter, segments: tuple[Segment, ...], table: dict[int, Probe], a: Anchor,
+            b: Anchor) -> tuple[dict[int, int], set[int]]:
     """Offsets for the turns from a's up to b's, and those of them not in the recording.
 
     Offsets that agree: a drift, shared out by transcript time. Else a turn halfway is spotted,
@@ -245,26 +286,25 @@ def resolve(found: Spotter, segments: tuple[Segment, ...], a: Anchor, b: Anchor)
         span = max(1, b.start - b.offset - (a.start - a.offset))
         return {s.index: a.offset + (b.offset - a.offset) * (s.start - (a.start - a.offset)) // span
                 for s in between}, set()
-    cands = [s for s in between if s.index != a.segment and probe_of(s) is not None]
+    cands = [s for s in between if s.index != a.segment and s.index in table]
     order = sorted(range(len(cands)), key=lambda k: abs(k - len(cands) // 2))  # from the middle out
     missing: set[int] = set()
     for k in order:
         m = cands[k]
-        p = probe_of(m)
-        assert p is not None
-        got = _spot_between(found, p, segments, a, b)
+        p = table[m.index]
+        got = _spot_between(found, p, table, a, b)
         if got is None:
             missing.add(m.index)
             continue
-        left, gone_left = resolve(found, segments, a, got)
-        right, gone_right = resolve(found, segments, got, b)
+        left, gone_left = resolve(found, segments, table, a, got)
+        right, gone_right = resolve(found, segments, table, got, b)
         return {**left, **right}, {i for i in missing if i < m.index and b.offset < a.offset} | gone_left | gone_right
     # nothing between could be found: the break lies right after a's turn
     absent = missing if b.offset < a.offset else set()
     return {s.index: a.offset if s.index == a.segment else b.offset for s in between}, absent
 
 
-def _spot_between(found: Spotter, p: Probe, segments: tuple[Segment, ...], a: Anchor, b: Anchor) -> Anchor | None:
+def _spot_between(found: Spotter, p: Probe, table: dict[int, Probe], a: Anchor, b: Anchor) -> Anchor | None:
     """p's turn found under a's offset or b's (narrow windows), else anywhere between a and b with
     the turns after it confirming; None when it is not there."""
     for off in (a.offset, b.offset):
@@ -274,7 +314,7 @@ def _spot_between(found: Spotter, p: Probe, segments: tuple[Segment, ...], a: An
             return got
     if b.start - a.start <= 2 * (NEAR_BEFORE_MS + NEAR_AFTER_MS):
         return None  # the narrow windows covered it all
-    group = [p] + [q for q in _followers(p, segments) if q.segment < b.segment]
+    group = [p] + [q for q in _followers(p, table) if q.segment < b.segment]
     hits = _agreed([(k, x) for k, x in enumerate(found(group, a.start, b.start)) if x is not None], a.offset,
                    len(group))
     return hits[0][1] if hits and hits[0][0] == 0 else None
@@ -285,7 +325,9 @@ def anchor(segments: tuple[Segment, ...], audio: Audio, found: Spotter | None = 
     found: what spots the probes (default: acoustic.spot over the audio; tests give their own)."""
     found = found or AudioSpotter(audio)
     unseen: set[int] = set()
-    anchors = locate(found, probes(segments), segments, audio.duration, unseen)
+    table = probe_table(segments)
+    ps = probes(segments, table)
+    anchors = locate(found, ps, table, audio.duration, unseen)
     offsets: dict[int, int] = {}
     absent: set[int] = set()
     if anchors:
@@ -298,7 +340,7 @@ def anchor(segments: tuple[Segment, ...], audio: Audio, found: Spotter | None = 
             elif s.index >= anchors[-1].segment:
                 offsets[s.index] = anchors[-1].offset
         for a, b in zip(anchors, anchors[1:]):
-            more, gone = resolve(found, segments, a, b)
+            more, gone = resolve(found, segments, table, a, b)
             offsets.update(more)
             absent |= gone
         offsets = {k: (v if abs(v) >= REACH_MS else 0) for k, v in offsets.items()}
@@ -307,8 +349,74 @@ def anchor(segments: tuple[Segment, ...], audio: Audio, found: Spotter | None = 
     for x, y in zip(present, present[1:]):
         if abs(offsets.get(y, 0) - offsets.get(x, 0)) > DRIFT_MS:
             breaks.append(Break(x, y, offsets.get(y, 0) - offsets.get(x, 0)))
+    by_index = {s.index: s for s in segments}
+    splits = {}
+    for brk in breaks:
+        if brk.after and brk.shift > 0:
+            split = find_split(found, by_index[brk.after], offsets.get(brk.after, 0), brk.shift,
+                               by_index[brk.before].start + offsets.get(brk.before, 0))
+            if split is not None:
+                splits[brk.after] = split
+    # a turn before an insertion ends where its stamps say, not after the inserted audio
+    ends = {brk.after: by_index[brk.after].end + offsets.get(brk.after, 0) for brk in breaks
+            if brk.after and brk.shift > 0 and brk.after not in splits}
     return Anchoring(offsets, frozenset(absent), tuple(anchors), tuple(breaks), getattr(found, "searched", 0),
-                     tuple(getattr(found, "trace", ())))
+                     tuple(getattr(found, "trace", ())), splits, ends, len(ps))
+
+
+def find_split(found: Spotter, seg: Segment, offset: int, shift: int, next_start: int) -> Split | None:
+    """Where inside a turn an insertion falls, when it does: the turn's sentences are spotted
+    under its own offset and under the one after the insertion, halving the run each time; the
+    first sentence heard after it is where the turn resumes. None: the whole turn is before it."""
+    from .aligner import tokenize
+
+    toks = tokenize([seg])
+    starts = [0] + [k + 1 for k, t in enumerate(toks[:-1]) if t.sentence_end]
+    if len(starts) < 2:
+        return None
+    weights = [max(1, len(t.spoken)) for t in toks]
+    total = sum(weights)
+
+    def heard(k: int) -> int | None:
+        """Where sentence k is heard, searched from where the turn's own offset puts it up to the
+        next turn (an insertion may hold several breaks: the sentence may sit between two)."""
+        end = next((x for x in starts if x > k), len(toks))
+        p = _probe_of_tokens(seg.index, toks[k:end])
+        if p is None:
+            return None
+        e = seg.start + (seg.end - seg.start) * sum(weights[:k]) // total + offset  # where the turn's offset puts it
+        hit = found([p], e - NEAR_BEFORE_MS, next_start)[0]
+        return None if hit is None else hit.start - e
+
+    def after(k: int) -> bool | None:
+        moved = heard(k)
+        return None if moved is None else moved > DRIFT_MS
+
+    if not after(starts[-1]):
+        return None
+    lo, hi = 0, len(starts) - 1  # sentence lo is before the insertion, sentence hi after it
+    while hi - lo > 1:
+        mid = (lo + hi) // 2
+        h = after(starts[mid])
+        if h is None:
+            return None  # a sentence not heard: where the turn resumes is not sure
+        if h:
+            hi = mid
+        else:
+            lo = mid
+    k = starts[hi]
+    moved = heard(k)
+    if moved is None:
+        return None
+    e = seg.start + (seg.end - seg.start) * sum(weights[:k]) // total + offset
+    return Split(k, e, e + moved, (seg.end - seg.start) * sum(weights[k:]) // total)
+
+
+def _probe_of_tokens(segment: int, toks) -> Probe | None:
+    phones = tuple(tuple(dictionary.pronunciation(w).split()) for t in toks[:PROBE_WORDS] for w in t.spoken)
+    if sum(len(p) for p in phones) < MIN_PROBE_PHONES:
+        return None
+    return Probe(segment, 0, phones, " ".join(t.text for t in toks[:PROBE_WORDS]))
 
 
 def anchored_segments(segments: tuple[Segment, ...], anchoring: Anchoring, duration: int) -> tuple[Segment, ...]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .anchor import Anchoring
+from .anchor import DRIFT_MS, Anchoring
 from .reconcile import Reconciled
 from .text import counted, is_tag, text_syllables, tokens
 from .timefmt import clock
@@ -308,21 +308,30 @@ def check_anchoring(stamped: tuple[Segment, ...], anchoring: Anchoring, words: l
             placed.setdefault(w.segment, []).append(w)
     out: list[Finding] = []
     blocks = []
+    gaps = []  # (last word before, first word after, line, where) at every break and every split
     for b in anchoring.breaks:
-        if b.shift <= 0:
-            continue
-        before = next((placed[i][-1].end for i in range(b.after, 0, -1) if i in placed), 0)
-        after = next((placed[i][0].start for i in range(b.before, len(stamped) + 1) if i in placed), audio_ms)
-        if after - before < b.shift // 2:
+        if b.shift > 0:
+            before = next((placed[i][-1].end for i in range(b.after, 0, -1) if i in placed), 0)
+            after = next((placed[i][0].start for i in range(b.before, len(stamped) + 1) if i in placed), audio_ms)
+            prev = by_index.get(b.after)
+            gaps.append((before, after, by_index[b.before].line,
+                         f"between {prev.speaker}'s turn (line {prev.line}) and the next" if prev else
+                         "before the first turn"))
+    for seg, cut in anchoring.splits.items():
+        mine = [w for w in words if w.segment == seg]
+        head = [w for w in mine[:cut.at] if w.aligned]
+        tail = [w for w in mine[cut.at:] if w.aligned]
+        if head and tail:
+            s = by_index[seg]
+            gaps.append((head[-1].end, tail[0].start, s.line, f"inside {s.speaker}'s turn (line {s.line})"))
+    for before, after, line, place in sorted(gaps):
+        if after - before < DRIFT_MS:
             continue
         blocks.append((before, after))
-        prev = by_index.get(b.after)
-        place = f"between {prev.speaker}'s turn (line {prev.line}) and the next" if prev else "before the first turn"
         out.append(Finding(
-            "inserted_audio", "warning", by_index[b.before].line, before, after, None,
+            "inserted_audio", "warning", line, before, after, None,
             f"{(after - before) / 1000:.1f} s of audio at {clock(before, True)} that no transcript text covers, {place}: "
-            f"an advert, an intro or a part the transcript lacks; the turns after it are {b.shift / 1000:.1f} s later "
-            "than their stamps say.",
+            "an advert, an intro or a part the transcript lacks; the words after it were found where they are.",
         ))
     gone = [s for s in stamped if s.index in anchoring.absent]
     runs: list[list[Segment]] = []
@@ -340,16 +349,20 @@ def check_anchoring(stamped: tuple[Segment, ...], anchoring: Anchoring, words: l
             f"{counted(len(run), 'turn')} ({counted(len(text), 'word')}: {sample!r}) not in the recording: they would "
             f"have been at {clock(where, True)}; cut after transcription? Their words are left unaligned.",
         ))
-    pieces: list[list[Segment]] = []
+    pieces: list[list[Segment]] = []  # runs of moved turns, each within a drift of its first
+    first_off = 0
     for s in stamped:
         off = anchoring.offsets.get(s.index, 0)
         if s.index in anchoring.absent:
             continue
-        if pieces and anchoring.offsets.get(pieces[-1][-1].index, 0) == off or (
-                pieces and abs(anchoring.offsets.get(pieces[-1][-1].index, 0) - off) <= 6000 and off):
+        if not off:
+            first_off = 0
+            continue
+        if first_off and abs(off - first_off) <= DRIFT_MS and pieces:
             pieces[-1].append(s)
         else:
             pieces.append([s])
+            first_off = off
     for piece in pieces:
         offs = [anchoring.offsets.get(s.index, 0) for s in piece]
         if not any(offs):

@@ -44,10 +44,11 @@ def align_files(transcript_path: str, audio_path: str, fmt: str | None = None, e
     # where the turns really are (adverts, cuts, stamps minutes off, no stamps): before the words,
     # so that a transcript of another recording is found out before the whole of it is searched in vain
     found = anchor(r.segments, audio)
-    if not found.anchors:
+    if found.probed and not found.anchors:
         raise InputError(audio_path, _not_found(r, audio.duration, transcript_path))
     moved = replace(r, segments=anchored_segments(r.segments, found, audio.duration)) if found.moved else r
-    done = align(moved.segments, audio, workers=workers, progress=progress, regions=regions, absent=found.absent)
+    done = align(moved.segments, audio, workers=workers, progress=progress, regions=regions, absent=found.absent,
+                 splits=found.splits, ends=found.ends)
     problem = mismatch(done.words)
     if problem:
         raise InputError(audio_path, f"{problem}{_late(r, audio.duration)} (transcript {transcript_path})")

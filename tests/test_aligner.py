@@ -272,3 +272,18 @@ def test_the_numpy_engine_places_every_word_near_its_sentence(audio):
     assert all(w.aligned for w in done.words)
     assert [t.placed_by for t in done.trace].count("chain") >= len(done.trace) - 1
     assert max(abs(x) for e in sentence_errors(done.words) for x in e) <= 60
+
+
+def test_plan_searches_each_part_of_a_split_turn_where_it_is():
+    from align_transcripts.aligner import plan, tokenize
+    from align_transcripts.anchor import Split
+    from align_transcripts.types import Segment
+
+    seg = Segment(1, "A", 0, 100_000, "One two three. Four five six.", 2, 0)
+    toks = tokenize([seg])
+    jobs = plan((seg,), toks, 100_000, {1: Split(3, 4_000, 60_000, 3_000)})
+    assert [len(j.tokens) for j in jobs] == [3, 3]
+    assert (jobs[0].slot_start, jobs[0].slot_end) == (0, 4_000)
+    assert (jobs[1].slot_start, jobs[1].slot_end) == (60_000, 63_000)
+    before = plan((seg,), toks, 100_000, ends={1: 5_000})
+    assert before[0].slot_end == 5_000  # a turn before an insertion ends where it should

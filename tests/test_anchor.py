@@ -15,7 +15,8 @@ SENTENCE = "the committee approved the harbour budget after a long debate about 
 
 
 def segments(n: int, every: int = 10_000) -> tuple[Segment, ...]:
-    return tuple(Segment(i, "A" if i % 2 else "B", (i - 1) * every, i * every, SENTENCE, 2 * i, (i - 1) * every)
+    return tuple(Segment(i, "A" if i % 2 else "B", (i - 1) * every, i * every, f"item {i} {SENTENCE}", 2 * i,
+                         (i - 1) * every)
                  for i in range(1, n + 1))
 
 
@@ -84,6 +85,14 @@ def test_a_recording_that_lost_its_start():
     assert found.absent == {1, 2} and found.offsets[3] == -20_000
 
 
+def test_a_sentence_said_twice_is_no_probe():
+    from align_transcripts.anchor import probe_table
+
+    segs = segments(4)
+    twice = segs[:3] + (Segment(4, "B", 30_000, 40_000, segs[1].text, 8, 30_000),)
+    assert sorted(probe_table(twice)) == [1, 3]
+
+
 def test_a_transcript_of_another_recording_finds_no_anchor_and_stops():
     segs = segments(30)
     spotter = FakeSpotter({}, set(range(1, 31)))
@@ -100,3 +109,39 @@ def test_any_adverts_anywhere_are_found(ads):
     truth = {i: sum(length for after, length in ads if i > after) for i in range(1, 61)}
     found = anchor(segs, audio(600_000 + sum(x for _, x in ads)), FakeSpotter(truth))
     assert found.offsets == truth
+
+
+@dataclass
+class TextSpotter:
+    """Hears each probe where a table of its text says it is said, when that lies in the window."""
+
+    at: dict[str, int]
+
+    def __call__(self, group: list[Probe], lo: int, hi: int) -> list[Anchor | None]:
+        out: list[Anchor | None] = []
+        for p in group:
+            t = next((ms for text, ms in self.at.items() if p.text.startswith(text)), None)
+            out.append(Anchor(p.segment, t, t + p.length, t - p.stamp, -1.0) if t is not None and lo <= t <= hi else None)
+        return out
+
+
+def test_an_advert_inside_a_turn_splits_it_where_its_sentences_resume():
+    from align_transcripts.anchor import find_split
+
+    text = ("The harbour budget passed on Tuesday evening. The ferries will run until midnight in the summer. "
+            "Bridges come next year after the council votes again. Diesel prices decide the rest of the plan.")
+    seg = Segment(5, "A", 100_000, 120_000, text, 9, 100_000)
+    spotter = TextSpotter({"The harbour": 100_000, "The ferries": 105_000, "Bridges come": 150_000,
+                           "Diesel prices": 155_000})
+    cut = find_split(spotter, seg, 0, 45_000, 160_000)
+    assert cut is not None and cut.at == len("The harbour budget passed on Tuesday evening. The ferries will run "
+                                             "until midnight in the summer.".split())
+    assert cut.resume == 150_000 and 100_000 < cut.pause < 120_000 and 0 < cut.length < 20_000
+
+
+def test_a_turn_wholly_before_the_advert_is_not_split():
+    from align_transcripts.anchor import find_split
+
+    text = "The harbour budget passed on Tuesday evening. The ferries will run until midnight in the summer."
+    seg = Segment(5, "A", 100_000, 110_000, text, 9, 100_000)
+    assert find_split(TextSpotter({"The harbour": 100_000, "The ferries": 105_000}), seg, 0, 45_000, 155_000) is None
