@@ -25,20 +25,21 @@ from typing import Protocol
 
 from . import dictionary
 from .audio import RATE, Audio
-from .pronounce import spoken
-from .text import tokens as text_tokens
 from .types import Segment
 
 __all__ = ["Anchor", "Anchoring", "Break", "PROBE_WORDS", "SPOT_GAP", "anchor", "anchored_segments"]
 
 PROBE_WORDS = 12  # a probe is a turn's first words, this many (fewer in a short turn) ...
 MIN_PROBE_PHONES = 14  # ... saying at least this many phones, or it could be heard anywhere
-PROBE_EVERY_MS = 90_000  # a probe about this often along the transcript
+SENTENCES = 3  # a turn's probe is its first sentence that can be one, among its first this many
+UNIQUE_WORDS = 7  # ... and its first this many words said nowhere else (most of a probe matching scores as found)
+PROBE_EVERY_MS = 150_000  # a probe about this often along the transcript
 # nats/frame below the free phone loop: a spot at least this good is the probe. bench/spotting.py on
 # the fitting half of DEV: right probes >= -2.75, probes in the wrong place <= -3.53; halfway
 SPOT_GAP = -3.1
-NEAR_BEFORE_MS = 10_000  # a probe is first looked for from this far before where it is expected ...
-NEAR_AFTER_MS = 15_000  # ... to this far after its expected end
+NEAR_BEFORE_MS = 8_000  # a probe is first looked for from this far before where it is expected ...
+NEAR_AFTER_MS = 10_000  # ... to this far after its expected end
+NEAR_SAME_MS = 2_000  # a probe not found near its stamp is not looked for again near a place this close
 WIDEN = 4  # each wider search reaches this many times further
 FIRST_WIDE_MS = 60_000
 GROUP = 4  # the probes searched together when one is not near where it was expected (two may be gone)
@@ -107,20 +108,13 @@ class Anchoring:
         return any(self.offsets.values()) or bool(self.absent)
 
 
-def probe_of(seg: Segment) -> Probe | None:
-    """The first words of a turn, as a probe; None when they say too little to be found once only."""
-    words, phones = [], []
-    for tok in text_tokens(seg.text):
-        said = spoken(tok, dictionary.known)
-        if not said:
-            continue
-        words.append(tok)
-        phones += [tuple(dictionary.pronunciation(w).split()) for w in said]
-        if len(words) >= PROBE_WORDS:
-            break
+def _probe(segment: int, stamp: int, toks) -> Probe | None:
+    """The first PROBE_WORDS of toks (aligner Tokens) as a probe; None when they say too little to be found once only."""
+    toks = [t for t in toks if t.spoken][:PROBE_WORDS]
+    phones = tuple(tuple(dictionary.pronunciation(w).split()) for t in toks for w in t.spoken)
     if sum(len(p) for p in phones) < MIN_PROBE_PHONES:
         return None
-    return Probe(seg.index, seg.start, tuple(phones), " ".join(words))
+    return Probe(segment, stamp, phones, " ".join(t.text for t in toks))
 
 
 def _norm(word: str) -> str:
@@ -128,22 +122,32 @@ def _norm(word: str) -> str:
 
 
 def probe_table(segments: tuple[Segment, ...]) -> dict[int, Probe]:
-    """Segment index -> its probe, for the turns whose first words can be one and are said only
-    once in the whole transcript (a sentence said twice, "thank you so much for having me",
-    would be found where the other turn says it)."""
+    """Segment index -> its probe: the first sentence of the turn (of its first SENTENCES) that
+    says enough and whose first UNIQUE_WORDS are said nowhere else in the transcript (a sentence
+    said twice, "thank you so much for having me", would be found where the other turn says it).
+    A probe from a later sentence is stamped where the turn's slot, shared by text, puts it."""
+    from .aligner import tokenize
+
     words = [_norm(w) for s in segments for w in s.text.split()]
     at: dict[tuple[str, ...], list[int]] = {}
     for k in range(len(words) - 3):
         at.setdefault(tuple(words[k:k + 4]), []).append(k)
+
+    def unique(p: Probe) -> bool:
+        mine = [_norm(w) for w in p.text.split()][:UNIQUE_WORDS]
+        return sum(words[k:k + len(mine)] == mine for k in at.get(tuple(mine[:4]), [])) <= 1
+
     table = {}
     for seg in segments:
-        p = probe_of(seg)
-        if p is None:
-            continue
-        mine = [_norm(w) for w in p.text.split()]
-        starts = at.get(tuple(mine[:4]), [])
-        if sum(words[k:k + len(mine)] == mine for k in starts) <= 1:
-            table[seg.index] = p
+        toks = tokenize([seg])
+        weights = [max(1, len(t.spoken)) for t in toks]
+        total = sum(weights) or 1
+        starts = [0] + [k + 1 for k, t in enumerate(toks[:-1]) if t.sentence_end]
+        for k in starts[:SENTENCES]:
+            p = _probe(seg.index, seg.start + (seg.end - seg.start) * sum(weights[:k]) // total, toks[k:])
+            if p is not None and unique(p):
+                table[seg.index] = p
+                break
     return table
 
 
@@ -188,12 +192,16 @@ class AudioSpotter:
                 # a probe stretched over a steady sound (a tone, a hum) that every model scores
                 # badly: what follows that stretch is searched again
                 s = self._spot([p], s.end, hi)[0]
-            ok = s is not None and s.gap >= SPOT_GAP and p.length // 3 <= s.end - s.start <= _longest(p)
-            out.append(Anchor(p.segment, s.start, s.end, s.start - p.stamp, s.gap) if ok and s else None)
-            self.trace.append(f"turn {p.segment} in {lo / 1000:.1f}-{hi / 1000:.1f} s: "
-                              + (f"found at {s.start / 1000:.2f}-{s.end / 1000:.2f} s (gap {s.gap:.2f})" if ok and s
-                                 else "not found" + (f" (best gap {s.gap:.2f} at {s.start / 1000:.1f} s)" if s else "")))
+            out.append(self.judge(p, s, lo, hi))
         return out
+
+    def judge(self, p: Probe, s, lo: int, hi: int) -> Anchor | None:
+        """The spot as an anchor when it is good enough (and counted and traced either way)."""
+        ok = s is not None and s.gap >= SPOT_GAP and p.length // 3 <= s.end - s.start <= _longest(p)
+        self.trace.append(f"turn {p.segment} in {lo / 1000:.1f}-{hi / 1000:.1f} s: "
+                          + (f"found at {s.start / 1000:.2f}-{s.end / 1000:.2f} s (gap {s.gap:.2f})" if ok and s
+                             else "not found" + (f" (best gap {s.gap:.2f} at {s.start / 1000:.1f} s)" if s else "")))
+        return Anchor(p.segment, s.start, s.end, s.start - p.stamp, s.gap) if ok and s else None
 
     def _spot(self, group: list[Probe], lo: int, hi: int) -> list:
         from .acoustic.spot import spot
@@ -210,24 +218,37 @@ def _longest(p: Probe) -> int:
 
 
 def locate(found: Spotter, ps: list[Probe], table: dict[int, Probe], duration: int,
-           unseen: set[int] | None = None) -> list[Anchor]:
+           unseen: set[int] | None = None, near_stamps: dict[int, Anchor | None] | None = None) -> list[Anchor]:
     """Anchors for the probes that are in the recording, in order (each after the one before).
-    unseen: gets the turns searched with a group and not found before the one that was."""
+    unseen: gets the turns searched with a group and not found before the one that was.
+    near_stamps: each probe already searched near its stamp (`near`): used while the offset is nil."""
     anchors: list[Anchor] = []
     offset, floor = 0, 0
     for p in ps:
         expected = p.stamp + offset
-        near = found([p], max(floor, expected - NEAR_BEFORE_MS), expected + p.length + NEAR_AFTER_MS)[0]
+        known = near_stamps is not None and p.segment in near_stamps
+        pre = near_stamps.get(p.segment) if near_stamps is not None else None
+        if known and (pre is not None and abs(pre.offset - offset) <= DRIFT_MS and pre.start >= floor
+                      or pre is None and abs(offset) <= NEAR_SAME_MS):
+            near = pre  # what the search near the stamp found holds where the offset is (about) nil
+        else:
+            near = found([p], max(floor, expected - NEAR_BEFORE_MS), expected + p.length + NEAR_AFTER_MS)[0]
         group = [p] + _followers(p, table)
         if near is not None and (abs(near.offset - offset) <= DRIFT_MS or _confirmed(found, near, group[1:])):
             anchors.append(near)
             offset, floor = near.offset, near.start
             continue
         reach = FIRST_WIDE_MS
+        heard: list[tuple[int, Anchor]] = []
+        seen: tuple[int, int] | None = None  # the audio already searched for this group
+        overlap = max(_longest(q) for q in group)  # a find across the edge of what was searched lies in the new part
         while True:
             lo = max(floor, expected - reach)
             hi = min(duration, expected + reach + group[-1].stamp - p.stamp)
-            heard = [(k, a) for k, a in enumerate(found(group, lo, hi)) if a is not None]
+            for part_lo, part_hi in _new_parts(lo, hi, seen, overlap):
+                heard += [(k, x) for k, x in enumerate(found(group, part_lo, part_hi)) if x is not None]
+            heard.sort(key=lambda h: (h[0], h[1].start))
+            seen = (lo, hi)
             hits = _agreed(heard, offset, len(group))
             widest = lo <= floor and hi >= duration
             if not hits and widest and not anchors:  # the first anchor may stand alone: the words will tell
@@ -245,6 +266,18 @@ def locate(found: Spotter, ps: list[Probe], table: dict[int, Probe], duration: i
                 break
             reach *= WIDEN
     return anchors
+
+
+def _new_parts(lo: int, hi: int, seen: tuple[int, int] | None, overlap: int) -> list[tuple[int, int]]:
+    """What of [lo, hi) was not searched yet (each part reaching `overlap` into what was)."""
+    if seen is None:
+        return [(lo, hi)]
+    parts = []
+    if lo < seen[0]:
+        parts.append((lo, min(hi, seen[0] + overlap)))
+    if hi > seen[1]:
+        parts.append((max(lo, seen[1] - overlap), hi))
+    return parts
 
 
 def _followers(p: Probe, table: dict[int, Probe]) -> list[Probe]:
@@ -282,11 +315,24 @@ def resolve(found: Spotter, segments: tuple[Segment, ...], table: dict[int, Prob
     where it is found splits the run, each half resolved alike. A turn found nowhere between,
     where the offset fell (audio taken out), is not in the recording."""
     between = [s for s in segments if a.segment <= s.index < b.segment]
+    cands = [s for s in between if s.index != a.segment and s.index in table]
     if abs(b.offset - a.offset) <= DRIFT_MS:  # a drift: each turn's share by its place in the transcript
         span = max(1, b.start - b.offset - (a.start - a.offset))
-        return {s.index: a.offset + (b.offset - a.offset) * (s.start - (a.start - a.offset)) // span
-                for s in between}, set()
-    cands = [s for s in between if s.index != a.segment and s.index in table]
+
+        def share(t: int) -> int:
+            return a.offset + (b.offset - a.offset) * (t - (a.start - a.offset)) // span
+
+        if abs(b.offset - a.offset) > REACH_MS and cands:
+            # more than the aligner's windows absorb (stamps estimated from text length drift turn
+            # by turn): a turn halfway is anchored too, and each half looked at alike
+            half = table[cands[len(cands) // 2].index]
+            e = half.stamp + share(half.stamp)
+            got = found([half], max(a.start, e - NEAR_BEFORE_MS), min(b.start, e + half.length + NEAR_AFTER_MS))[0]
+            if got is not None and abs(got.offset - share(half.stamp)) <= DRIFT_MS:
+                left, gone_left = resolve(found, segments, table, a, got)
+                right, gone_right = resolve(found, segments, table, got, b)
+                return {**left, **right}, gone_left | gone_right
+        return {s.index: share(s.start) for s in between}, set()
     order = sorted(range(len(cands)), key=lambda k: abs(k - len(cands) // 2))  # from the middle out
     missing: set[int] = set()
     for k in order:
@@ -320,14 +366,42 @@ def _spot_between(found: Spotter, p: Probe, table: dict[int, Probe], a: Anchor, 
     return hits[0][1] if hits and hits[0][0] == 0 else None
 
 
-def anchor(segments: tuple[Segment, ...], audio: Audio, found: Spotter | None = None) -> Anchoring:
+def near(found: AudioSpotter, ps: list[Probe], workers: int) -> dict[int, Anchor | None]:
+    """Every probe searched near its own stamp, the searches shared out over worker processes: on a
+    transcript whose stamps hold (the usual case) this is all the anchoring there is to do."""
+    from .aligner import _context
+    from .workers import process_pool
+
+    windows = [(max(0, p.stamp - NEAR_BEFORE_MS), min(found.audio.duration, p.stamp + p.length + NEAR_AFTER_MS))
+               for p in ps]
+    jobs = [(found.audio.samples[lo * RATE // 1000:hi * RATE // 1000], lo, [list(p.phones)]) for p, (lo, hi) in
+            zip(ps, windows)]
+    with process_pool(workers, _context()) as pool:
+        spots = [got[0] for got in pool.map(_spot_job, jobs, chunksize=max(1, len(jobs) // (4 * workers)))]
+    spots = [x if hi - lo >= 1000 else None for x, (lo, hi) in zip(spots, windows)]
+    found.searched += sum(hi - lo for lo, hi in windows)
+    return {p.segment: found([p], lo, hi)[0] if s is not None and s.end - s.start > _longest(p)  # stretched: again, alone
+            else found.judge(p, s, lo, hi) for p, s, (lo, hi) in zip(ps, spots, windows)}
+
+
+def _spot_job(job: tuple) -> list:
+    from .acoustic.spot import spot
+
+    samples, _, probes_ = job
+    return spot(*job) if len(samples) >= RATE else [None] * len(probes_)
+
+
+def anchor(segments: tuple[Segment, ...], audio: Audio, found: Spotter | None = None,
+           workers: int = 1) -> Anchoring:
     """Where every turn is: offsets, the turns not in the recording, and the breaks between.
-    found: what spots the probes (default: acoustic.spot over the audio; tests give their own)."""
+    found: what spots the probes (default: acoustic.spot over the audio; tests give their own);
+    workers: processes for the searches near every stamp."""
     found = found or AudioSpotter(audio)
     unseen: set[int] = set()
     table = probe_table(segments)
     ps = probes(segments, table)
-    anchors = locate(found, ps, table, audio.duration, unseen)
+    pre = near(found, ps, workers) if isinstance(found, AudioSpotter) and workers > 1 else None
+    anchors = locate(found, ps, table, audio.duration, unseen, pre)
     offsets: dict[int, int] = {}
     absent: set[int] = set()
     if anchors:
@@ -381,11 +455,13 @@ def find_split(found: Spotter, seg: Segment, offset: int, shift: int, next_start
         """Where sentence k is heard, searched from where the turn's own offset puts it up to the
         next turn (an insertion may hold several breaks: the sentence may sit between two)."""
         end = next((x for x in starts if x > k), len(toks))
-        p = _probe_of_tokens(seg.index, toks[k:end])
+        p = _probe(seg.index, 0, toks[k:end])
         if p is None:
             return None
         e = seg.start + (seg.end - seg.start) * sum(weights[:k]) // total + offset  # where the turn's offset puts it
-        hit = found([p], e - NEAR_BEFORE_MS, next_start)[0]
+        hit = found([p], e - NEAR_BEFORE_MS, min(next_start, e + p.length + NEAR_AFTER_MS))[0]  # before it, nearby
+        if hit is None or hit.start - e > DRIFT_MS:
+            hit = found([p], e - NEAR_BEFORE_MS, next_start)[0]
         return None if hit is None else hit.start - e
 
     def after(k: int) -> bool | None:
@@ -410,13 +486,6 @@ def find_split(found: Spotter, seg: Segment, offset: int, shift: int, next_start
         return None
     e = seg.start + (seg.end - seg.start) * sum(weights[:k]) // total + offset
     return Split(k, e, e + moved, (seg.end - seg.start) * sum(weights[k:]) // total)
-
-
-def _probe_of_tokens(segment: int, toks) -> Probe | None:
-    phones = tuple(tuple(dictionary.pronunciation(w).split()) for t in toks[:PROBE_WORDS] for w in t.spoken)
-    if sum(len(p) for p in phones) < MIN_PROBE_PHONES:
-        return None
-    return Probe(segment, 0, phones, " ".join(t.text for t in toks[:PROBE_WORDS]))
 
 
 def anchored_segments(segments: tuple[Segment, ...], anchoring: Anchoring, duration: int) -> tuple[Segment, ...]:

@@ -1,6 +1,7 @@
 """The stages wired together for the commands: read, decode once, reconcile, align, audit."""
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, replace
 
 from .aligner import align, mismatch
@@ -43,7 +44,7 @@ def align_files(transcript_path: str, audio_path: str, fmt: str | None = None, e
     regions = speech_regions(audio.samples)
     # where the turns really are (adverts, cuts, stamps minutes off, no stamps): before the words,
     # so that a transcript of another recording is found out before the whole of it is searched in vain
-    found = anchor(r.segments, audio)
+    found = anchor(r.segments, audio, workers=workers or min(2, os.cpu_count() or 1))
     if found.probed and not found.anchors:
         raise InputError(audio_path, _not_found(r, audio.duration, transcript_path))
     moved = replace(r, segments=anchored_segments(r.segments, found, audio.duration)) if found.moved else r
