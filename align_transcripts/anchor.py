@@ -20,12 +20,18 @@ trace of every spot. Offsets under the aligner's own reach are left at zero.
 """
 from __future__ import annotations
 
+from concurrent.futures import Executor
 from dataclasses import dataclass, field, replace
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from . import dictionary
 from .audio import RATE, Audio
+from .reconcile import kept_stamps
 from .types import Segment
+from .workers import SharedSamples
+
+if TYPE_CHECKING:
+    from .acoustic.spot import Spot
 
 __all__ = ["Anchor", "Anchoring", "Break", "PROBE_WORDS", "SPOT_GAP", "anchor", "anchored_segments"]
 
@@ -176,10 +182,13 @@ class Spotter(Protocol):
 
 
 class AudioSpotter:
-    """Spots probes in the recording (acoustic.spot) and keeps count and trace."""
+    """Spots probes in the recording (acoustic.spot) and keeps count and trace. With a pool (and the
+    recording in a file its workers map), a long window is cut in overlapping parts searched at once."""
 
-    def __init__(self, audio: Audio) -> None:
+    def __init__(self, audio: Audio, pool: Executor | None = None, shared: SharedSamples | None = None) -> None:
         self.audio = audio
+        self.pool = pool
+        self.shared = shared
         self.searched = 0
         self.trace: list[str] = []
 
@@ -195,21 +204,50 @@ class AudioSpotter:
             out.append(self.judge(p, s, lo, hi))
         return out
 
-    def judge(self, p: Probe, s, lo: int, hi: int) -> Anchor | None:
-        """The spot as an anchor when it is good enough (and counted and traced either way)."""
+    def judge(self, p: Probe, s: Spot | None, lo: int, hi: int) -> Anchor | None:
+        """The spot as an anchor when it is good enough (and traced either way)."""
         ok = s is not None and s.gap >= SPOT_GAP and p.length // 3 <= s.end - s.start <= _longest(p)
         self.trace.append(f"turn {p.segment} in {lo / 1000:.1f}-{hi / 1000:.1f} s: "
                           + (f"found at {s.start / 1000:.2f}-{s.end / 1000:.2f} s (gap {s.gap:.2f})" if ok and s
                              else "not found" + (f" (best gap {s.gap:.2f} at {s.start / 1000:.1f} s)" if s else "")))
         return Anchor(p.segment, s.start, s.end, s.start - p.stamp, s.gap) if ok and s else None
 
-    def _spot(self, group: list[Probe], lo: int, hi: int) -> list:
-        from .acoustic.spot import spot
+    def many(self, jobs: list[tuple[list[Probe], int, int]]) -> list[list[Spot | None]]:
+        """Several searches at once (in the pool when there is one), each [group, lo, hi)."""
+        self.searched += sum(max(0, hi - lo) for _, lo, hi in jobs)
+        args = [(self.shared, None if self.shared else self.audio.samples[lo * RATE // 1000:hi * RATE // 1000], lo, hi,
+                 [list(p.phones) for p in group]) for group, lo, hi in jobs]
+        if self.pool is None or self.shared is None or len(jobs) < 2:
+            return [_spot_job(a) for a in args]
+        return list(self.pool.map(_spot_job, args))
 
+    def _spot(self, group: list[Probe], lo: int, hi: int) -> list[Spot | None]:
         if hi - lo < 1000:
             return [None] * len(group)
-        self.searched += hi - lo
-        return spot(self.audio.samples[lo * RATE // 1000:hi * RATE // 1000], lo, [list(p.phones) for p in group])
+        if self.pool is None or hi - lo < 2 * SPLIT_MS:
+            return self.many([(group, lo, hi)])[0]
+        overlap = max(_longest(p) for p in group)
+        mid = (lo + hi) // 2
+        left, right = self.many([(group, lo, mid + overlap), (group, mid - overlap, hi)])
+        self.searched -= 2 * overlap  # counted once
+        return [max((x for x in pair if x is not None), key=_total, default=None) for pair in zip(left, right)]
+
+
+SPLIT_MS = 30_000  # with workers, a window longer than twice this is searched in two parts at once
+
+
+def _total(s: Spot) -> float:
+    """What the spotter maximizes, about: the bonus-weighted gap summed over the spot's frames."""
+    return (s.gap + 2.0) * s.frames
+
+
+def _spot_job(job: tuple) -> list:
+    from .acoustic.spot import spot
+
+    shared, samples, lo, hi, probes_ = job
+    if samples is None:
+        samples = shared.read()[lo * RATE // 1000:hi * RATE // 1000]
+    return spot(samples, lo, probes_) if len(samples) >= RATE else [None] * len(probes_)
 
 
 def _longest(p: Probe) -> int:
@@ -307,13 +345,14 @@ def _agreed(hits: list[tuple[int, Anchor]], offset: int, size: int) -> list[tupl
 
 
 def resolve(found: Spotter, segments: tuple[Segment, ...], table: dict[int, Probe], a: Anchor,
-            b: Anchor) -> tuple[dict[int, int], set[int]]:
+            b: Anchor, searched: bool = False) -> tuple[dict[int, int], set[int]]:
     """Offsets for the turns from a's up to b's, and those of them not in the recording.
 
-    Offsets that agree: a drift, shared out by transcript time. Else a turn halfway is spotted,
-    under either offset first, then anywhere between a and b (a third offset: a second break);
-    where it is found splits the run, each half resolved alike. A turn found nowhere between,
-    where the offset fell (audio taken out), is not in the recording."""
+    Offsets that agree: a drift, shared out by transcript time (a drift larger than the aligner's
+    reach refined by a probe halfway). Else every turn between is spotted at once in the audio
+    between a and b; those found in order split the run, each part resolved alike (searched:
+    its turns were looked for already). A turn found nowhere between, where the offset fell
+    (audio taken out), is not in the recording."""
     between = [s for s in segments if a.segment <= s.index < b.segment]
     cands = [s for s in between if s.index != a.segment and s.index in table]
     if abs(b.offset - a.offset) <= DRIFT_MS:  # a drift: each turn's share by its place in the transcript
@@ -322,7 +361,7 @@ def resolve(found: Spotter, segments: tuple[Segment, ...], table: dict[int, Prob
         def share(t: int) -> int:
             return a.offset + (b.offset - a.offset) * (t - (a.start - a.offset)) // span
 
-        if abs(b.offset - a.offset) > REACH_MS and cands:
+        if abs(b.offset - a.offset) > REACH_MS and cands and not searched:
             # more than the aligner's windows absorb (stamps estimated from text length drift turn
             # by turn): a turn halfway is anchored too, and each half looked at alike
             half = table[cands[len(cands) // 2].index]
@@ -333,74 +372,57 @@ def resolve(found: Spotter, segments: tuple[Segment, ...], table: dict[int, Prob
                 right, gone_right = resolve(found, segments, table, got, b)
                 return {**left, **right}, gone_left | gone_right
         return {s.index: share(s.start) for s in between}, set()
-    order = sorted(range(len(cands)), key=lambda k: abs(k - len(cands) // 2))  # from the middle out
-    missing: set[int] = set()
-    for k in order:
-        m = cands[k]
-        p = table[m.index]
-        got = _spot_between(found, p, table, a, b)
-        if got is None:
-            missing.add(m.index)
-            continue
-        left, gone_left = resolve(found, segments, table, a, got)
-        right, gone_right = resolve(found, segments, table, got, b)
-        return {**left, **right}, {i for i in missing if i < m.index and b.offset < a.offset} | gone_left | gone_right
-    # nothing between could be found: the break lies right after a's turn
-    absent = missing if b.offset < a.offset else set()
-    return {s.index: a.offset if s.index == a.segment else b.offset for s in between}, absent
+    if searched or not cands:  # the break lies between a's turn and b's; what is between was not heard
+        unheard = {s.index for s in cands} if b.offset < a.offset else set()
+        return {s.index: a.offset if s.index == a.segment else b.offset for s in between}, unheard
+    group = [table[s.index] for s in cands]
+    step = -(-len(group) // MAX_GROUP)
+    group = group[::step]
+    heard = [h for h in found(group, a.start, b.start) if h is not None and h.start >= a.start and h.end <= b.start]
+    in_order = sorted(kept_stamps([h.start for h in heard]))  # the largest run heard in transcript order
+    chain = [a] + [heard[k] for k in in_order] + [b]
+    offsets: dict[int, int] = {}
+    absent: set[int] = set()
+    for x, y in zip(chain, chain[1:]):
+        more, gone = resolve(found, segments, table, x, y, searched=step == 1)
+        offsets.update(more)
+        absent |= gone
+    return offsets, absent
 
 
-def _spot_between(found: Spotter, p: Probe, table: dict[int, Probe], a: Anchor, b: Anchor) -> Anchor | None:
-    """p's turn found under a's offset or b's (narrow windows), else anywhere between a and b with
-    the turns after it confirming; None when it is not there."""
-    for off in (a.offset, b.offset):
-        e = p.stamp + off
-        got = found([p], max(a.start, e - NEAR_BEFORE_MS), min(b.start, e + p.length + NEAR_AFTER_MS))[0]
-        if got is not None and abs(got.offset - off) <= DRIFT_MS:
-            return got
-    if b.start - a.start <= 2 * (NEAR_BEFORE_MS + NEAR_AFTER_MS):
-        return None  # the narrow windows covered it all
-    group = [p] + [q for q in _followers(p, table) if q.segment < b.segment]
-    hits = _agreed([(k, x) for k, x in enumerate(found(group, a.start, b.start)) if x is not None], a.offset,
-                   len(group))
-    return hits[0][1] if hits and hits[0][0] == 0 else None
+MAX_GROUP = 40  # at most this many turns between two anchors are spotted at once
 
 
-def near(found: AudioSpotter, ps: list[Probe], workers: int) -> dict[int, Anchor | None]:
-    """Every probe searched near its own stamp, the searches shared out over worker processes: on a
-    transcript whose stamps hold (the usual case) this is all the anchoring there is to do."""
-    from .aligner import _context
-    from .workers import process_pool
-
+def near(found: AudioSpotter, ps: list[Probe]) -> dict[int, Anchor | None]:
+    """Every probe searched near its own stamp, all at once (shared out over the spotter's pool):
+    on a transcript whose stamps hold (the usual case) this is all the anchoring there is to do."""
     windows = [(max(0, p.stamp - NEAR_BEFORE_MS), min(found.audio.duration, p.stamp + p.length + NEAR_AFTER_MS))
                for p in ps]
-    jobs = [(found.audio.samples[lo * RATE // 1000:hi * RATE // 1000], lo, [list(p.phones)]) for p, (lo, hi) in
-            zip(ps, windows)]
-    with process_pool(workers, _context()) as pool:
-        spots = [got[0] for got in pool.map(_spot_job, jobs, chunksize=max(1, len(jobs) // (4 * workers)))]
-    spots = [x if hi - lo >= 1000 else None for x, (lo, hi) in zip(spots, windows)]
-    found.searched += sum(hi - lo for lo, hi in windows)
+    spots = [got[0] if hi - lo >= 1000 else None
+             for got, (lo, hi) in zip(found.many([([p], lo, hi) for p, (lo, hi) in zip(ps, windows)]), windows)]
     return {p.segment: found([p], lo, hi)[0] if s is not None and s.end - s.start > _longest(p)  # stretched: again, alone
             else found.judge(p, s, lo, hi) for p, s, (lo, hi) in zip(ps, spots, windows)}
-
-
-def _spot_job(job: tuple) -> list:
-    from .acoustic.spot import spot
-
-    samples, _, probes_ = job
-    return spot(*job) if len(samples) >= RATE else [None] * len(probes_)
 
 
 def anchor(segments: tuple[Segment, ...], audio: Audio, found: Spotter | None = None,
            workers: int = 1) -> Anchoring:
     """Where every turn is: offsets, the turns not in the recording, and the breaks between.
     found: what spots the probes (default: acoustic.spot over the audio; tests give their own);
-    workers: processes for the searches near every stamp."""
-    found = found or AudioSpotter(audio)
+    workers: processes the searches are shared out over."""
+    if found is None and workers > 1:
+        from .aligner import _context
+        from .workers import process_pool, shared_samples
+
+        with shared_samples(audio.samples) as shared, process_pool(workers, _context()) as pool:
+            return _anchor(segments, audio, AudioSpotter(audio, pool, shared))
+    return _anchor(segments, audio, found or AudioSpotter(audio))
+
+
+def _anchor(segments: tuple[Segment, ...], audio: Audio, found: Spotter) -> Anchoring:
     unseen: set[int] = set()
     table = probe_table(segments)
     ps = probes(segments, table)
-    pre = near(found, ps, workers) if isinstance(found, AudioSpotter) and workers > 1 else None
+    pre = near(found, ps) if isinstance(found, AudioSpotter) else None
     anchors = locate(found, ps, table, audio.duration, unseen, pre)
     offsets: dict[int, int] = {}
     absent: set[int] = set()
@@ -427,7 +449,7 @@ def anchor(segments: tuple[Segment, ...], audio: Audio, found: Spotter | None = 
     splits = {}
     for brk in breaks:
         if brk.after and brk.shift > 0:
-            split = find_split(found, by_index[brk.after], offsets.get(brk.after, 0), brk.shift,
+            split = find_split(found, by_index[brk.after], offsets.get(brk.after, 0),
                                by_index[brk.before].start + offsets.get(brk.before, 0))
             if split is not None:
                 splits[brk.after] = split
@@ -438,10 +460,11 @@ def anchor(segments: tuple[Segment, ...], audio: Audio, found: Spotter | None = 
                      tuple(getattr(found, "trace", ())), splits, ends, len(ps))
 
 
-def find_split(found: Spotter, seg: Segment, offset: int, shift: int, next_start: int) -> Split | None:
+def find_split(found: Spotter, seg: Segment, offset: int, next_start: int) -> Split | None:
     """Where inside a turn an insertion falls, when it does: the turn's sentences are spotted
-    under its own offset and under the one after the insertion, halving the run each time; the
-    first sentence heard after it is where the turn resumes. None: the whole turn is before it."""
+    together between where its offset puts them and the next turn; the first sentence from
+    which on every one is heard later than that is where the turn resumes. None: the whole
+    turn is before the insertion (or where it resumes is not sure)."""
     from .aligner import tokenize
 
     toks = tokenize([seg])
@@ -451,41 +474,22 @@ def find_split(found: Spotter, seg: Segment, offset: int, shift: int, next_start
     weights = [max(1, len(t.spoken)) for t in toks]
     total = sum(weights)
 
-    def heard(k: int) -> int | None:
-        """Where sentence k is heard, searched from where the turn's own offset puts it up to the
-        next turn (an insertion may hold several breaks: the sentence may sit between two)."""
-        end = next((x for x in starts if x > k), len(toks))
-        p = _probe(seg.index, 0, toks[k:end])
-        if p is None:
-            return None
-        e = seg.start + (seg.end - seg.start) * sum(weights[:k]) // total + offset  # where the turn's offset puts it
-        hit = found([p], e - NEAR_BEFORE_MS, min(next_start, e + p.length + NEAR_AFTER_MS))[0]  # before it, nearby
-        if hit is None or hit.start - e > DRIFT_MS:
-            hit = found([p], e - NEAR_BEFORE_MS, next_start)[0]
-        return None if hit is None else hit.start - e
-
-    def after(k: int) -> bool | None:
-        moved = heard(k)
-        return None if moved is None else moved > DRIFT_MS
-
-    if not after(starts[-1]):
+    # every sentence at once, over the audio from where the turn's offset puts it to the next turn
+    # (an insertion may hold several breaks: a sentence may sit between two)
+    expect = {k: seg.start + (seg.end - seg.start) * sum(weights[:k]) // total + offset for k in starts}
+    ps = {k: p for k in starts if (p := _probe(seg.index, expect[k] - offset,
+                                                toks[k:next((x for x in starts if x > k), len(toks))])) is not None}
+    if starts[-1] not in ps:
         return None
-    lo, hi = 0, len(starts) - 1  # sentence lo is before the insertion, sentence hi after it
-    while hi - lo > 1:
-        mid = (lo + hi) // 2
-        h = after(starts[mid])
-        if h is None:
-            return None  # a sentence not heard: where the turn resumes is not sure
-        if h:
-            hi = mid
-        else:
-            lo = mid
-    k = starts[hi]
-    moved = heard(k)
-    if moved is None:
+    keys = sorted(ps)
+    heard = dict(zip(keys, found([ps[k] for k in keys], seg.start + offset - NEAR_BEFORE_MS, next_start)))
+    moved = {k: h.start - expect[k] for k, h in heard.items() if h is not None}
+    if moved.get(starts[-1], 0) <= DRIFT_MS:
+        return None  # the turn's last sentence is before the insertion: the whole turn is
+    k = min(k for k in moved if all(moved[j] > DRIFT_MS for j in moved if j >= k))
+    if k == 0:
         return None
-    e = seg.start + (seg.end - seg.start) * sum(weights[:k]) // total + offset
-    return Split(k, e, e + moved, (seg.end - seg.start) * sum(weights[k:]) // total)
+    return Split(k, expect[k], expect[k] + moved[k], (seg.end - seg.start) * sum(weights[k:]) // total)
 
 
 def anchored_segments(segments: tuple[Segment, ...], anchoring: Anchoring, duration: int) -> tuple[Segment, ...]:
