@@ -253,15 +253,21 @@ def _rules(preset, overrides: dict) -> Rules:
               help="Visible marker where the speaker changes (every cue also carries a <v Name> voice tag).")
 @click.option("--word-timestamps", is_flag=True, help="Add a WebVTT timestamp before each word (karaoke highlighting).")
 @click.option("--report", type=click.Path(dir_okay=False), default=None, help="Write the caption QA summary (JSON) here.")
+@click.option("--keep-cues", is_flag=True, help="With subtitles as the transcript and --audio: the same cues, text "
+              "untouched, at the times their words are said (re-sync instead of re-cutting).")
 @format_opt
 @encoding_opt
 def captions_cmd(transcript, audio, output, preset, max_chars, max_lines, min_duration, max_duration, max_cps,
-                 max_wpm, min_gap, linger, speaker_labels, word_timestamps, report, fmt, encoding):
+                 max_wpm, min_gap, linger, speaker_labels, word_timestamps, report, keep_cues, fmt, encoding):
     """Captions to broadcast rules: WebVTT, SRT or JSON, picked by the output's extension. Without
-    --audio the cue times are estimated from the stamps and the text."""
+    --audio the cue times are estimated from the stamps and the text. With --keep-cues, subtitles
+    are re-synced cue for cue."""
     from .export import caption_format, to_json, to_srt, to_webvtt
 
     kind = caption_format(output)
+    if keep_cues:
+        _resync(transcript, audio, output, kind, fmt, encoding)
+        return
     for path in (output, report) if report else (output,):
         check_file(path)  # before aligning, not after
     rules = _rules(preset, {"max_chars": max_chars, "max_lines": max_lines, "min_duration": min_duration,
@@ -287,6 +293,28 @@ def captions_cmd(transcript, audio, output, preset, max_chars, max_lines, min_du
     if report:
         write_atomic(report, dumps(report_data))
     click.echo(qa_text(output, report_data, estimated), err=True, nl=False)
+
+
+def _resync(transcript, audio, output, kind, fmt, encoding) -> None:
+    from .pipeline import align_files
+    from .resync import retime, write_resynced
+
+    if audio is None:
+        raise click.UsageError("--keep-cues needs --audio: the cues are re-synced to the recording")
+    if kind not in (".srt", ".vtt"):
+        raise click.UsageError("--keep-cues writes subtitles: -o must end in .srt or .vtt")
+    t = read_transcript(transcript, fmt, encoding)
+    if t.format not in ("srt", "vtt"):
+        raise click.UsageError(f"--keep-cues re-syncs subtitles; {transcript} was read as {t.format}")
+    check_file(output)
+    a = align_files(transcript, audio, fmt, encoding, progress=_progress("aligning"))
+    times = retime(a.reconciled.segments, [turn.end for turn in a.transcript.turns], a.words)
+    write_atomic(output, write_resynced(read_text(transcript, encoding), t.format, times, kind, transcript))
+    heard = sum(r.heard for r in times)
+    moved = sorted(r.start - r.old_start for r in times if r.heard)
+    median = moved[len(moved) // 2] / 1000 if moved else 0.0
+    click.echo(f"wrote {output}: {counted(len(times), 'cue')} re-synced ({heard} by their own words, the rest moved "
+               f"with their neighbours); median shift {median:+.2f} s", err=True)
 
 
 @main.command("clips", short_help='Cut clips of speakers, turns, ranges or quotes.', epilog=_examples("clips"))
