@@ -372,10 +372,15 @@ def resolve(found: Spotter, segments: tuple[Segment, ...], table: dict[int, Prob
                 right, gone_right = resolve(found, segments, table, got, b)
                 return {**left, **right}, gone_left | gone_right
         return {s.index: share(s.start) for s in between}, set()
+    if not searched:
+        # only the audio between a and b is searched: a sentence said elsewhere in the transcript
+        # (not between them) is a probe here
+        local = probe_table(tuple(s for s in segments if a.segment - LOCAL_TURNS <= s.index <= b.segment + LOCAL_TURNS))
+        cands = [s for s in between if s.index != a.segment and s.index in local]
     if searched or not cands:  # the break lies between a's turn and b's; what is between was not heard
         unheard = {s.index for s in cands} if b.offset < a.offset else set()
         return {s.index: a.offset if s.index == a.segment else b.offset for s in between}, unheard
-    group = [table[s.index] for s in cands]
+    group = [local[s.index] for s in cands]
     step = -(-len(group) // MAX_GROUP)
     group = group[::step]
     heard = [h for h in found(group, a.start, b.start) if h is not None and h.start >= a.start and h.end <= b.start]
@@ -391,6 +396,7 @@ def resolve(found: Spotter, segments: tuple[Segment, ...], table: dict[int, Prob
 
 
 MAX_GROUP = 40  # at most this many turns between two anchors are spotted at once
+LOCAL_TURNS = 3  # a probe between two anchors need only be said once among their turns and this many either side
 
 
 def near(found: AudioSpotter, ps: list[Probe]) -> dict[int, Anchor | None]:

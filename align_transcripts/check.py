@@ -363,11 +363,15 @@ def check_anchoring(stamped: tuple[Segment, ...], anchoring: Anchoring, words: l
         else:
             pieces.append([s])
             first_off = off
+    shifted_lines: set[int] = set()
     for piece in pieces:
         offs = [anchoring.offsets.get(s.index, 0) for s in piece]
         if not any(offs):
             continue
         mean = sum(offs) / len(offs)
+        if abs(mean) <= DRIFT_MS:
+            continue  # a few seconds: each such turn has its own stamp_offset finding
+        shifted_lines.update(x.line for x in piece)
         how = "early" if mean > 0 else "late"
         span = f"lines {piece[0].line}-{piece[-1].line}" if len(piece) > 1 else f"line {piece[0].line}"
         out.append(Finding(
@@ -379,6 +383,11 @@ def check_anchoring(stamped: tuple[Segment, ...], anchoring: Anchoring, words: l
     kept = [f for f in found if not (f.kind in BLOCK_KINDS and f.start is not None
                                      and any(a - 500 <= f.start and (f.end or f.start) <= b + 500 for a, b in blocks))]
     offset_at = {s.line: anchoring.offsets.get(s.index, 0) for s in stamped}
+    stamp_at = {s.line: s.stamp for s in stamped}
     kept = [f for f in kept if not (f.kind == "beyond_audio" and f.start is not None
                                     and f.start + offset_at.get(f.line or 0, 0) < audio_ms)]
+    # a turn of a shifted run whose speech is where the run's shift puts it has nothing of its own to say
+    kept = [f for f in kept if not (f.kind == "stamp_offset" and f.line in shifted_lines and f.start is not None
+                                    and (stamp := stamp_at.get(f.line)) is not None
+                                    and abs(f.start - stamp - offset_at.get(f.line, 0)) <= DRIFT_MS)]
     return kept + out

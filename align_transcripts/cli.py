@@ -167,6 +167,9 @@ def check_cmd(transcript, audio, as_json, output, fix_stamps, severity, fast_rat
         raise click.UsageError("-o must not be the input transcript: align never modifies its inputs")
     if output:
         check_file(output)  # before aligning, not after
+    if fix_stamps and read_transcript(transcript, fmt, encoding).format != "rev":
+        raise click.UsageError("--fix-stamps rewrites Rev-style transcripts only "
+                               "(subtitles: `align captions SUBS --audio A --keep-cues -o OUT` re-syncs them)")
     if audio is None:
         t = read_transcript(transcript, fmt, encoding)
         r = reconcile(t)
@@ -178,8 +181,6 @@ def check_cmd(transcript, audio, as_json, output, fix_stamps, severity, fast_rat
         t, r = a.transcript, a.reconciled
         found = audit(a, th)
         if fix_stamps:
-            if t.format != "rev":
-                raise click.UsageError("--fix-stamps rewrites Rev-style transcripts only")
             original = read_text(transcript, encoding)
             fixed = rev.restamp(original, fixed_stamps(a))
             write_atomic(output, fixed)

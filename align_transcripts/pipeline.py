@@ -12,7 +12,7 @@ from .errors import InputError
 from .reconcile import Reconciled, reconcile
 from .timefmt import clock
 from .transcript import read_transcript
-from .types import Finding, Transcript, TurnTrace, Word
+from .types import Finding, Segment, Transcript, TurnTrace, Word
 from .vad import speech_regions
 
 __all__ = ["Aligned", "align_files", "audit", "cannot_be_its_recording", "fixed_stamps", "run_all"]
@@ -46,7 +46,11 @@ def align_files(transcript_path: str, audio_path: str, fmt: str | None = None, e
     # so that a transcript of another recording is found out before the whole of it is searched in vain
     found = anchor(r.segments, audio, workers=workers or min(2, os.cpu_count() or 1))
     if found.probed and not found.anchors:
-        raise InputError(audio_path, _not_found(r, audio.duration, transcript_path))
+        # nothing spotted: a voice the spotter cannot match (hoarse, distant) may still align at its
+        # stamps; the first turns alone say which, at once
+        first = _first_turns(r.segments)
+        if mismatch(align(first, audio, workers=1, regions=regions).words):
+            raise InputError(audio_path, _not_found(r, audio.duration, transcript_path))
     moved = replace(r, segments=anchored_segments(r.segments, found, audio.duration)) if found.moved else r
     done = align(moved.segments, audio, workers=workers, progress=progress, regions=regions, absent=found.absent,
                  splits=found.splits, ends=found.ends)
@@ -54,6 +58,19 @@ def align_files(transcript_path: str, audio_path: str, fmt: str | None = None, e
     if problem:
         raise InputError(audio_path, f"{problem}{_late(r, audio.duration)} (transcript {transcript_path})")
     return Aligned(t, audio, moved, done.words, regions, found, done.trace, r)
+
+
+FIRST_WORDS = 24  # the first turns aligned alone when anchoring found nothing: about this many words
+
+
+def _first_turns(segments: tuple[Segment, ...]) -> tuple[Segment, ...]:
+    out, n = [], 0
+    for s in segments:
+        out.append(s)
+        n += len(s.text.split())
+        if n >= FIRST_WORDS:
+            break
+    return tuple(out)
 
 
 def _late(r: Reconciled, duration: int) -> str:

@@ -54,3 +54,31 @@ def test_beyond_audio_only_with_audio():
     assert not [f for f in check(t, reconcile(t)) if f.kind == "beyond_audio"]
     got = [f for f in check(t, reconcile(t, 10_000), audio_ms=10_000) if f.kind == "beyond_audio"]
     assert [(f.line, f.severity) for f in got] == [(3, "error")]
+
+
+def test_anchoring_findings_one_per_block():
+    """An advert after turn 2, turn 4 cut: one inserted_audio, one not_in_audio, one stamps_shifted for the moved run,
+    and no stamp_offset for turns the run's shift explains."""
+    from align_transcripts.anchor import Anchoring, Break
+    from align_transcripts.check import check_anchoring
+    from align_transcripts.types import Finding, Segment, Word
+
+    segs = tuple(Segment(i, "A", (i - 1) * 10_000, i * 10_000, "one two", 2 * i, (i - 1) * 10_000) for i in range(1, 7))
+    offsets = {1: 0, 2: 0, 3: 60_000, 4: 60_000, 5: 60_000, 6: 60_000}
+    anchoring = Anchoring(offsets, frozenset({4}), (), (Break(2, 3, 60_000),))
+    words = []
+    for s in segs:
+        at = s.start + offsets[s.index]
+        words += [Word("one", at, at + 400, "A", s.index, s.index != 4, 1.0),
+                  Word("two", at + 400, at + 800, "A", s.index, s.index != 4, 1.0)]
+    found = [Finding("stamp_offset", "warning", 10, 100_000, 100_000, "A", "x"),
+             Finding("untranscribed_speech", "warning", 4, 20_000, 70_000, None, "y")]
+    out = check_anchoring(segs, anchoring, words, 200_000, found)
+    kinds = sorted(f.kind for f in out)
+    assert kinds == ["inserted_audio", "not_in_audio", "stamps_shifted"]
+    inserted = next(f for f in out if f.kind == "inserted_audio")
+    assert (inserted.start, inserted.end) == (10_800, 80_000)
+    gone = next(f for f in out if f.kind == "not_in_audio")
+    assert gone.line == 8 and gone.start == 100_000
+    shifted = next(f for f in out if f.kind == "stamps_shifted")
+    assert shifted.line == 6 and "60.0 s early" in shifted.message
