@@ -65,12 +65,14 @@ def pieces(toks: tuple[Token, ...], size: int = MAX_JOB_TOKENS) -> list[tuple[To
 
 
 def plan(segments: tuple[Segment, ...], tokens: list[Token], duration: int,
-         splits: dict[int, Split] | None = None, ends: dict[int, int] | None = None) -> list[Job]:
+         splits: dict[int, Split] | None = None, ends: dict[int, int] | None = None,
+         unsure: dict[int, int] | None = None) -> list[Job]:
     """Jobs for the segments with words, in order: one per segment, or one per piece of a long
     one (its slot shared by the pieces in proportion to what they say); each slot widened by the
     slack and clipped to the audio. A segment an insertion splits (splits, from anchoring) is
     two runs first: the words before it in the slot up to its pause, the rest from its resume for
-    their share of the slot; a segment before an insertion (ends) has its slot end where its words should."""
+    their share of the slot; a segment before an insertion (ends) has its slot end where its words should;
+    a segment moved by an offset it was not heard at (unsure) has its window reach back to its stamp too."""
     by_seg: dict[int, list[Token]] = {}
     for t in tokens:
         by_seg.setdefault(t.segment, []).append(t)
@@ -94,8 +96,9 @@ def plan(segments: tuple[Segment, ...], tokens: list[Token], duration: int,
                 slot_start = lo + (hi - lo) * acc // total
                 acc += w
                 slot_end = lo + (hi - lo) * acc // total
-                start = max(0, slot_start - LEAD_SLACK_MS)
-                end = min(duration, slot_end + TAIL_SLACK_MS)
+                back = (unsure or {}).get(seg.index, 0)  # where the stamp put it, relative to its slot: -back
+                start = max(0, slot_start - LEAD_SLACK_MS - max(0, back))
+                end = min(duration, slot_end + TAIL_SLACK_MS + max(0, -back))
                 if end - start < 1000:
                     start, end = max(0, end - 1000), max(end, start + 1000)
                 jobs.append(Job(seg.index, start, end, slot_start, slot_end, part))
@@ -157,13 +160,15 @@ def _align_block(block: Block, samples: np.ndarray) -> list[TurnResult]:
 def align(segments: tuple[Segment, ...], audio: Audio, workers: int | None = None,
           progress=None, regions: list[tuple[int, int]] | None = None, engine: str = "pocketsphinx",
           passes: tuple[str, ...] = (), absent: frozenset[int] = frozenset(),
-          splits: dict[int, Split] | None = None, ends: dict[int, int] | None = None) -> Alignment:
+          splits: dict[int, Split] | None = None, ends: dict[int, int] | None = None,
+          unsure: dict[int, int] | None = None) -> Alignment:
     """Every transcript token of every segment as a Word, in transcript order, and the trace.
 
     absent: segments whose speech anchoring found not to be in the recording (align_transcripts.anchor):
     never searched for, so never placed on someone else's speech; their words are unaligned.
     splits: segments an insertion falls inside (anchor.Split): each part searched where it is;
-    ends: segments followed by an insertion, and where their words end at the latest.
+    ends: segments followed by an insertion, and where their words end at the latest;
+    unsure: segments moved by a few seconds they were not heard at (their windows reach back).
     regions: the recording's speech (align_transcripts.vad.speech_regions), when the caller has it already.
     engine: what searches the plain chains (ENGINES). passes: only these of passes.PASSES, by name
     (for measuring what each pays; the default tries them all).
@@ -174,7 +179,7 @@ def align(segments: tuple[Segment, ...], audio: Audio, workers: int | None = Non
     if engine not in ENGINES:
         raise ValueError(f"no such engine: {engine} (the engines: {', '.join(ENGINES)})")
     tokens = tokenize(segments)
-    jobs = plan(tuple(s for s in segments if s.index not in absent), tokens, audio.duration, splits, ends)
+    jobs = plan(tuple(s for s in segments if s.index not in absent), tokens, audio.duration, splits, ends, unsure)
     workers = workers or min(2, os.cpu_count() or 1)
     groups = _blocks(jobs, max(1, workers * 4))
     regions = speech_regions(audio.samples) if regions is None else regions

@@ -108,6 +108,7 @@ class Anchoring:
     splits: dict[int, Split] = field(default_factory=dict)  # segment -> where an insertion inside it falls
     ends: dict[int, int] = field(default_factory=dict)  # segment -> where its words end at the latest (before an insertion)
     probed: int = 0  # how many probes were looked for (none: no turn says enough, once only, to be one)
+    unsure: dict[int, int] = field(default_factory=dict)  # segment -> an offset of a few seconds it was not heard at
 
     @property
     def moved(self) -> bool:
@@ -446,6 +447,10 @@ def _anchor(segments: tuple[Segment, ...], audio: Audio, found: Spotter) -> Anch
             offsets.update(more)
             absent |= gone
         offsets = {k: (v if abs(v) >= REACH_MS else 0) for k, v in offsets.items()}
+    # a turn moved by a few seconds it was not itself heard to be moved by: its stamp may be right
+    # and its neighbours' stamps off by chance (stamps off at random), so it is searched at both
+    heard = {x.segment for x in anchors}
+    unsure = {k: v for k, v in offsets.items() if k not in heard and REACH_MS <= abs(v) <= DRIFT_MS}
     present = [s.index for s in segments if s.index not in absent]
     breaks = [Break(0, present[0], offsets[present[0]])] if present and offsets.get(present[0], 0) > DRIFT_MS else []
     for x, y in zip(present, present[1:]):
@@ -463,7 +468,7 @@ def _anchor(segments: tuple[Segment, ...], audio: Audio, found: Spotter) -> Anch
     ends = {brk.after: by_index[brk.after].end + offsets.get(brk.after, 0) for brk in breaks
             if brk.after and brk.shift > 0 and brk.after not in splits}
     return Anchoring(offsets, frozenset(absent), tuple(anchors), tuple(breaks), getattr(found, "searched", 0),
-                     tuple(getattr(found, "trace", ())), splits, ends, len(ps))
+                     tuple(getattr(found, "trace", ())), splits, ends, len(ps), unsure)
 
 
 def find_split(found: Spotter, seg: Segment, offset: int, next_start: int) -> Split | None:

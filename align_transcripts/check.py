@@ -353,7 +353,7 @@ def check_anchoring(stamped: tuple[Segment, ...], anchoring: Anchoring, words: l
     first_off = 0
     for s in stamped:
         off = anchoring.offsets.get(s.index, 0)
-        if s.index in anchoring.absent:
+        if s.index in anchoring.absent or s.stamp is None:  # no stamp (plain text): none to be off
             continue
         if not off:
             first_off = 0

@@ -53,7 +53,7 @@ def align_files(transcript_path: str, audio_path: str, fmt: str | None = None, e
             raise InputError(audio_path, _not_found(r, audio.duration, transcript_path))
     moved = replace(r, segments=anchored_segments(r.segments, found, audio.duration)) if found.moved else r
     done = align(moved.segments, audio, workers=workers, progress=progress, regions=regions, absent=found.absent,
-                 splits=found.splits, ends=found.ends)
+                 splits=found.splits, ends=found.ends, unsure=found.unsure)
     problem = mismatch(done.words)
     if problem:
         raise InputError(audio_path, f"{problem}{_late(r, audio.duration)} (transcript {transcript_path})")

@@ -287,3 +287,6 @@ def test_plan_searches_each_part_of_a_split_turn_where_it_is():
     assert (jobs[1].slot_start, jobs[1].slot_end) == (60_000, 63_000)
     before = plan((seg,), toks, 100_000, ends={1: 5_000})
     assert before[0].slot_end == 5_000  # a turn before an insertion ends where it should
+    moved = Segment(1, "A", 20_000, 30_000, "One two three.", 2, 15_000)
+    unsure = plan((moved,), tokenize([moved]), 100_000, unsure={1: 5_000})
+    assert unsure[0].start == 20_000 - 4_000 - 5_000 and unsure[0].end == 34_000  # reaches back to its stamp
