@@ -71,7 +71,7 @@ def plan(segments: tuple[Segment, ...], tokens: list[Token], duration: int,
     one (its slot shared by the pieces in proportion to what they say); each slot widened by the
     slack and clipped to the audio. A segment an insertion splits (splits, from anchoring) is
     two runs first: the words before it in the slot up to its pause, the rest from its resume for
-    their share of the slot; a segment before an insertion (ends) has its slot end where its words should;
+    their share of the slot; a segment an insertion follows (ends) has no window past where its words end at the latest;
     a segment moved by an offset it was not heard at (unsure) has its window reach back to its stamp too."""
     by_seg: dict[int, list[Token]] = {}
     for t in tokens:
@@ -82,7 +82,8 @@ def plan(segments: tuple[Segment, ...], tokens: list[Token], duration: int,
         if not toks:
             continue
         cut = (splits or {}).get(seg.index)
-        end = max(seg.start + 1, min(seg.end, (ends or {}).get(seg.index, seg.end)))
+        latest = (ends or {}).get(seg.index, duration)  # an insertion follows: no word after this
+        end = max(seg.start + 1, min(seg.end, latest))
         runs = [(toks, seg.start, end)]
         if cut is not None and 0 < cut.at < len(toks):
             resume = min(cut.resume, seg.end - 1)
@@ -98,7 +99,7 @@ def plan(segments: tuple[Segment, ...], tokens: list[Token], duration: int,
                 slot_end = lo + (hi - lo) * acc // total
                 back = (unsure or {}).get(seg.index, 0)  # where the stamp put it, relative to its slot: -back
                 start = max(0, slot_start - LEAD_SLACK_MS - max(0, back))
-                end = min(duration, slot_end + TAIL_SLACK_MS + max(0, -back))
+                end = min(duration, latest, slot_end + TAIL_SLACK_MS + max(0, -back))
                 if end - start < 1000:
                     start, end = max(0, end - 1000), max(end, start + 1000)
                 jobs.append(Job(seg.index, start, end, slot_start, slot_end, part))

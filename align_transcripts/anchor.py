@@ -51,6 +51,7 @@ FIRST_WIDE_MS = 60_000
 GROUP = 4  # the probes searched together when one is not near where it was expected (two may be gone)
 DRIFT_MS = 6_000  # anchors whose offsets differ by less: a drift, interpolated; by more: a break between
 REACH_MS = 3_000  # offsets smaller than this are left to the aligner's windows
+END_MARGIN_MS = 800  # a turn an insertion follows may end this far after its last words were heard to
 
 
 @dataclass(frozen=True)
@@ -106,7 +107,7 @@ class Anchoring:
     searched_ms: int = 0  # audio the spotter went through, all searches together
     trace: tuple[str, ...] = field(default=())  # what was searched where, in order
     splits: dict[int, Split] = field(default_factory=dict)  # segment -> where an insertion inside it falls
-    ends: dict[int, int] = field(default_factory=dict)  # segment -> where its words end at the latest (before an insertion)
+    ends: dict[int, int] = field(default_factory=dict)  # segment -> where its words end at the latest (an insertion follows)
     probed: int = 0  # how many probes were looked for (none: no turn says enough, once only, to be one)
     unsure: dict[int, int] = field(default_factory=dict)  # segment -> an offset of a few seconds it was not heard at
 
@@ -464,11 +465,36 @@ def _anchor(segments: tuple[Segment, ...], audio: Audio, found: Spotter) -> Anch
                                by_index[brk.before].start + offsets.get(brk.before, 0))
             if split is not None:
                 splits[brk.after] = split
-    # a turn before an insertion ends where its stamps say, not after the inserted audio
-    ends = {brk.after: by_index[brk.after].end + offsets.get(brk.after, 0) for brk in breaks
-            if brk.after and brk.shift > 0 and brk.after not in splits}
+    # a turn before an insertion ends where its last words are heard (else where its stamps say,
+    # with the aligner's slack), not in the inserted audio after it
+    from .aligner import TAIL_SLACK_MS
+
+    ends: dict[int, int] = {}
+    for brk in breaks:
+        if brk.after and brk.shift > 0:
+            seg, split = by_index[brk.after], splits.get(brk.after)
+            lo = split.resume if split else seg.start + offsets.get(brk.after, 0)
+            last = heard_end(found, seg, lo, by_index[brk.before].start + offsets.get(brk.before, 0))
+            if last is not None:
+                ends[brk.after] = last + END_MARGIN_MS
+            elif split is None:
+                ends[brk.after] = seg.end + offsets.get(brk.after, 0) + TAIL_SLACK_MS
     return Anchoring(offsets, frozenset(absent), tuple(anchors), tuple(breaks), getattr(found, "searched", 0),
                      tuple(getattr(found, "trace", ())), splits, ends, len(ps), unsure)
+
+
+def heard_end(found: Spotter, seg: Segment, lo: int, hi: int) -> int | None:
+    """Where a turn's last words are heard between lo and hi (ms), None when they are not (or
+    say too little to be found): the end of a turn an insertion follows, so that its words are
+    not stretched into the inserted audio."""
+    from .aligner import tokenize
+
+    tail = [t for t in tokenize([seg]) if t.spoken][-PROBE_WORDS:]
+    probe = _probe(seg.index, seg.end, tail)
+    if probe is None or hi <= lo:
+        return None
+    (spot,) = found([probe], lo - NEAR_BEFORE_MS, hi)
+    return None if spot is None else spot.end
 
 
 def find_split(found: Spotter, seg: Segment, offset: int, next_start: int) -> Split | None:

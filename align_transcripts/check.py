@@ -296,11 +296,22 @@ def _silences(segs, words: list[Word], speech: list[tuple[int, int]], th: Thresh
 BLOCK_KINDS = ("untranscribed_speech", "long_silence")  # what an inserted block's own finding replaces inside it
 
 
+def _sounding(before: int, after: int, regions: list[tuple[int, int]]) -> tuple[int, int]:
+    """The part of the audio between two words that sounds: an advert is inserted in a pause,
+    and starts (and ends) with its own sound, not with the words either side."""
+    starts = [a for a, _ in regions if before <= a < after]
+    ends = [b for _, b in regions if before < b <= after]
+    lo = min(starts, default=before)
+    hi = max(ends, default=after)
+    return (lo, hi) if hi - lo >= DRIFT_MS else (before, after)
+
+
 def check_anchoring(stamped: tuple[Segment, ...], anchoring: Anchoring, words: list[Word], audio_ms: int,
-                    found: list[Finding]) -> list[Finding]:
+                    found: list[Finding], regions: list[tuple[int, int]] | None = None) -> list[Finding]:
     """What anchoring found, one finding per block: audio no transcript text covers (an advert, a
     break, an aside), turns not in the recording, and the stamps of each run of turns that moved.
-    Replaces the findings that only describe pieces of those blocks."""
+    Replaces the findings that only describe pieces of those blocks. regions (speech activity):
+    an inserted block starts where sound starts after the last word, not at the word."""
     by_index = {s.index: s for s in stamped}
     placed: dict[int, list[Word]] = {}
     for w in words:
@@ -327,6 +338,7 @@ def check_anchoring(stamped: tuple[Segment, ...], anchoring: Anchoring, words: l
     for before, after, line, place in sorted(gaps):
         if after - before < DRIFT_MS:
             continue
+        before, after = _sounding(before, after, regions or [])
         blocks.append((before, after))
         out.append(Finding(
             "inserted_audio", "warning", line, before, after, None,

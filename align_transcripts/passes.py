@@ -103,7 +103,10 @@ class Turn:
         return max(lo + 1000, self.job.slot_end + self.state.shift + CHAIN_TAIL_MS if self.ahead else self.job.end)
 
     def at_floor(self, lo: int) -> bool:
-        return lo in (self.state.floor, 0)
+        """Whether the window starts where the previous turn's words end (or a little before,
+        inside its last word: a cue of subtitles begins just before its first word, mid-speech)."""
+        floor = self.state.floor
+        return lo == 0 or (floor is not None and 0 <= floor - lo <= ONSET_LEAD_MS)
 
 
 def _chain(turn: Turn, rec: Recording, lo: int, rescue: bool) -> Attempt:

@@ -124,7 +124,7 @@ def audit(a: Aligned, th: Thresholds | None = None) -> list[Finding]:
     found = [f for f in found if f.kind != "overlap"]
     found += check_alignment(a.reconciled.segments, a.words, a.regions, th)
     if a.anchoring is not None and a.anchoring.moved:
-        found = check_anchoring(stamped.segments, a.anchoring, a.words, a.audio.duration, found)
+        found = check_anchoring(stamped.segments, a.anchoring, a.words, a.audio.duration, found, a.regions)
     return sort_findings(found)
 
 

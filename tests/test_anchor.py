@@ -145,3 +145,38 @@ def test_a_turn_wholly_before_the_advert_is_not_split():
     text = "The harbour budget passed on Tuesday evening. The ferries will run until midnight in the summer."
     seg = Segment(5, "A", 100_000, 110_000, text, 9, 100_000)
     assert find_split(TextSpotter({"The harbour": 100_000, "The ferries": 105_000}), seg, 0, 155_000) is None
+
+
+@dataclass
+class TailSpotter:
+    """Hears a probe that ends with the given words at a given time, when the window holds it."""
+
+    words: str
+    at: int
+
+    def __call__(self, group: list[Probe], lo: int, hi: int) -> list[Anchor | None]:
+        return [Anchor(p.segment, self.at, self.at + p.length, self.at - p.stamp, -1.0)
+                if p.text.endswith(self.words) and lo <= self.at and self.at + p.length <= hi else None
+                for p in group]
+
+
+def test_a_turn_an_advert_follows_ends_where_its_last_words_are_heard():
+    from align_transcripts.anchor import heard_end
+
+    text = "The harbour budget passed on Tuesday evening. Diesel prices decide the rest of the plan for the ferries."
+    seg = Segment(5, "A", 100_000, 120_000, text, 9, 100_000)
+    spotter = TailSpotter("for the ferries.", 108_000)
+    end = heard_end(spotter, seg, 100_000, 180_000)
+    assert end is not None and 108_000 < end < 120_000  # its last twelve words, heard at 108 s
+    assert heard_end(TailSpotter("never said", 108_000), seg, 100_000, 180_000) is None  # the caller uses the stamps
+    assert heard_end(spotter, seg, 180_000, 100_000) is None  # no room between the turn and the next
+
+
+def test_after_an_advert_the_turn_before_it_gets_an_end_and_the_next_does_not():
+    segs = segments(40)
+    truth = {i: (45_000 if i > 17 else 0) for i in range(1, 41)}
+    found = anchor(segs, audio(445_000), FakeSpotter(truth))
+    assert set(found.ends) == {17}
+    # the fake hears the tail probe (stamped at the turn's end) one probe length later; the window
+    # ends before the next turn's words, never inside the advert's 45 s
+    assert segs[16].end <= found.ends[17] < segs[17].start + 45_000

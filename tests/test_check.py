@@ -82,3 +82,14 @@ def test_anchoring_findings_one_per_block():
     assert gone.line == 8 and gone.start == 100_000
     shifted = next(f for f in out if f.kind == "stamps_shifted")
     assert shifted.line == 6 and "60.0 s early" in shifted.message
+
+
+def test_an_inserted_block_is_reported_where_its_sound_is():
+    """An advert sits in the pause between two words: the block runs from its first sound to its
+    last, not from word to word; where nothing sounds (no regions), from word to word."""
+    from align_transcripts.check import _sounding
+
+    regions = [(1_000, 9_500), (11_200, 70_400), (71_500, 80_000)]
+    assert _sounding(10_000, 71_000, regions) == (11_200, 70_400)
+    assert _sounding(10_000, 71_000, []) == (10_000, 71_000)
+    assert _sounding(10_000, 14_000, [(11_000, 12_000)]) == (10_000, 14_000)  # too little sounds: kept whole

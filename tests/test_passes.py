@@ -99,3 +99,15 @@ def test_fake_search_prefers_words_to_garbage():
     tokens = tokenize(segments()[:1])
     hits = FakeSearch([Heard("um", 0, 200), *recording("welcome back to the program", 200)])(g.turn(tuple(tokens)), 0, 5000)
     assert [h.word for h in hits][0].startswith("gbg_") and [h.word for h in hits][1:] == "welcome back to the program".split()
+
+
+def test_a_window_just_inside_the_previous_words_still_starts_at_the_floor():
+    """A subtitle cue begins a little before its first word, inside the last word of the cue
+    before: up to ONSET_LEAD_MS of overlap is still the floor, more is a window inside speech."""
+    from align_transcripts.passes import Turn
+
+    segs = segments()
+    turn = Turn(plan(segs, tokenize(segs), 12_000)[1], (), TurnState(5_000, None, ()))
+    assert turn.at_floor(5_000) and turn.at_floor(5_000 - ONSET_LEAD_MS) and turn.at_floor(0)
+    assert not turn.at_floor(5_000 - ONSET_LEAD_MS - 1) and not turn.at_floor(5_001)
+    assert not Turn(turn.job, (), TurnState()).at_floor(3_000)  # no turn placed yet: no floor to start at
