@@ -196,7 +196,15 @@ class AudioSpotter:
 
     def __call__(self, group: list[Probe], lo: int, hi: int) -> list[Anchor | None]:
         lo, hi = max(0, lo), min(self.audio.duration, hi)
-        spots = self._spot(group, lo, hi)
+        return self._judged(group, self._spot(group, lo, hi), lo, hi)
+
+    def each(self, jobs: list[tuple[list[Probe], int, int]]) -> list[list[Anchor | None]]:
+        """Several short searches shared out over the pool at once, each [group, lo, hi)."""
+        jobs = [(group, max(0, lo), min(self.audio.duration, hi)) for group, lo, hi in jobs]
+        spots = self.many(jobs)
+        return [self._judged(g, s, lo, hi) for (g, lo, hi), s in zip(jobs, spots)]
+
+    def _judged(self, group: list[Probe], spots: list[Spot | None], lo: int, hi: int) -> list[Anchor | None]:
         out: list[Anchor | None] = []
         for p, s in zip(group, spots):
             if s is not None and s.end - s.start > _longest(p) and hi - s.end > p.length:
@@ -383,33 +391,73 @@ def resolve(found: Spotter, segments: tuple[Segment, ...], table: dict[int, Prob
         unheard = {s.index for s in cands} if b.offset < a.offset else set()
         return {s.index: a.offset if s.index == a.segment else b.offset for s in between}, unheard
     group = [local[s.index] for s in cands]
-    step = -(-len(group) // MAX_GROUP)
-    group = group[::step]
-    heard = [h for h in found(group, a.start, b.start) if h is not None and h.start >= a.start and h.end <= b.start]
-    in_order = sorted(kept_stamps([h.start for h in heard]))  # the largest run heard in transcript order
-    chain = [a] + [heard[k] for k in in_order] + [b]
+    chain = halved(found, group, a, b)
+    done = False  # whether every turn between was looked for
+    if chain is None:  # heard under neither offset (gone, or a third one): every turn between, spotted at once
+        step = -(-len(group) // MAX_GROUP)
+        group = group[::step]
+        heard = [h for h in found(group, a.start, b.start) if h is not None and h.start >= a.start and h.end <= b.start]
+        in_order = sorted(kept_stamps([h.start for h in heard]))  # the largest run heard in transcript order
+        chain = [a] + [heard[k] for k in in_order] + [b]
+        done = step == 1
     offsets: dict[int, int] = {}
     absent: set[int] = set()
     for x, y in zip(chain, chain[1:]):
-        more, gone = resolve(found, segments, table, x, y, searched=step == 1)
+        more, gone = resolve(found, segments, table, x, y, searched=done)
         offsets.update(more)
         absent |= gone
     return offsets, absent
 
 
 MAX_GROUP = 40  # at most this many turns between two anchors are spotted at once
+HALF_GROUP = 3  # the turns halfway between two anchors spotted together under either anchor's offset
+
+
+def halved(found: Spotter, group: list[Probe], a: Anchor, b: Anchor) -> list[Anchor] | None:
+    """The run from a to b with the turns halfway between anchored too, when at least two of them
+    are heard in order near where a's offset or b's puts them (one alone, when it is the only one
+    between): a few short windows instead of the whole run's audio with every turn's probe; the
+    halves are then resolved alike. None when they are not heard so (they are gone, or a third
+    offset lies between), or when the windows would cover half the run anyway: the caller spots
+    every turn between at once."""
+    if len(group) <= HALF_GROUP:
+        return None  # as cheap to spot them all
+    k = len(group) // 2
+    few = group[k - 1:k - 1 + HALF_GROUP]
+    windows: list[tuple[int, int]] = []
+    for off in sorted({a.offset, b.offset}):
+        lo = max(a.start, few[0].stamp + off - NEAR_BEFORE_MS)
+        hi = min(b.start, few[-1].stamp + off + few[-1].length + NEAR_AFTER_MS)
+        if windows and lo <= windows[-1][1]:
+            windows[-1] = (windows[-1][0], max(hi, windows[-1][1]))
+        elif hi - lo >= 1000:
+            windows.append((lo, hi))
+    if sum(hi - lo for lo, hi in windows) * 2 > b.start - a.start:
+        return None  # the offsets are too close for the windows to save much: spot them all
+    best: dict[int, Anchor] = {}  # probe -> its best find, in whichever window
+    for got in searched_each(found, [(few, lo, hi) for lo, hi in windows]):
+        for i, h in enumerate(got):
+            if h is not None and h.start >= a.start and h.end <= b.start and (i not in best or h.gap > best[i].gap):
+                best[i] = h
+    heard = [best[i] for i in sorted(best)]
+    in_order = sorted(kept_stamps([h.start for h in heard]))
+    if len(in_order) < 2:
+        return None
+    return [a] + [heard[i] for i in in_order] + [b]
+
+
+def searched_each(found: Spotter, jobs: list[tuple[list[Probe], int, int]]) -> list[list[Anchor | None]]:
+    """Several searches, at once where the spotter can (AudioSpotter.each), else one after the other."""
+    each = getattr(found, "each", None)
+    return each(jobs) if each is not None else [found(group, lo, hi) for group, lo, hi in jobs]
 LOCAL_TURNS = 3  # a probe between two anchors need only be said once among their turns and this many either side
 
 
 def near(found: AudioSpotter, ps: list[Probe]) -> dict[int, Anchor | None]:
     """Every probe searched near its own stamp, all at once (shared out over the spotter's pool):
     on a transcript whose stamps hold (the usual case) this is all the anchoring there is to do."""
-    windows = [(max(0, p.stamp - NEAR_BEFORE_MS), min(found.audio.duration, p.stamp + p.length + NEAR_AFTER_MS))
-               for p in ps]
-    spots = [got[0] if hi - lo >= 1000 else None
-             for got, (lo, hi) in zip(found.many([([p], lo, hi) for p, (lo, hi) in zip(ps, windows)]), windows)]
-    return {p.segment: found([p], lo, hi)[0] if s is not None and s.end - s.start > _longest(p)  # stretched: again, alone
-            else found.judge(p, s, lo, hi) for p, s, (lo, hi) in zip(ps, spots, windows)}
+    got = found.each([([p], p.stamp - NEAR_BEFORE_MS, p.stamp + p.length + NEAR_AFTER_MS) for p in ps])
+    return {p.segment: g[0] for p, g in zip(ps, got)}
 
 
 def anchor(segments: tuple[Segment, ...], audio: Audio, found: Spotter | None = None,
@@ -474,7 +522,9 @@ def _anchor(segments: tuple[Segment, ...], audio: Audio, found: Spotter) -> Anch
         if brk.after and brk.shift > 0:
             seg, split = by_index[brk.after], splits.get(brk.after)
             lo = split.resume if split else seg.start + offsets.get(brk.after, 0)
-            last = heard_end(found, seg, lo, by_index[brk.before].start + offsets.get(brk.before, 0))
+            hi = min(by_index[brk.before].start + offsets.get(brk.before, 0),  # the next turn, or
+                     lo + (split.length if split else seg.end - seg.start) + NEAR_AFTER_MS)  # what the words take
+            last = heard_end(found, seg, lo, hi)
             if last is not None:
                 ends[brk.after] = last + END_MARGIN_MS
             elif split is None:

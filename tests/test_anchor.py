@@ -180,3 +180,34 @@ def test_after_an_advert_the_turn_before_it_gets_an_end_and_the_next_does_not():
     # the fake hears the tail probe (stamped at the turn's end) one probe length later; the window
     # ends before the next turn's words, never inside the advert's 45 s
     assert segs[16].end <= found.ends[17] < segs[17].start + 45_000
+
+
+def test_the_turns_halfway_between_two_anchors_are_spotted_under_either_offset_only():
+    """A 120 s advert somewhere between two anchors: the middle turns are looked for in two short
+    windows (where either anchor's offset puts them), not in the whole run's audio."""
+    from align_transcripts.anchor import halved, probe_table
+
+    segs = segments(60)
+    truth = {i: (120_000 if i > 40 else 0) for i in range(1, 61)}
+    table = probe_table(segs)
+    spotter = FakeSpotter(truth)
+    a = Anchor(10, segs[9].start, segs[9].start + 3000, 0, -1.0)
+    b = Anchor(50, segs[49].start + 120_000, segs[49].start + 123_000, 120_000, -1.0)
+    group = [table[i] for i in range(11, 50) if i in table]
+    chain = halved(spotter, group, a, b)
+    assert chain is not None and chain[0] == a and chain[-1] == b and len(chain) >= 4
+    assert all(x.offset == truth[x.segment] for x in chain)
+    assert [x.start for x in chain] == sorted(x.start for x in chain)
+    assert sum(hi - lo for lo, hi in spotter.calls) * 2 < b.start - a.start
+    gone = FakeSpotter(truth, absent={s.index for s in segs if 20 <= s.index <= 40})
+    assert halved(gone, group, a, b) is None  # the middle turns are not in the audio: the caller spots every turn
+
+
+def test_an_audio_spotter_searches_several_windows_in_one_call():
+    from align_transcripts.anchor import AudioSpotter, probe_table
+
+    segs = segments(3)
+    p = probe_table(segs)[1]
+    found = AudioSpotter(audio(30_000))
+    got = found.each([([p], 0, 10_000), ([p], 10_000, 10_500)])
+    assert len(got) == 2 and got[1] == [None] and found.searched == 10_500  # a window under a second holds no probe

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .chain import NEG, ChainWord, _skip_sources, chain_states, step
+from .chain import NEG, ChainWord, _skip_sources, chain_states
 from .features import FRAME_MS, cepstra, features
 from .model import load_model
 from .scores import MIX_CHUNK, mixture_scores
@@ -65,32 +65,8 @@ def spot(samples: np.ndarray, offset: int, probes: list[list[tuple[str, ...]]]) 
     feats = features(cepstra(samples))
     if len(feats) < max(sizes):
         return [None] * len(probes)
-    uniq, inverse = np.unique(senone, return_inverse=True)
-    wanted = np.concatenate([uniq, _ci_senones(model)])
-    n = len(senone)
-    score = np.full(n, NEG)
-    begun = np.zeros(n, dtype=np.int64)  # the frame each state's best path began in
-    best = np.full(len(parts), NEG)
-    best_start = np.zeros(len(parts), dtype=np.int64)
-    best_end = np.zeros(len(parts), dtype=np.int64)
-    idx = np.arange(n)
-    for a in range(0, len(feats), MIX_CHUNK):
-        sc = mixture_scores(model, feats[a:a + MIX_CHUNK], wanted)
-        emit = sc[:, inverse] - sc[:, len(uniq):].max(axis=1, keepdims=True) + bonus
-        for k in range(len(emit)):
-            f = a + k
-            new, move = step(score, stay, enter, skip, src, ok)
-            came = np.where(move == 0, idx, np.where(move == 1, idx - 1, src))
-            begun = begun[np.maximum(came, 0)]
-            fresh = new[first] < 0.0
-            new[first[fresh]] = 0.0
-            begun[first[fresh]] = f
-            score = new + emit[k]
-            ends = score[last]
-            better = ends > best
-            best[better] = ends[better]
-            best_start[better] = begun[last[better]]
-            best_end[better] = f
+    best, best_start, best_end = _forward(feats, model, senone, stay, enter, np.where(ok, skip, NEG),
+                                          np.maximum(src, 0), first, last, bonus)
     out: list[Spot | None] = []
     for p in range(len(parts)):
         if best[p] <= NEG / 2:
@@ -101,3 +77,48 @@ def spot(samples: np.ndarray, offset: int, probes: list[list[tuple[str, ...]]]) 
                         offset + (int(best_end[p]) + 1) * FRAME_MS + BOUNDARY_SHIFT_MS,
                         float(best[p]) / frames - BONUS))
     return out
+
+
+def _forward(feats: np.ndarray, model, senone: np.ndarray, stay: np.ndarray, enter: np.ndarray,
+             skip: np.ndarray, src: np.ndarray, first: np.ndarray, last: np.ndarray,
+             bonus: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The forward pass over every frame: per probe, its best end score, and the frames its best
+    path began and ended in. acoustic.chain.step's arithmetic (stay, step in, skip; ties to the
+    earlier), written into buffers kept across frames, with each state's path start carried
+    along instead of back-pointers."""
+    uniq, inverse = np.unique(senone, return_inverse=True)
+    wanted = np.concatenate([uniq, _ci_senones(model)])
+    n = len(senone)
+    score = np.full(n, NEG)
+    begun = np.zeros(n, dtype=np.int64)  # the frame each state's best path began in
+    best = np.full(len(first), NEG)
+    best_start = np.zeros(len(first), dtype=np.int64)
+    best_end = np.zeros(len(first), dtype=np.int64)
+    a, b, c = np.empty(n), np.full(n, NEG), np.empty(n)
+    came = np.empty(n, dtype=np.int64)
+    for f0 in range(0, len(feats), MIX_CHUNK):
+        sc = mixture_scores(model, feats[f0:f0 + MIX_CHUNK], wanted)
+        emit = sc[:, inverse] - sc[:, len(uniq):].max(axis=1, keepdims=True) + bonus
+        for k in range(len(emit)):
+            np.add(score, stay, out=a)
+            np.add(score[:-1], enter[1:], out=b[1:])
+            np.take(score, src, out=c)
+            c += skip
+            came[0] = begun[0]
+            came[1:] = begun[:-1]
+            np.copyto(came, begun, where=b <= a)
+            np.maximum(a, b, out=a)
+            np.copyto(came, begun[src], where=c > a)
+            np.maximum(a, c, out=a)
+            fresh = first[a[first] < 0.0]
+            a[fresh] = 0.0
+            came[fresh] = f0 + k
+            begun, came = came, begun
+            np.add(a, emit[k], out=score)
+            ends = score[last]
+            better = ends > best
+            if better.any():
+                best[better] = ends[better]
+                best_start[better] = begun[last[better]]
+                best_end[better] = f0 + k
+    return best, best_start, best_end
