@@ -495,7 +495,7 @@ def _anchor(segments: tuple[Segment, ...], audio: Audio, found: Spotter) -> Anch
             more, gone = resolve(found, segments, table, a, b)
             offsets.update(more)
             absent |= gone
-        offsets = {k: (v if abs(v) >= REACH_MS else 0) for k, v in offsets.items()}
+        offsets = _within_reach(offsets, [s.index for s in segments])
     # a turn moved by a few seconds it was not itself heard to be moved by: its stamp may be right
     # and its neighbours' stamps off by chance (stamps off at random), so it is searched at both
     heard = {x.segment for x in anchors}
@@ -531,6 +531,15 @@ def _anchor(segments: tuple[Segment, ...], audio: Audio, found: Spotter) -> Anch
                 ends[brk.after] = seg.end + offsets.get(brk.after, 0) + TAIL_SLACK_MS
     return Anchoring(offsets, frozenset(absent), tuple(anchors), tuple(breaks), getattr(found, "searched", 0),
                      tuple(getattr(found, "trace", ())), splits, ends, len(ps), unsure)
+
+
+def _within_reach(offsets: dict[int, int], order: list[int]) -> dict[int, int]:
+    """Offsets under the aligner's reach set to zero, except next to a turn moved further: a step
+    of a few seconds (a cut sentence) measured a little under the reach on one turn and over it
+    on the next would leave their slots seconds apart."""
+    far = [abs(offsets.get(k, 0)) >= REACH_MS for k in order]
+    keep = {k for i, k in enumerate(order) if far[i] or (i and far[i - 1]) or (i + 1 < len(order) and far[i + 1])}
+    return {k: (v if k in keep else 0) for k, v in offsets.items()}
 
 
 def heard_end(found: Spotter, seg: Segment, lo: int, hi: int) -> int | None:
