@@ -402,4 +402,11 @@ def check_anchoring(stamped: tuple[Segment, ...], anchoring: Anchoring, words: l
     kept = [f for f in kept if not (f.kind == "stamp_offset" and f.line in shifted_lines and f.start is not None
                                     and (stamp := stamp_at.get(f.line)) is not None
                                     and abs(f.start - stamp - offset_at.get(f.line, 0)) <= DRIFT_MS)]
+    # a slot judged from the stamps alone is not the turn's slot in the recording when a break moved
+    # one of its ends (the last turn of a transcript before adverts ends the recording's extra minutes)
+    moved_by = {}
+    for s, nxt in zip(stamped, stamped[1:] + (None,)):
+        off = anchoring.offsets.get(s.index, 0)
+        moved_by[s.line] = (anchoring.offsets.get(nxt.index, 0) if nxt else 0) - off
+    kept = [f for f in kept if not (f.kind == "gap" and abs(moved_by.get(f.line or 0, 0)) > DRIFT_MS)]
     return kept + out

@@ -93,3 +93,21 @@ def test_an_inserted_block_is_reported_where_its_sound_is():
     assert _sounding(10_000, 71_000, regions) == (11_200, 70_400)
     assert _sounding(10_000, 71_000, []) == (10_000, 71_000)
     assert _sounding(10_000, 14_000, [(11_000, 12_000)]) == (10_000, 14_000)  # too little sounds: kept whole
+
+
+def test_a_slot_a_break_moved_is_not_judged_from_its_stamps():
+    """The last turn before a recording's extra minutes of adverts: its stamped slot runs to the
+    end of the audio, which says nothing of its slot in the recording; a turn nothing moved keeps its gap."""
+    from align_transcripts.anchor import Anchoring, Break
+    from align_transcripts.check import check_anchoring
+    from align_transcripts.types import Finding, Segment, Word
+
+    segs = tuple(Segment(i, "A", (i - 1) * 10_000, i * 10_000, "one two", 2 * i, (i - 1) * 10_000) for i in range(1, 4))
+    offsets = {1: 0, 2: 0, 3: 90_000}
+    anchoring = Anchoring(offsets, frozenset(), (), (Break(2, 3, 90_000),))
+    words = [Word("one", s.start + offsets[s.index], s.start + offsets[s.index] + 400, "A", s.index, True, 1.0)
+             for s in segs]
+    found = [Finding("gap", "warning", 6, 20_000, 120_000, "A", "slot of 100 s"),
+             Finding("gap", "warning", 2, 0, 10_000, "A", "slot of 10 s")]
+    kinds = [(f.kind, f.line) for f in check_anchoring(segs, anchoring, words, 120_000, found)]
+    assert ("gap", 6) not in kinds and ("gap", 2) in kinds
