@@ -410,6 +410,7 @@ def resolve(found: Spotter, segments: tuple[Segment, ...], table: dict[int, Prob
 
 
 MAX_GROUP = 40  # at most this many turns between two anchors are spotted at once
+LOCAL_TURNS = 3  # a probe between two anchors need only be said once among their turns and this many either side
 HALF_GROUP = 3  # the turns halfway between two anchors spotted together under either anchor's offset
 
 
@@ -450,7 +451,6 @@ def searched_each(found: Spotter, jobs: list[tuple[list[Probe], int, int]]) -> l
     """Several searches, at once where the spotter can (AudioSpotter.each), else one after the other."""
     each = getattr(found, "each", None)
     return each(jobs) if each is not None else [found(group, lo, hi) for group, lo, hi in jobs]
-LOCAL_TURNS = 3  # a probe between two anchors need only be said once among their turns and this many either side
 
 
 def near(found: AudioSpotter, ps: list[Probe]) -> dict[int, Anchor | None]:

@@ -404,9 +404,8 @@ def check_anchoring(stamped: tuple[Segment, ...], anchoring: Anchoring, words: l
                                     and abs(f.start - stamp - offset_at.get(f.line, 0)) <= DRIFT_MS)]
     # a slot judged from the stamps alone is not the turn's slot in the recording when a break moved
     # one of its ends (the last turn of a transcript before adverts ends the recording's extra minutes)
-    moved_by = {}
-    for s, nxt in zip(stamped, stamped[1:] + (None,)):
-        off = anchoring.offsets.get(s.index, 0)
-        moved_by[s.line] = (anchoring.offsets.get(nxt.index, 0) if nxt else 0) - off
+    shift = anchoring.offsets
+    moved_by = {s.line: (shift.get(nxt.index, 0) if nxt else 0) - shift.get(s.index, 0)
+                for s, nxt in zip(stamped, stamped[1:] + (None,))}
     kept = [f for f in kept if not (f.kind == "gap" and abs(moved_by.get(f.line or 0, 0)) > DRIFT_MS)]
     return kept + out
