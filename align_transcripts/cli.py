@@ -12,6 +12,7 @@ from . import __version__
 from .captions import PRESETS, Rules, build_cues, estimated_words, past_end, qa
 from .check import Thresholds, check, summary
 from .errors import InputError
+from .formats.edl import FRAME_RATES
 from .output import check_file, check_folder, dumps, write_atomic
 from .reconcile import reconcile
 from .report import check_json, headline, qa_text, table, top_findings, trace_text, words_json
@@ -205,22 +206,32 @@ def check_cmd(transcript, audio, as_json, output, fix_stamps, severity, fast_rat
 @main.command("words", short_help='Place every word on the audio (words.json).', epilog=_examples("words"))
 @transcript_arg
 @click.argument("audio", type=click.Path(dir_okay=False))
-@click.option("-o", "--output", type=click.Path(dir_okay=False), default=None, help="Write words.json here instead of stdout.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), default=None,
+              help="Write here instead of stdout: .json, .TextGrid (Praat), .csv or .txt (Audacity labels).")
+@click.option("--to", "to_format", default=None, metavar="NAME",
+              help="Output format by name (json, textgrid, csv, audacity) instead of from -o's extension.")
 @click.option("--workers", type=click.IntRange(min=1), default=None, help="Processes to align with (default: up to 2 cores).")
 @click.option("--trace", is_flag=True, help="Also say which pass placed the turns and why others were rejected "
               "(words.json's \"turns\" has it per turn).")
 @format_opt
 @encoding_opt
-def words_cmd(transcript, audio, output, workers, trace, fmt, encoding):
+def words_cmd(transcript, audio, output, workers, trace, to_format, fmt, encoding):
     """Place every transcript word on the audio: JSON with start, end, speaker, segment, aligned,
     score (times in seconds; an unaligned word's times are interpolated, never heard)."""
+    from .formats import pick, render_words
     from .pipeline import align_files
 
+    kind = pick(output or "words.json", "words", to_format)
     if output:
         check_file(output)  # before aligning, not after
     a = align_files(transcript, audio, fmt, encoding, progress=_progress("aligning"), workers=workers)
     data = words_json(a.words, a.trace)
-    _emit(data, output)
+    if kind.name == "json":
+        _emit(data, output)
+    elif output:
+        write_atomic(output, render_words(kind, a.words, a.audio.duration, a.trace))
+    else:
+        click.echo(render_words(kind, a.words, a.audio.duration, a.trace), nl=False)
     s = data["summary"]
     click.echo(f"{s['aligned']} of {counted(s['words'], 'word')} aligned"
                + (f" ({counted(s['tags'], 'sound tag')} kept as tags)" if s["tags"] else ""), err=True)
@@ -237,10 +248,13 @@ def _rules(preset, overrides: dict) -> Rules:
     return replace(base, **changes)
 
 
-@main.command("captions", short_help='Captions to Netflix, BBC or DCMP rules (VTT, SRT, JSON).', epilog=_examples("captions"))
+@main.command("captions", short_help='Captions to broadcast rules: VTT, SRT, TTML, ASS, SBV, JSON.', epilog=_examples("captions"))
 @transcript_arg
 @click.option("--audio", type=click.Path(dir_okay=False), default=None, help="Align to this recording for word-accurate cues.")
-@click.option("-o", "--output", type=click.Path(dir_okay=False), required=True, help="OUT.vtt, OUT.srt or OUT.json.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), required=True,
+              help="OUT.vtt, .srt, .ttml (IMSC 1.1), .ass, .ssa, .sbv or .json.")
+@click.option("--to", "to_format", default=None, metavar="NAME",
+              help="Caption format by name (vtt, srt, ttml, ass, ssa, sbv, json) instead of from -o's extension.")
 @click.option("--preset", type=click.Choice(sorted(PRESETS)), default="netflix", show_default=True)
 @click.option("--max-chars", type=click.IntRange(min=10), default=None, help="Characters per line.")
 @click.option("--max-lines", type=click.IntRange(1, 3), default=None, help="Lines per cue.")
@@ -259,15 +273,15 @@ def _rules(preset, overrides: dict) -> Rules:
 @format_opt
 @encoding_opt
 def captions_cmd(transcript, audio, output, preset, max_chars, max_lines, min_duration, max_duration, max_cps,
-                 max_wpm, min_gap, linger, speaker_labels, word_timestamps, report, keep_cues, fmt, encoding):
+                 max_wpm, min_gap, linger, speaker_labels, word_timestamps, report, keep_cues, to_format, fmt, encoding):
     """Captions to broadcast rules: WebVTT, SRT or JSON, picked by the output's extension. Without
     --audio the cue times are estimated from the stamps and the text. With --keep-cues, subtitles
     are re-synced cue for cue."""
-    from .export import caption_format, to_json, to_srt, to_webvtt
+    from .formats import pick, render_captions
 
-    kind = caption_format(output)
+    kind = pick(output, "captions", to_format)
     if keep_cues:
-        _resync(transcript, audio, output, kind, fmt, encoding)
+        _resync(transcript, audio, output, f".{kind.name}", fmt, encoding)
         return
     for path in (output, report) if report else (output,):
         check_file(path)  # before aligning, not after
@@ -285,12 +299,7 @@ def captions_cmd(transcript, audio, output, preset, max_chars, max_lines, min_du
         words, estimated, audio_end = a.words, False, a.audio.duration
     cues = build_cues(words, rules, speaker_labels, end=audio_end)
     report_data = qa(cues, rules, past_end(words, audio_end))
-    if kind == ".vtt":
-        write_atomic(output, to_webvtt(cues, estimated, word_timestamps))
-    elif kind == ".srt":
-        write_atomic(output, to_srt(cues))
-    else:
-        write_atomic(output, dumps(to_json(cues, estimated, report_data)))
+    write_atomic(output, render_captions(kind, cues, estimated, word_timestamps, report_data))
     if report:
         write_atomic(report, dumps(report_data))
     click.echo(qa_text(output, report_data, estimated), err=True, nl=False)
@@ -341,14 +350,17 @@ def _resync(transcript, audio, output, kind, fmt, encoding) -> None:
 @click.option("--format", "audio_format", type=click.Choice(CLIP_FORMATS), default=None,
               help="Clip format (default: the source's).")
 @click.option("--bitrate", default=None, help="Encoder bitrate, e.g. 192k (default: the source's own).")
+@click.option("--fps", type=click.Choice(list(FRAME_RATES)), default="25", show_default=True,
+              help="Frame rate of clips.edl's timecode (29.97 and 59.94 are drop-frame): your project's.")
 @click.option("--no-align", is_flag=True, help="Cut at the turns' stamps without aligning words (faster, rougher).")
 @click.option("--force", is_flag=True, help="Replace existing clip files.")
 @format_opt
 @encoding_opt
 def clips_cmd(transcript, audio, folder, speakers, segments, from_, to, quotes, regex, each, pad, fade,
-              audio_format, bitrate, no_align, force, fmt, encoding):
+              audio_format, bitrate, fps, no_align, force, fmt, encoding):
     """Cut clips of speakers, turns, a time range or exact quotes, each with its own captions and a
-    row in clips.json / clips.csv. Exit 1 when nothing matched."""
+    row in clips.json / clips.csv; clips.edl (CMX 3600) and clips-labels.txt (Audacity) list the same
+    cuts on the source for an editor. Exit 1 when nothing matched."""
     from .audio import probe_duration
     from .clips import (
         Selection,
@@ -390,7 +402,7 @@ def clips_cmd(transcript, audio, folder, speakers, segments, from_, to, quotes, 
         click.echo("align: nothing matched the selection; no clips written", err=True)
         sys.exit(1)
     rows, resumed = write_clips(clips, audio, folder, output_format(audio, audio_format), bitrate,
-                                round(fade * 1000), force)
+                                round(fade * 1000), force, fps)
     for row in rows:
         click.echo(f"{row['file']}  {row['start']:.2f}-{row['end']:.2f}  {row['speaker']}: {row['text'][:60]}", err=True)
     again = ""
@@ -398,7 +410,7 @@ def clips_cmd(transcript, audio, folder, speakers, segments, from_, to, quotes, 
         again = ": all already there from the same selection (--force cuts them again)"
     elif resumed:
         again = f": {resumed} of them already written by an interrupted run, the rest now"
-    click.echo(f"{counted(len(rows), 'clip')} in {folder} (clips.json, clips.csv){again}", err=True)
+    click.echo(f"{counted(len(rows), 'clip')} in {folder} (clips.json, clips.csv, clips.edl, clips-labels.txt){again}", err=True)
 
 
 @main.command("run", short_help='Everything at once, with review.html.', epilog=_examples("run"))

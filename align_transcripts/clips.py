@@ -23,7 +23,9 @@ from .audio import RATE, Audio, SourceFormat, decode, probe_duration, read_nativ
 from .captions import build_cues, estimated_words
 from .check import speaker_key
 from .errors import InputError
-from .export import to_webvtt
+from .formats.edl import EdlEvent, to_edl
+from .formats.tables import audacity_labels
+from .formats.vtt import to_webvtt
 from .output import dumps, make_folder, write_atomic
 from .reconcile import Reconciled
 from .text import bare, is_tag
@@ -445,7 +447,16 @@ def _previous_plan(path: str) -> dict | None:
     return data if isinstance(data, dict) and isinstance(data.get("clips"), list) else None
 
 
-def _write_manifests(folder: str, head: dict, rows: list[dict]) -> None:
+def _edl_events(clips: list[Clip], names: list[str]) -> list[list[EdlEvent]]:
+    """Per clip, its EDL events: one per source piece (a joined clip has several)."""
+    return [[EdlEvent(a, b, name, f"{c.speaker}: {c.text}") for a, b in (c.pieces or ((c.start, c.end),))]
+            for c, name in zip(clips, names)]
+
+
+def _write_manifests(folder: str, head: dict, rows: list[dict], events: list[list[EdlEvent]],
+                     channels: int) -> None:
+    """clips.json (the plan, what is written), and for editors clips.csv, clips.edl and clips-labels.txt
+    listing the clips written so far."""
     complete = all(r["written"] for r in rows)
     write_atomic(os.path.join(folder, "clips.json"), dumps({**head, "complete": complete, "clips": rows}))
     buf = io.StringIO()
@@ -455,10 +466,15 @@ def _write_manifests(folder: str, head: dict, rows: list[dict]) -> None:
         if r["written"]:
             writer.writerow({**r, "segments": " ".join(map(str, r["segments"]))})
     write_atomic(os.path.join(folder, "clips.csv"), buf.getvalue())
+    done = [ev for r, evs in zip(rows, events) if r["written"] for ev in evs]
+    write_atomic(os.path.join(folder, "clips.edl"),
+                 to_edl(f"{head['source']} clips", head["source"], done, head["settings"]["fps"],
+                        "A" if channels == 1 else "AA"))
+    write_atomic(os.path.join(folder, "clips-labels.txt"), audacity_labels([(e.start, e.end, e.name) for e in done]))
 
 
 def write_clips(clips: list[Clip], audio_path: str, folder: str, fmt: str, bitrate: str | None = None,
-                fade: int = 10, force: bool = False) -> tuple[list[dict], int]:
+                fade: int = 10, force: bool = False, fps: str = "25") -> tuple[list[dict], int]:
     """Write every clip and its captions, the manifests kept up to date as clips complete.
 
     The manifest lists the whole plan first, each row marked `written` once its clip and
@@ -471,7 +487,9 @@ def write_clips(clips: list[Clip], audio_path: str, folder: str, fmt: str, bitra
     make_folder(folder)
     names = clip_names(clips, fmt)
     rows = _planned_rows(clips, names)
-    head = {"source": os.path.basename(audio_path), "settings": {"format": fmt, "bitrate": bitrate, "fade_ms": fade}}
+    head = {"source": os.path.basename(audio_path),
+            "settings": {"format": fmt, "bitrate": bitrate, "fade_ms": fade, "fps": fps}}
+    events = _edl_events(clips, names)
     manifest = os.path.join(folder, "clips.json")
     old = _previous_plan(manifest)
     same = (old is not None and all(old.get(k) == v for k, v in head.items())
@@ -479,7 +497,7 @@ def write_clips(clips: list[Clip], audio_path: str, folder: str, fmt: str, bitra
     done = {r["file"] for r in old["clips"] if r.get("written")} if same and old and not force else set()
     if not same and not force:
         targets = [os.path.join(folder, r[k]) for r in rows for k in ("file", "captions")]
-        targets += [manifest, os.path.join(folder, "clips.csv")]
+        targets += [manifest] + [os.path.join(folder, n) for n in ("clips.csv", "clips.edl", "clips-labels.txt")]
         existing = [t for t in targets if os.path.exists(t)]
         if existing:
             raise InputError(existing[0], f"already exists ({len(existing)} of the outputs do, from another "
@@ -487,8 +505,8 @@ def write_clips(clips: list[Clip], audio_path: str, folder: str, fmt: str, bitra
     for r in rows:
         r["written"] = r["file"] in done and all(os.path.exists(os.path.join(folder, r[k])) for k in ("file", "captions"))
     resumed = sum(r["written"] for r in rows)
-    _write_manifests(folder, head, rows)
     source = source_format(audio_path)
+    _write_manifests(folder, head, rows, events, source.channels)
     last = time.monotonic()
     try:
         for clip, r in zip(clips, rows):
@@ -498,10 +516,10 @@ def write_clips(clips: list[Clip], audio_path: str, folder: str, fmt: str, bitra
             write_atomic(os.path.join(folder, r["captions"]), clip_captions(clip))
             r["written"] = True
             if time.monotonic() - last > 0.5:  # a long plan's manifest is not rewritten per clip
-                _write_manifests(folder, head, rows)
+                _write_manifests(folder, head, rows, events, source.channels)
                 last = time.monotonic()
     finally:  # interrupted too: the manifest says what is done, so a re-run finishes the rest
-        _write_manifests(folder, head, rows)
+        _write_manifests(folder, head, rows, events, source.channels)
     return rows, resumed
 
 

@@ -139,7 +139,8 @@ def fixed_stamps(a: Aligned) -> dict[int, int]:
             if s.index in first and (s.stamp is None or s.stamp // 1000 != first[s.index] // 1000)}
 
 
-RUN_OUTPUTS = ("report.json", "segments.json", "words.json", "captions.vtt", "captions.srt", "review.html")
+RUN_OUTPUTS = ("report.json", "segments.json", "words.json", "captions.vtt", "captions.srt", "words.TextGrid",
+               "turns.txt", "review.html")
 
 
 def run_all(transcript_path: str, audio_path: str, out_dir: str, rules=None, th: Thresholds | None = None,
@@ -154,7 +155,9 @@ def run_all(transcript_path: str, audio_path: str, out_dir: str, rules=None, th:
     from . import review
     from .captions import PRESETS, build_cues, past_end, qa
     from .check import summary
-    from .export import to_srt, to_webvtt
+    from .formats.tables import turn_labels
+    from .formats.textgrid import to_textgrid
+    from .formats.vtt import to_srt, to_webvtt
     from .output import check_folder, dumps, make_folder, write_atomic
     from .report import check_json, segment_json, word_counts, words_json
 
@@ -174,6 +177,8 @@ def run_all(transcript_path: str, audio_path: str, out_dir: str, rules=None, th:
         "words.json": dumps(words_json(a.words, a.trace)),
         "captions.vtt": to_webvtt(cues),
         "captions.srt": to_srt(cues),
+        "words.TextGrid": to_textgrid(a.words, a.audio.duration),
+        "turns.txt": turn_labels(a.words),
         "review.html": review.render(title, audio_path, out_dir, a.reconciled.segments, a.words, found, cues,
                                      a.audio.duration),
     }

@@ -7,7 +7,7 @@ from browser import need_browser, page, serve
 from conftest import FIXTURES
 
 from align_transcripts.captions import build_cues
-from align_transcripts.export import to_webvtt
+from align_transcripts.formats.vtt import to_webvtt
 from align_transcripts.types import Word
 
 pytestmark = pytest.mark.slow  # a real browser

@@ -7,6 +7,7 @@ import subprocess
 import sys
 
 import numpy as np
+import pycmx
 import pytest
 import webvtt
 from conftest import FIXTURES
@@ -14,7 +15,7 @@ from conftest import FIXTURES
 from align_transcripts.audio import decode
 from align_transcripts.clips import parse_segments, slug
 from align_transcripts.text import bare
-from align_transcripts.timefmt import clock
+from align_transcripts.timefmt import clock, parse_clock
 
 A = FIXTURES / "audio"
 TEXT = (A / "interview.txt").read_text()
@@ -90,6 +91,16 @@ def test_segments_time_range_join_and_formats(tmp_path):
     assert row["duration"] < row["end"] - row["start"]  # Priya's turn was left out of the join
     cues = webvtt.read(str(out / row["captions"])).captions
     assert "Priya" not in " ".join(c.raw_text for c in cues)
+    # for an editor: the EDL cuts the same pieces of the source, end to end, whole words kept
+    with open(out / "clips.edl") as fh:
+        edits = [ed for ev in pycmx.parse_cmx3600(fh).events for ed in ev.edits]
+    assert len(edits) >= 2 and all(ed.clip_name == "interview.mp3" for ed in edits)
+    tc = [(parse_clock(ed.source_in[:8]) + int(ed.source_in[9:]) * 40,
+           parse_clock(ed.source_out[:8]) + int(ed.source_out[9:]) * 40) for ed in edits]  # 25 fps
+    assert tc[0][0] <= row["start"] * 1000 < tc[0][0] + 40 and tc[-1][1] - 40 < row["end"] * 1000 <= tc[-1][1]
+    assert 0 <= sum(b - a for a, b in tc) - row["duration"] * 1000 <= 80 * len(tc)  # a frame out at each end at most
+    labels = (out / "clips-labels.txt").read_text().splitlines()
+    assert len(labels) == len(edits) and labels[0].split("\t")[2] == row["file"]
 
     rng = tmp_path / "r"
     (row,) = made(A / "interview.txt", A / "interview.mp3", "-o", rng, "--from", "00:07", "--to", "13.0")
@@ -130,7 +141,7 @@ def test_hostile_speaker_labels_make_safe_unique_names(tmp_path):
         assert all(c.isprintable() and ord(c) < 128 for c in n)
     # the manifest lists every file written, and nothing escaped the folder
     written = sorted(os.listdir(out))
-    listed = sorted(names + [r["captions"] for r in rows] + ["clips.json", "clips.csv"])
+    listed = sorted(names + [r["captions"] for r in rows] + ["clips.json", "clips.csv", "clips.edl", "clips-labels.txt"])
     assert written == listed
     assert not (tmp_path / "x").exists() and not list(tmp_path.glob("*.mp3"))
     with open(out / "clips.csv", newline="") as fh:

@@ -26,8 +26,11 @@ def demo_run(tmp_path_factory):
 
 def test_run_writes_every_output_and_a_summary(demo_run):
     out, stdout = demo_run
-    for name in ("report.json", "segments.json", "words.json", "captions.vtt", "captions.srt", "review.html"):
+    for name in ("report.json", "segments.json", "words.json", "captions.vtt", "captions.srt", "words.TextGrid",
+                 "turns.txt", "review.html"):
         assert (out / name).stat().st_size > 0
+    turns = [line.split("\t") for line in (out / "turns.txt").read_text().splitlines()]
+    assert turns[0][2].startswith("Maya Okonkwo: Good morning") and float(turns[0][0]) < float(turns[0][1])
     assert (out / "notes.txt").read_text() == "mine"
     report = json.loads((out / "report.json").read_text())
     kinds = report["summary"]["findings"]

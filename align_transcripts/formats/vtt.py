@@ -1,18 +1,16 @@
-"""Cues -> files: WebVTT through webvtt-py, SRT through its SRT writer, and JSON with the words."""
+"""WebVTT (voices, escaping, optional karaoke timestamps) and SRT, both through webvtt-py."""
 from __future__ import annotations
 
 import io
-import os
 
 from webvtt import Caption, WebVTT
 from webvtt import srt as webvtt_srt
 
-from .captions import Cue
-from .errors import InputError
-from .text import tokens
-from .timefmt import clock, seconds
+from ..captions import Cue
+from ..text import tokens
+from ..timefmt import clock
 
-__all__ = ["caption_format", "to_json", "to_srt", "to_webvtt"]
+__all__ = ["ESTIMATED_NOTE", "line_words", "to_srt", "to_webvtt", "vtt_text"]
 
 ESTIMATED_NOTE = ("Timings are estimated from the transcript's stamps and text length: no audio was aligned. "
                   "Run with --audio for word-accurate timing.")
@@ -42,7 +40,7 @@ def _timed_line(line: str, words: list, cue: Cue, last: list[int], first: bool) 
     return " ".join(out)
 
 
-def _split_words(cue: Cue) -> list[list]:
+def line_words(cue: Cue) -> list[list]:
     """The cue's words, split per line (labels excluded)."""
     words = list(cue.words)
     per_line = []
@@ -62,7 +60,7 @@ def _split_words(cue: Cue) -> list[list]:
 def vtt_text(cue: Cue, word_timestamps: bool = False) -> str:
     """Cue text with a voice span per speaker, escaped, optionally karaoke-timed."""
     last = [cue.start]
-    per_line = _split_words(cue) if word_timestamps else [[] for _ in cue.lines]
+    per_line = line_words(cue) if word_timestamps else [[] for _ in cue.lines]
     lines = []
     for n, line in enumerate(cue.lines):
         body = _timed_line(line, per_line[n], cue, last, n == 0) if word_timestamps else escape(line)
@@ -84,26 +82,3 @@ def to_srt(cues: list[Cue]) -> str:
     buf = io.StringIO()
     webvtt_srt.write(buf, [Caption(clock(c.start, True), clock(c.end, True), list(c.lines)) for c in cues])
     return buf.getvalue()
-
-
-def to_json(cues: list[Cue], estimated: bool, qa: dict | None = None) -> dict:
-    return {
-        "estimated": estimated,
-        "qa": qa,
-        "cues": [{
-            "index": n, "start": seconds(c.start), "end": seconds(c.end), "speakers": list(c.speakers),
-            "lines": list(c.lines), "text": c.text,
-            "words": [{"word": w.word, "start": seconds(w.start), "end": seconds(w.end), "speaker": w.speaker,
-                       "segment": w.segment, "aligned": w.aligned} for w in c.words],
-        } for n, c in enumerate(cues, 1)],
-    }
-
-
-FORMATS = (".vtt", ".srt", ".json")
-
-
-def caption_format(path: str) -> str:
-    ext = os.path.splitext(path)[1].lower()
-    if ext not in FORMATS:
-        raise InputError(path, f"unknown caption format {ext or '(none)'}: use .vtt, .srt or .json")
-    return ext

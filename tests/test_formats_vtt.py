@@ -12,7 +12,8 @@ from hypothesis import strategies as st
 
 from align_transcripts.audio import ffmpeg_binary
 from align_transcripts.captions import build_cues
-from align_transcripts.export import escape, to_json, to_srt, to_webvtt
+from align_transcripts.formats import cues_json
+from align_transcripts.formats.vtt import escape, to_srt, to_webvtt
 from align_transcripts.timefmt import clock, parse_clock
 from align_transcripts.types import Word
 
@@ -76,7 +77,7 @@ def test_srt_and_json():
     assert srt.startswith("1\n00:00:00,500 --> ")
     back = webvtt.from_buffer(__import__("io").StringIO(srt), format="srt").captions
     assert [c.text for c in back] == [c.text for c in cues]
-    data = to_json(cues, False)
+    data = cues_json(cues, False)
     assert [w["word"] for c in data["cues"] for w in c["words"]] == [w.word for w in SAMPLE]
 
 
@@ -145,10 +146,10 @@ def test_ffmpeg_reads_the_files(fixture_captions, tmp_path):
 
 def test_a_note_with_spaces_keeps_its_place_in_karaoke_lines():
     from align_transcripts.captions import Cue
-    from align_transcripts.export import _split_words
+    from align_transcripts.formats.vtt import line_words
 
     words = make_words([("Hello", "Ann"), ("[laughs loudly]", "Ann"), ("there", "Ann"), ("friend.", "Ann")])
     cue = Cue(500, 2000, ("Hello [laughs loudly]", "there friend."), tuple(words), ("Ann",))
-    assert [[w.word for w in line] for line in _split_words(cue)] == [["Hello", "[laughs loudly]"], ["there", "friend."]]
+    assert [[w.word for w in line] for line in line_words(cue)] == [["Hello", "[laughs loudly]"], ["there", "friend."]]
     p = parse(to_webvtt([cue], word_timestamps=True))[0]
     assert "[laughs loudly]" in p.text and p.text.splitlines()[1].endswith("friend.")

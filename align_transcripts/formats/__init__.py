@@ -1,0 +1,110 @@
+"""Writers of every output format, picked by the output's extension (or forced by name).
+
+Each format says what it holds (cues or words), which library writes it and what it is for; the
+writers themselves are one small module each: vtt (WebVTT, SRT), ttml (IMSC 1.1), substation
+(ASS/SSA), sbv, textgrid, tables (CSV, Audacity labels), edl (the clip list).
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from typing import Literal
+
+from ..captions import Cue
+from ..errors import InputError
+from ..timefmt import seconds
+from ..types import TurnTrace, Word
+
+__all__ = ["CAPTION_FORMATS", "WORD_FORMATS", "Format", "cues_json", "pick", "render_captions", "render_words"]
+
+Kind = Literal["captions", "words"]
+
+
+@dataclass(frozen=True)
+class Format:
+    name: str
+    extensions: tuple[str, ...]
+    kind: Kind
+    writer: str  # the library that writes it
+    purpose: str
+
+
+CAPTION_FORMATS = (
+    Format("vtt", (".vtt",), "captions", "webvtt-py", "WebVTT: the web's captions, with <v> voices"),
+    Format("srt", (".srt",), "captions", "webvtt-py", "SubRip: what every player and editor reads"),
+    Format("ttml", (".ttml", ".dfxp", ".xml"), "captions", "ttconv", "IMSC 1.1 Text: Netflix and broadcast delivery"),
+    Format("ass", (".ass",), "captions", "pysubs2", "Advanced SubStation: styled, speakers named, karaoke"),
+    Format("ssa", (".ssa",), "captions", "pysubs2", "SubStation Alpha v4: for older tools"),
+    Format("sbv", (".sbv",), "captions", "align", "YouTube's SubViewer captions"),
+    Format("json", (".json",), "captions", "json", "cues with their words, speakers and the caption QA"),
+)
+WORD_FORMATS = (
+    Format("json", (".json",), "words", "json", "words.json: every word, placed or not, with the trace"),
+    Format("textgrid", (".textgrid",), "words", "praatio", "Praat TextGrid: a word tier per speaker, turns, tags"),
+    Format("csv", (".csv",), "words", "csv", "a row per word, for spreadsheets and scripts"),
+    Format("audacity", (".txt",), "words", "align", "Audacity labels: a label per placed word"),
+)
+
+
+def pick(path: str, kind: Kind, forced: str | None = None) -> Format:
+    """The format for an output path: by name if forced, else by extension (case ignored)."""
+    table = CAPTION_FORMATS if kind == "captions" else WORD_FORMATS
+    if forced:
+        for f in table:
+            if f.name == forced.lower():
+                return f
+        names = ", ".join(f.name for f in table)
+        raise InputError(path, f"unknown {kind[:-1]} format {forced!r}: use one of {names}")
+    ext = os.path.splitext(path)[1].lower()
+    for f in table:
+        if ext in f.extensions:
+            return f
+    known = ", ".join(e for f in table for e in f.extensions)
+    raise InputError(path, f"unknown {kind[:-1]} format {ext or '(no extension)'}: use {known}, or name one with --to")
+
+
+def cues_json(cues: list[Cue], estimated: bool, qa: dict | None = None) -> dict:
+    return {
+        "estimated": estimated,
+        "qa": qa,
+        "cues": [{
+            "index": n, "start": seconds(c.start), "end": seconds(c.end), "speakers": list(c.speakers),
+            "lines": list(c.lines), "text": c.text,
+            "words": [{"word": w.word, "start": seconds(w.start), "end": seconds(w.end), "speaker": w.speaker,
+                       "segment": w.segment, "aligned": w.aligned} for w in c.words],
+        } for n, c in enumerate(cues, 1)],
+    }
+
+
+def render_captions(fmt: Format, cues: list[Cue], estimated: bool = False, word_timestamps: bool = False,
+                    qa: dict | None = None, language: str = "en") -> str:
+    """Cues -> the text of a caption file in fmt."""
+    from ..output import dumps
+    from . import sbv, substation, ttml, vtt
+
+    if fmt.name == "vtt":
+        return vtt.to_webvtt(cues, estimated, word_timestamps)
+    if fmt.name == "srt":
+        return vtt.to_srt(cues)
+    if fmt.name == "ttml":
+        return ttml.to_imsc(cues, language)
+    if fmt.name in ("ass", "ssa"):
+        return substation.to_substation(cues, fmt.name, word_timestamps)
+    if fmt.name == "sbv":
+        return sbv.to_sbv(cues)
+    return dumps(cues_json(cues, estimated, qa))
+
+
+def render_words(fmt: Format, words: list[Word], duration: int, trace: tuple[TurnTrace, ...] = ()) -> str:
+    """Words -> the text of a word-timing file in fmt."""
+    from ..output import dumps
+    from ..report import words_json
+    from . import tables, textgrid
+
+    if fmt.name == "textgrid":
+        return textgrid.to_textgrid(words, duration)
+    if fmt.name == "csv":
+        return tables.to_csv(words)
+    if fmt.name == "audacity":
+        return tables.word_labels(words)
+    return dumps(words_json(words, trace))
