@@ -160,6 +160,7 @@ def run_all(transcript_path: str, audio_path: str, out_dir: str, rules=None, th:
     from .formats.vtt import to_srt, to_webvtt
     from .output import check_folder, dumps, make_folder, write_atomic
     from .report import check_json, segment_json, word_counts, words_json
+    from .transcript.encoding import read_raw
 
     t0 = time.perf_counter()
     rules = rules or PRESETS["netflix"]
@@ -180,7 +181,9 @@ def run_all(transcript_path: str, audio_path: str, out_dir: str, rules=None, th:
         "words.TextGrid": to_textgrid(a.words, a.audio.duration),
         "turns.txt": turn_labels(a.words),
         "review.html": review.render(title, audio_path, out_dir, a.reconciled.segments, a.words, found, cues,
-                                     a.audio.duration),
+                                     a.audio.duration, a.audio.samples,
+                                     review.Source(read_raw(transcript_path, encoding),
+                                                   os.path.basename(transcript_path), a.transcript)),
     }
     for name in RUN_OUTPUTS:
         write_atomic(os.path.join(out_dir, name), outputs[name])

@@ -35,6 +35,17 @@ def read_text(path: str, encoding: str | None = None) -> str:
 
 def decode_text(data: bytes, path: str = "<transcript>", encoding: str | None = None) -> str:
     """Decode bytes to normalised text or raise InputError naming the file and the line at fault."""
+    return normalise(decode_raw(data, path, encoding))
+
+
+def read_raw(path: str, encoding: str | None = None) -> str:
+    """The file's text as written (line ends and odd spaces kept): what an edit must leave alone."""
+    with open(path, "rb") as fh:
+        return decode_raw(fh.read(), path, encoding)
+
+
+def decode_raw(data: bytes, path: str = "<transcript>", encoding: str | None = None) -> str:
+    """Decode bytes (BOM dropped) without normalising, or raise InputError naming the file and line."""
     if not data.strip():
         raise InputError(path, "is empty")
     if encoding is None:
@@ -62,7 +73,7 @@ def decode_text(data: bytes, path: str = "<transcript>", encoding: str | None = 
     if "\x00" in text:
         line = text[: text.index("\x00")].count("\n") + 1
         raise InputError(path, "contains NUL characters: it is not a text transcript", line)
-    return normalise(text)
+    return text
 
 
 def normalise(text: str) -> str:
