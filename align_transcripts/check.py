@@ -213,6 +213,14 @@ def check_alignment(segs: tuple[Segment, ...], words: list[Word], speech: list[t
                 f"{len(lost)} of {counted(len(by_seg[s.index]), 'word')} could not be placed on the audio ({sample}); "
                 "their times are interpolated. Check the text against the recording.",
             ))
+        odd = [w for w in by_seg.get(s.index, []) if w.suspect]
+        if odd:
+            listed = ", ".join(f"'{w.word}' at {clock(w.start, True)}" for w in odd[:6]) + (" ..." if len(odd) > 6 else "")
+            found.append(Finding(
+                "suspect_words", "warning", s.line, odd[0].start, odd[-1].end, s.speaker,
+                f"{counted(len(odd), 'word')} the audio seems to contradict ({listed}): a misheard name or number? "
+                "Listen and correct the transcript if so.",
+            ))
     for s, first, _ in firsts:
         if s.stamp is not None and abs(first.start - s.stamp) > th.stamp_offset_ms:
             fixed = first.start // 1000 * 1000

@@ -100,6 +100,11 @@ def main() -> None:
 transcript_arg = click.argument("transcript", type=click.Path(dir_okay=False))
 format_opt = click.option("--input-format", "fmt", type=click.Choice(sorted(FORMATS)), default=None,
                           help="Transcript format (default: detected).")
+suspects_opt = click.option("--suspects", is_flag=True, help="Also judge every placed word against the audio and flag "
+                            "those it seems to contradict (a misheard name or number): suspect_words in the audit, "
+                            "\"suspect\" in words.json, highlighted on the review page. About 1.7x the time of aligning alone.")
+
+
 encoding_opt = click.option("--encoding", default=None,
                             help="Text encoding of the transcript (default: UTF-8/UTF-16 by BOM).")
 
@@ -152,10 +157,11 @@ def _emit(data: dict, output: str | None) -> None:
               help="With --audio: seconds of uncovered speech that make an untranscribed_speech finding.")
 @click.option("--long-silence", type=click.FloatRange(min=0), default=Thresholds.long_silence_ms / 1000, show_default=True,
               help="With --audio: seconds of silence that make a long_silence finding.")
+@suspects_opt
 @format_opt
 @encoding_opt
 def check_cmd(transcript, audio, as_json, output, fix_stamps, severity, fast_rate, slow_rate, gap_s,
-              stamp_offset, untranscribed, long_silence, fmt, encoding):
+              stamp_offset, untranscribed, long_silence, suspects, fmt, encoding):
     """Audit a transcript's timing: same-second and backwards stamps, empty turns, overlaps, gaps,
     stamps past the end; with --audio, stamps seconds off, untranscribed speech, long silences.
     Exit 0 no errors, 1 at least one error-severity finding, 2 unusable input."""
@@ -178,7 +184,7 @@ def check_cmd(transcript, audio, as_json, output, fix_stamps, severity, fast_rat
     else:
         from .pipeline import align_files, audit, fixed_stamps
 
-        a = align_files(transcript, audio, fmt, encoding, progress=_progress("aligning"))
+        a = align_files(transcript, audio, fmt, encoding, progress=_progress("aligning"), suspects=suspects)
         t, r = a.transcript, a.reconciled
         found = audit(a, th)
         if fix_stamps:
@@ -213,9 +219,10 @@ def check_cmd(transcript, audio, as_json, output, fix_stamps, severity, fast_rat
 @click.option("--workers", type=click.IntRange(min=1), default=None, help="Processes to align with (default: up to 2 cores).")
 @click.option("--trace", is_flag=True, help="Also say which pass placed the turns and why others were rejected "
               "(words.json's \"turns\" has it per turn).")
+@suspects_opt
 @format_opt
 @encoding_opt
-def words_cmd(transcript, audio, output, workers, trace, to_format, fmt, encoding):
+def words_cmd(transcript, audio, output, workers, trace, to_format, suspects, fmt, encoding):
     """Place every transcript word on the audio: JSON with start, end, speaker, segment, aligned,
     score (times in seconds; an unaligned word's times are interpolated, never heard)."""
     from .formats import pick, render_words
@@ -224,7 +231,8 @@ def words_cmd(transcript, audio, output, workers, trace, to_format, fmt, encodin
     kind = pick(output or "words.json", "words", to_format)
     if output:
         check_file(output)  # before aligning, not after
-    a = align_files(transcript, audio, fmt, encoding, progress=_progress("aligning"), workers=workers)
+    a = align_files(transcript, audio, fmt, encoding, progress=_progress("aligning"), workers=workers,
+                    suspects=suspects)
     data = words_json(a.words, a.trace)
     if kind.name == "json":
         _emit(data, output)
@@ -234,7 +242,8 @@ def words_cmd(transcript, audio, output, workers, trace, to_format, fmt, encodin
         click.echo(render_words(kind, a.words, a.audio.duration, a.trace), nl=False)
     s = data["summary"]
     click.echo(f"{s['aligned']} of {counted(s['words'], 'word')} aligned"
-               + (f" ({counted(s['tags'], 'sound tag')} kept as tags)" if s["tags"] else ""), err=True)
+               + (f" ({counted(s['tags'], 'sound tag')} kept as tags)" if s["tags"] else "")
+               + (f"; {s['suspect']} suspect" if "suspect" in s else ""), err=True)
     if trace:
         click.echo(trace_text(a.trace), err=True, nl=False)
 
@@ -419,15 +428,16 @@ def clips_cmd(transcript, audio, folder, speakers, segments, from_, to, quotes, 
 @click.option("-o", "--output", "folder", type=click.Path(file_okay=False), required=True, help="Folder for the outputs.")
 @click.option("--preset", type=click.Choice(sorted(PRESETS)), default="netflix", show_default=True, help="Caption rules.")
 @click.option("--workers", type=click.IntRange(min=1), default=None, help="Processes to align with (default: up to 2 cores).")
+@suspects_opt
 @format_opt
 @encoding_opt
-def run_cmd(transcript, audio, folder, preset, workers, fmt, encoding):
+def run_cmd(transcript, audio, folder, preset, workers, suspects, fmt, encoding):
     """Everything at once: audit, segments, words, captions (VTT, SRT) and review.html in one
     folder, the audio decoded once. Exit 1 when the audit found errors."""
     from .pipeline import run_all
 
     res = run_all(transcript, audio, folder, PRESETS[preset], fmt=fmt, encoding=encoding,
-                  progress=_progress("aligning"), workers=workers)
+                  progress=_progress("aligning"), workers=workers, suspects=suspects)
     s = res["summary"]
     kinds = ", ".join(f"{k} {v}" for k, v in s["findings"].items()) or "none"
     broken = {k: v["count"] for k, v in res["captions"]["rules"].items() if v["count"]}
@@ -437,7 +447,7 @@ def run_cmd(transcript, audio, folder, preset, workers, fmt, encoding):
         f"  findings: {counted(s['severities']['error'], 'error')}, {counted(s['severities']['warning'], 'warning')}, "
         f"{counted(s['severities']['info'], 'note')} ({kinds})",
         *top_findings(res["findings"]),
-        f"  words: {res['aligned']} of {res['words']} aligned",
+        f"  words: {res['aligned']} of {res['words']} aligned" + (f", {res['suspect']} suspect" if "suspect" in res else ""),
         f"  captions: {counted(res['captions']['cues'], 'cue')}, " + (", ".join(f"{k} {v}" for k, v in broken.items())
                                                          + " broken" if broken else "every rule met"),
         f"  time: {res['seconds']:.1f} s for {audio_s:.0f} s of audio ({audio_s / max(res['seconds'], 1e-3):.0f}x real time)",

@@ -33,8 +33,9 @@ class Aligned:
 
 
 def align_files(transcript_path: str, audio_path: str, fmt: str | None = None, encoding: str | None = None,
-                progress=None, workers: int | None = None) -> Aligned:
-    """Read, decode, reconcile, anchor and align; raises InputError when the transcript is not of this audio."""
+                progress=None, workers: int | None = None, suspects: bool = False) -> Aligned:
+    """Read, decode, reconcile, anchor and align (and, if asked, judge each placed word against the
+    audio: suspect.py); raises InputError when the transcript is not of this audio."""
     t = read_transcript(transcript_path, fmt, encoding)
     audio = decode(audio_path)
     r = reconcile(t, audio.duration)
@@ -57,7 +58,13 @@ def align_files(transcript_path: str, audio_path: str, fmt: str | None = None, e
     problem = mismatch(done.words)
     if problem:
         raise InputError(audio_path, f"{problem}{_late(r, audio.duration)} (transcript {transcript_path})")
-    return Aligned(t, audio, moved, done.words, regions, found, done.trace, r)
+    words = done.words
+    if suspects:
+        from .aligner import tokenize
+        from .suspect import mark_suspects
+
+        words = mark_suspects(words, tokenize(moved.segments), audio.samples)
+    return Aligned(t, audio, moved, words, regions, found, done.trace, r)
 
 
 FIRST_WORDS = 24  # the first turns aligned alone when anchoring found nothing: about this many words
@@ -144,7 +151,8 @@ RUN_OUTPUTS = ("report.json", "segments.json", "words.json", "captions.vtt", "ca
 
 
 def run_all(transcript_path: str, audio_path: str, out_dir: str, rules=None, th: Thresholds | None = None,
-            fmt: str | None = None, encoding: str | None = None, progress=None, workers: int | None = None) -> dict:
+            fmt: str | None = None, encoding: str | None = None, progress=None, workers: int | None = None,
+            suspects: bool = False) -> dict:
     """Everything for one recording, decoded once: audit, segments, words, captions, review page.
 
     Writes only its own files into out_dir (each all-or-nothing) and returns a summary.
@@ -165,7 +173,7 @@ def run_all(transcript_path: str, audio_path: str, out_dir: str, rules=None, th:
     t0 = time.perf_counter()
     rules = rules or PRESETS["netflix"]
     check_folder(out_dir)  # before the alignment, not after
-    a = align_files(transcript_path, audio_path, fmt, encoding, progress=progress, workers=workers)
+    a = align_files(transcript_path, audio_path, fmt, encoding, progress=progress, workers=workers, suspects=suspects)
     found = audit(a, th)
     summ = summary(a.transcript, a.reconciled.segments, found)
     cues = build_cues(a.words, rules, end=a.audio.duration)
@@ -191,5 +199,6 @@ def run_all(transcript_path: str, audio_path: str, out_dir: str, rules=None, th:
     return {
         "summary": summ, "findings": found, "captions": caption_qa, "seconds": time.perf_counter() - t0,
         "words": counts["words"], "aligned": counts["aligned"], "tags": counts["tags"], "audio_ms": a.audio.duration,
+        **({"suspect": counts["suspect"]} if "suspect" in counts else {}),
         "outputs": [os.path.join(out_dir, n) for n in RUN_OUTPUTS],
     }

@@ -69,6 +69,9 @@ def word_json(w: Word) -> dict:
     }
     if is_tag(w.word):  # a sound tag ([inaudible], [laughter]): shown in captions, never aligned as speech
         out["tag"] = True
+    if w.contrast is not None:  # judged against the audio (--suspects)
+        out["suspect"] = w.suspect
+        out["contrast"] = w.contrast
     return out
 
 
@@ -76,8 +79,10 @@ def word_counts(words: list[Word]) -> dict:
     """The counts every output gives alike: spoken words (sound tags apart), aligned, unaligned, tags."""
     spoken = [w for w in words if not is_tag(w.word)]
     aligned = sum(w.aligned for w in spoken)
-    return {"words": len(spoken), "aligned": aligned, "unaligned": len(spoken) - aligned,
-            "tags": len(words) - len(spoken)}
+    out = {"words": len(spoken), "aligned": aligned, "unaligned": len(spoken) - aligned, "tags": len(words) - len(spoken)}
+    if any(w.contrast is not None for w in spoken):
+        out["suspect"] = sum(w.suspect for w in spoken)
+    return out
 
 
 def trace_json(t: TurnTrace) -> dict:

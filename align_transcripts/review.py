@@ -120,7 +120,8 @@ def page_data(title: str, segments: tuple[Segment, ...], words: list[Word], find
         "duration": seconds(duration),
         "speakers": [{"name": n, "color": PALETTE[i % len(PALETTE)]} for i, n in enumerate(speakers)],
         "segments": [[s.index, speakers.index(s.speaker), seconds(s.start), seconds(s.end), s.line] for s in segments],
-        "words": [[w.word, seconds(w.start), seconds(w.end), w.segment, int(w.aligned), int(is_tag(w.word))] for w in words],
+        "words": [[w.word, seconds(w.start), seconds(w.end), w.segment, int(w.aligned), int(is_tag(w.word)),
+                   int(w.suspect)] for w in words],
         "findings": [{"kind": f.kind, "severity": f.severity, "line": f.line, "start": seconds(f.start),
                       "end": seconds(f.end), "speaker": f.speaker, "message": f.message} for f in findings],
         "cues": [[seconds(c.start), seconds(c.end), c.text] for c in cues],
@@ -172,7 +173,7 @@ tbody tr{cursor:pointer}tbody tr:hover{background:#eef3fb}
 .turn{padding:8px 12px;border-bottom:1px solid var(--line)}.turn.cur{background:#f4f8fe}
 .who{font-weight:600;font-size:13px;cursor:pointer}.when{color:var(--muted);font-size:12px;margin-left:6px}
 .w{cursor:pointer;border-radius:3px;padding:0 1px}.w:hover{background:#e2ebf8}.w.un{color:#b03a2e;text-decoration:underline dotted}
-.w.on{background:#ffe27a}.w.edited,.when.edited{background:#dff3e4;outline:1px dashed #2e8b57}
+.w.on{background:#ffe27a}.w.sus{background:#fde2d3;box-shadow:inset 0 -2px #c2571a}.w.edited,.when.edited{background:#dff3e4;outline:1px dashed #2e8b57}
 #wavebox{margin-top:8px;display:flex;gap:6px;align-items:center}#wave{flex:1;height:64px;width:100%;background:#fff;border:1px solid var(--line);border-radius:4px;cursor:pointer;min-width:0}
 #wavebox button,#tools button{font-size:12px;padding:2px 7px}
 #tools{display:flex;gap:10px;flex-wrap:wrap;align-items:center;font-size:13px;margin:0 0 8px}
@@ -203,7 +204,7 @@ th:nth-child(4),td:nth-child(4){display:none}td,th{padding:4px 5px}.sev{white-sp
     <div id="findings"><table><thead><tr><th>severity</th><th>kind</th><th>time</th><th>line</th><th>message</th></tr></thead><tbody id="ftable"></tbody></table></div>
   </section>
   <section><h2>Transcript</h2>
-    <div id="tools"><label><input type="checkbox" id="onlyun"> only turns with unplaced words</label>
+    <div id="tools"><label><input type="checkbox" id="onlyun"> only turns with unplaced or suspect words</label>
       <span id="unplaced"></span><button id="download" disabled>download corrected transcript</button><span id="edits"></span></div>
     <div id="transcript"></div></section>
 </main>
@@ -269,14 +270,16 @@ tx.innerHTML = D.segments.map(([idx, sp, a, b, line]) =>
   `<div class="turn" id="turn${idx}"><span class="who" data-t="${a}" style="color:${D.speakers[sp].color}">${esc(D.speakers[sp].name)}</span>` +
   `<span class="when" id="when${idx}">` + (stamped.has(idx) ? `<span class="stamp" data-seg="${idx}" data-line="${line}" title="Double-click to correct the stamp">${fmt(a)}</span>` : fmt(a)) +
   ` · line ${line}</span><div>` +
-  (byseg.get(idx) || []).map(i => `<span class="w${D.words[i][4] || D.words[i][5] ? "" : " un"}" id="w${i}" data-t="${D.words[i][1]}">${esc(D.words[i][0])}</span>`).join(" ") +
+  (byseg.get(idx) || []).map(i => `<span class="w${D.words[i][4] || D.words[i][5] ? "" : " un"}${D.words[i][6] ? " sus" : ""}" id="w${i}" data-t="${D.words[i][1]}">${esc(D.words[i][0])}</span>`).join(" ") +
   `</div></div>`).join("");
 tx.addEventListener("click", e => { const t = e.target.dataset.t; if (t !== undefined) seek(+t); });
 
 // unplaced words: counted, and the turns that have them on their own
 const unplaced = D.words.filter(w => !w[4] && !w[5]);  // sound tags are never placed: not counted
-const unTurns = new Set(unplaced.map(w => w[3])), nUn = unplaced.length;
-document.getElementById("unplaced").textContent = nUn ? `${nUn} unplaced word${nUn > 1 ? "s" : ""} (underlined)` : "every word placed";
+const suspect = D.words.filter(w => w[6]);
+const unTurns = new Set(unplaced.concat(suspect).map(w => w[3])), nUn = unplaced.length, nSus = suspect.length;
+document.getElementById("unplaced").textContent = (nUn ? `${nUn} unplaced word${nUn > 1 ? "s" : ""} (underlined)` : "every word placed") +
+  (nSus ? ` · ${nSus} suspect (shaded)` : "");
 document.getElementById("onlyun").addEventListener("change", e => {
   for (const [idx] of D.segments) document.getElementById("turn" + idx).classList.toggle("hide", e.target.checked && !unTurns.has(idx)); });
 

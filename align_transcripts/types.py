@@ -113,6 +113,8 @@ class Word:
     aligned: bool
     score: float  # 0..1: how well the audio matched (mean per-frame acoustic likelihood, squashed)
     line: int | None = None  # source line of its turn's header
+    suspect: bool = False  # the audio seems to say something else (suspect.py); judged only when asked
+    contrast: float | None = None  # suspect.py's measure (gap to the free phone loop x sqrt(frames)); None: not judged
 
 
 @dataclass(frozen=True)
