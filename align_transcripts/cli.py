@@ -15,7 +15,7 @@ from .errors import InputError
 from .formats.edl import FRAME_RATES
 from .output import check_file, check_folder, dumps, write_atomic
 from .reconcile import reconcile
-from .report import check_json, headline, qa_text, table, top_findings, trace_text, words_json
+from .report import check_json, headline, qa_text, table, top_findings, trace_text, word_counts
 from .text import counted
 from .timefmt import clock
 from .transcript import FORMATS, read_text, read_transcript, rev
@@ -228,19 +228,17 @@ def words_cmd(transcript, audio, output, workers, trace, to_format, suspects, fm
     from .formats import pick, render_words
     from .pipeline import align_files
 
-    kind = pick(output or "words.json", "words", to_format)
+    kind = pick(output, "words", to_format)
     if output:
         check_file(output)  # before aligning, not after
     a = align_files(transcript, audio, fmt, encoding, progress=_progress("aligning"), workers=workers,
                     suspects=suspects)
-    data = words_json(a.words, a.trace)
-    if kind.name == "json":
-        _emit(data, output)
-    elif output:
-        write_atomic(output, render_words(kind, a.words, a.audio.duration, a.trace))
+    text = render_words(kind, a.words, a.audio.duration, a.trace)
+    if output:
+        write_atomic(output, text)
     else:
-        click.echo(render_words(kind, a.words, a.audio.duration, a.trace), nl=False)
-    s = data["summary"]
+        click.echo(text, nl=False)
+    s = word_counts(a.words)
     click.echo(f"{s['aligned']} of {counted(s['words'], 'word')} aligned"
                + (f" ({counted(s['tags'], 'sound tag')} kept as tags)" if s["tags"] else "")
                + (f"; {s['suspect']} suspect" if "suspect" in s else ""), err=True)

@@ -54,45 +54,46 @@ class Source:
     transcript: Transcript
 
 
-def _word_places(src: Source, words: list[Word]) -> list[list[int] | None]:
-    """Each word's [line, column] in the source (normalised text), found in order inside its turn's
+def _word_places(lines: list[str], transcript: Transcript, words: list[Word]) -> list[list[int] | None]:
+    """Each word's [line, column] in the source's (normalised) lines, found in order inside its turn's
     paragraphs; None where the reader changed the token (a marker's time dropped) or no line holds it."""
-    lines = normalise(src.raw).split("\n")
-    turns = {t.line: t for t in src.transcript.turns}
+    turns = {t.line: t for t in transcript.turns}
     out: list[list[int] | None] = []
     cursor: dict[int, tuple[int, int]] = {}  # per turn line: (paragraph index, column) searched from
     for w in words:
         turn = turns.get(w.line) if w.line is not None else None
-        if turn is None or not turn.paragraphs:
-            out.append(None)
-            continue
-        k, col = cursor.get(turn.line, (0, 0))
+        k, col = cursor.get(turn.line, (0, 0)) if turn else (0, 0)
         found = None
-        while k < len(turn.paragraphs) and found is None:
+        while turn and k < len(turn.paragraphs) and found is None:
             number = turn.paragraphs[k].line
             at = lines[number - 1].find(w.word, col) if 0 < number <= len(lines) else -1
             if at >= 0:
-                found = [number, at]
-                col = at + len(w.word)
+                found, col = [number, at], at + len(w.word)
+                cursor[turn.line] = (k, col)
             else:
                 k, col = k + 1, 0
-        if found is None:
-            out.append(None)
-            continue
-        cursor[turn.line] = (k, col)
         out.append(found)
     return out
 
 
+def _stamp_places(lines: list[str], segments: tuple[Segment, ...]) -> dict[int, list]:
+    """Segment -> [line, column, text] of the stamp inside its Rev header, by the reader's own HEADER_SHAPE."""
+    out: dict[int, list] = {}
+    for s in segments:
+        m = HEADER_SHAPE.match(lines[s.line - 1]) if s.stamp is not None and 0 < s.line <= len(lines) else None
+        if m:
+            out[s.index] = [s.line, m.start("stamp"), m.group("stamp")]
+    return out
+
+
 def editable(src: Source | None, segments: tuple[Segment, ...], words: list[Word]) -> dict | None:
-    """What the page may edit: the raw lines, each word's place, and which turn headers carry a stamp."""
+    """What the page may edit: the raw text, each word's place, and where each Rev header's stamp is
+    (columns of the normalised lines; the page finds the same text at or after them in the raw line)."""
     if src is None or src.transcript.format not in EDITABLE_FORMATS:
         return None
     lines = normalise(src.raw).split("\n")
-    stamped = [s.index for s in segments if src.transcript.format == "rev" and 0 < s.line <= len(lines)
-               and s.stamp is not None and HEADER_SHAPE.match(lines[s.line - 1])]
-    return {"raw": src.raw, "name": src.name, "format": src.transcript.format, "stamped": stamped,
-            "places": _word_places(src, words)}
+    stamps = _stamp_places(lines, segments) if src.transcript.format == "rev" else {}
+    return {"raw": src.raw, "name": src.name, "stamps": stamps, "places": _word_places(lines, src.transcript, words)}
 
 
 def _audio_src(audio_path: str, out_dir: str) -> str:
@@ -265,10 +266,10 @@ ftable.addEventListener("click", e => { const tr = e.target.closest("tr"); if (t
 const byseg = new Map();
 D.words.forEach((w, i) => { if (!byseg.has(w[3])) byseg.set(w[3], []); byseg.get(w[3]).push(i); });
 const tx = document.getElementById("transcript");
-const E = D.edit, stamped = new Set(E ? E.stamped : []);
+const E = D.edit, stamps = E ? E.stamps : {};
 tx.innerHTML = D.segments.map(([idx, sp, a, b, line]) =>
   `<div class="turn" id="turn${idx}"><span class="who" data-t="${a}" style="color:${D.speakers[sp].color}">${esc(D.speakers[sp].name)}</span>` +
-  `<span class="when" id="when${idx}">` + (stamped.has(idx) ? `<span class="stamp" data-seg="${idx}" data-line="${line}" title="Double-click to correct the stamp">${fmt(a)}</span>` : fmt(a)) +
+  `<span class="when" id="when${idx}">` + (stamps[idx] ? `<span class="stamp" data-seg="${idx}" title="Double-click to correct the stamp">${fmt(a)}</span>` : fmt(a)) +
   ` · line ${line}</span><div>` +
   (byseg.get(idx) || []).map(i => `<span class="w${D.words[i][4] || D.words[i][5] ? "" : " un"}${D.words[i][6] ? " sus" : ""}" id="w${i}" data-t="${D.words[i][1]}">${esc(D.words[i][0])}</span>`).join(" ") +
   `</div></div>`).join("");
@@ -313,24 +314,13 @@ function changed() {
   document.getElementById("edits").textContent = changes.size ? `${changes.size} change${changes.size > 1 ? "s" : ""}` : "";
 }
 function corrected() {
+  // every edit is [line, column, old text, new text]: a word where the reader found it, a stamp inside its header
+  const edits = [...changes].map(([key, text]) => key[0] === "w"
+    ? [...E.places[+key.slice(1)], D.words[+key.slice(1)][0], text] : [...stamps[key.slice(1)], text]);
   const out = lines.slice();
-  // words: right to left within a line, so earlier columns stay where they were
-  const byLine = new Map();
-  for (const [key, text] of changes) if (key[0] === "w") {
-    const i = +key.slice(1), [ln, col] = E.places[i];
-    if (!byLine.has(ln)) byLine.set(ln, []); byLine.get(ln).push([col, D.words[i][0], text]);
-  }
-  for (const [ln, edits] of byLine) {
-    let s = out[ln - 1];
-    for (const [col, old, text] of edits.sort((x, y) => y[0] - x[0])) {
-      const at = s.indexOf(old, col);  // the raw line keeps what normalising removed, so it is at col or after
-      if (at >= 0) s = s.slice(0, at) + text + s.slice(at + old.length);
-    }
-    out[ln - 1] = s;
-  }
-  for (const [key, text] of changes) if (key[0] === "s") {
-    const ln = +document.querySelector(`.stamp[data-seg="${key.slice(1)}"]`).dataset.line;
-    out[ln - 1] = out[ln - 1].replace(/\(\s*[^()]*[\d:][^()]*?\s*\)/, `(${text})`);
+  for (const [ln, col, old, text] of edits.sort((x, y) => y[1] - x[1])) {  // right to left: columns stay put
+    const at = out[ln - 1].indexOf(old, col);  // the raw line keeps what normalising removed: at col or after
+    if (at >= 0) out[ln - 1] = out[ln - 1].slice(0, at) + text + out[ln - 1].slice(at + old.length);
   }
   return out.join("\n");
 }

@@ -314,3 +314,10 @@ def test_cli_words_as_textgrid_csv_and_labels_agree_with_words_json(tmp_path):
     assert [r["word"] for r in rows] == [w["word"] for w in words]
     labels = [ln.split("\t") for ln in outs["txt"].read_text().splitlines()]
     assert [lab[2] for lab in labels] == [w for _, _, w in placed]
+
+
+def test_words_to_stdout_default_to_json_and_a_bad_name_says_so_without_a_file():
+    assert pick(None, "words").name == "json"
+    with pytest.raises(InputError) as e:
+        pick(None, "words", "pdf")
+    assert e.value.path is None and "unknown word format 'pdf'" in str(e.value)

@@ -273,7 +273,9 @@ def test_every_demo_word_is_found_where_the_source_has_it():
     assert [p for p in places if p] == sorted(p for p in places if p)  # in source order, no place used twice
     assert len({tuple(p) for p in places if p}) == sum(1 for p in places if p)
     # a Rev transcript's stamped headers are editable; a JSON transcript is not edited in place
-    assert len(info["stamped"]) == sum(s.stamp is not None for s in r.segments)
+    assert len(info["stamps"]) == sum(s.stamp is not None for s in r.segments)
+    for ln, col, stamp in info["stamps"].values():
+        assert lines[ln - 1][col:col + len(stamp)] == stamp and ":" in stamp
     assert review.editable(review.Source(raw, "x.json", replace_format(t, "revjson")), r.segments, words) is None
 
 

@@ -1,8 +1,9 @@
 """Writers of every output format, picked by the output's extension (or forced by name).
 
-Each format says what it holds (cues or words), which library writes it and what it is for; the
-writers themselves are one small module each: vtt (WebVTT, SRT), ttml (IMSC 1.1), substation
-(ASS/SSA), sbv, textgrid, tables (CSV, Audacity labels), edl (the clip list).
+Two tables, caption formats and word-timing formats, each a name and the extensions that pick it
+(README's format table says what each is for and which library writes it); the writers are one
+small module each: vtt (WebVTT, SRT), ttml (IMSC 1.1), substation (ASS/SSA), sbv, textgrid,
+tables (CSV, Audacity labels), edl (the clip list, written by `align clips`).
 """
 from __future__ import annotations
 
@@ -22,32 +23,30 @@ Kind = Literal["captions", "words"]
 
 @dataclass(frozen=True)
 class Format:
-    name: str
-    extensions: tuple[str, ...]
-    kind: Kind
-    writer: str  # the library that writes it
-    purpose: str
+    name: str  # what --to takes
+    extensions: tuple[str, ...]  # lower case, dot included
 
 
 CAPTION_FORMATS = (
-    Format("vtt", (".vtt",), "captions", "webvtt-py", "WebVTT: the web's captions, with <v> voices"),
-    Format("srt", (".srt",), "captions", "webvtt-py", "SubRip: what every player and editor reads"),
-    Format("ttml", (".ttml", ".dfxp", ".xml"), "captions", "ttconv", "IMSC 1.1 Text: Netflix and broadcast delivery"),
-    Format("ass", (".ass",), "captions", "pysubs2", "Advanced SubStation: styled, speakers named, karaoke"),
-    Format("ssa", (".ssa",), "captions", "pysubs2", "SubStation Alpha v4: for older tools"),
-    Format("sbv", (".sbv",), "captions", "align", "YouTube's SubViewer captions"),
-    Format("json", (".json",), "captions", "json", "cues with their words, speakers and the caption QA"),
+    Format("vtt", (".vtt",)),
+    Format("srt", (".srt",)),
+    Format("ttml", (".ttml", ".dfxp", ".xml")),
+    Format("ass", (".ass",)),
+    Format("ssa", (".ssa",)),
+    Format("sbv", (".sbv",)),
+    Format("json", (".json",)),
 )
 WORD_FORMATS = (
-    Format("json", (".json",), "words", "json", "words.json: every word, placed or not, with the trace"),
-    Format("textgrid", (".textgrid",), "words", "praatio", "Praat TextGrid: a word tier per speaker, turns, tags"),
-    Format("csv", (".csv",), "words", "csv", "a row per word, for spreadsheets and scripts"),
-    Format("audacity", (".txt",), "words", "align", "Audacity labels: a label per placed word"),
+    Format("json", (".json",)),
+    Format("textgrid", (".textgrid",)),
+    Format("csv", (".csv",)),
+    Format("audacity", (".txt",)),
 )
 
 
-def pick(path: str, kind: Kind, forced: str | None = None) -> Format:
-    """The format for an output path: by name if forced, else by extension (case ignored)."""
+def pick(path: str | None, kind: Kind, forced: str | None = None) -> Format:
+    """The format for an output path: by name if forced, else by extension (case ignored); JSON
+    when there is neither (words to stdout)."""
     table = CAPTION_FORMATS if kind == "captions" else WORD_FORMATS
     if forced:
         for f in table:
@@ -55,6 +54,8 @@ def pick(path: str, kind: Kind, forced: str | None = None) -> Format:
                 return f
         names = ", ".join(f.name for f in table)
         raise InputError(path, f"unknown {kind[:-1]} format {forced!r}: use one of {names}")
+    if path is None:
+        return next(f for f in table if f.name == "json")
     ext = os.path.splitext(path)[1].lower()
     for f in table:
         if ext in f.extensions:

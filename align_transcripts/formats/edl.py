@@ -54,7 +54,8 @@ def to_edl(title: str, source: str, events: list[EdlEvent], fps: str = "25", cha
     out = [f"TITLE: {_one_line(title, 70)}", f"FCM: {'DROP FRAME' if drop else 'NON-DROP FRAME'}", ""]
     record = 0
     for n, ev in enumerate(events, 1):
-        a, b = _frames(ev.start, rate, False), max(_frames(ev.end, rate, True), _frames(ev.start, rate, False) + 1)
+        a = _frames(ev.start, rate, False)
+        b = max(_frames(ev.end, rate, True), a + 1)  # in rounded down, out up: whole words, never empty
         out.append(f"{n:03d}  AX       {channels:<6}C        {_tc(a, rate, drop)} {_tc(b, rate, drop)} "
                    f"{_tc(record, rate, drop)} {_tc(record + b - a, rate, drop)}")
         out.append(f"* FROM CLIP NAME: {_one_line(source)}")

@@ -8,7 +8,7 @@ from __future__ import annotations
 import pysubs2
 
 from ..captions import Cue
-from .vtt import line_words
+from .vtt import line_words, split_label
 
 __all__ = ["to_substation"]
 
@@ -26,10 +26,9 @@ def _karaoke(cue: Cue) -> str:
     k = 0
     lines = []
     for line, ws in zip(cue.lines, per_line):
-        toks = line.split(" ")
-        n_label = len(toks) - len(ws)
-        out = [_plain(t) for t in toks[:n_label]]
-        for tok in toks[n_label:]:
+        label, spoken = split_label(line, len(ws))
+        out = [_plain(t) for t in label]
+        for tok in spoken:
             out.append(f"{{\\k{max(0, round((starts[k + 1] - starts[k]) / 10))}}}{_plain(tok)}")
             k += 1
         lines.append(" ".join(out))

@@ -10,7 +10,7 @@ from ..captions import Cue
 from ..text import tokens
 from ..timefmt import clock
 
-__all__ = ["ESTIMATED_NOTE", "line_words", "to_srt", "to_webvtt", "vtt_text"]
+__all__ = ["ESTIMATED_NOTE", "line_words", "split_label", "to_srt", "to_webvtt", "vtt_text"]
 
 ESTIMATED_NOTE = ("Timings are estimated from the transcript's stamps and text length: no audio was aligned. "
                   "Run with --audio for word-accurate timing.")
@@ -25,12 +25,18 @@ def _voice(name: str) -> str:
     return escape(name).replace("\n", " ")
 
 
+def split_label(line: str, n_words: int) -> tuple[list[str], list[str]]:
+    """A cue line's tokens: the speaker label before its words ("- ", "Name:"), and the words'."""
+    toks = line.split(" ")
+    cut = len(toks) - n_words
+    return toks[:cut], toks[cut:]
+
+
 def _timed_line(line: str, words: list, cue: Cue, last: list[int], first: bool) -> str:
     """A line with a WebVTT timestamp tag before each word after the cue's first, strictly increasing."""
-    tokens = line.split(" ")
-    n_label = len(tokens) - len(words)
-    out = [escape(t) for t in tokens[:n_label]]
-    for k, (tok, w) in enumerate(zip(tokens[n_label:], words)):
+    label, spoken = split_label(line, len(words))
+    out = [escape(t) for t in label]
+    for k, (tok, w) in enumerate(zip(spoken, words)):
         t = max(w.start, last[0] + 1)
         if not (first and k == 0) and cue.start < t < cue.end:
             out.append(f"<{clock(t, millis=True)}>{escape(tok)}")
