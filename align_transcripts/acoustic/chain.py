@@ -117,20 +117,6 @@ def _skip_sources(states: States) -> np.ndarray:
     return src
 
 
-def step(score: np.ndarray, stay: np.ndarray, enter: np.ndarray, skip: np.ndarray, src: np.ndarray,
-         ok: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """One frame of the state string: each state's best score from staying, stepping in from the
-    state before or skipping in from src (where ok), and which it was (0, 1, 2)."""
-    n = len(score)
-    a = score + stay
-    b = np.full(n, NEG)
-    b[1:] = score[:-1] + enter[1:]
-    c = np.full(n, NEG)
-    c[ok] = score[src[ok]] + skip[ok]
-    best = np.maximum(np.maximum(a, b), c)
-    return best, np.where(best == a, 0, np.where(best == b, 1, 2)).astype(np.int8)
-
-
 def viterbi(states: States, emit: np.ndarray, keys: list[int], required: int | None = None) -> list[Placement] | None:
     """The best path through the state string given each state's log-likelihood in each frame
     ((frames, states)), as frames per word; None when the path cannot hold every word (or, with
@@ -145,12 +131,25 @@ def viterbi(states: States, emit: np.ndarray, keys: list[int], required: int | N
     score[0] = emit[0, 0]
     if n > 3:  # the path may start at the first word, skipping the leading silence
         score[3] = emit[0, 3]
-    back = np.zeros((t, n), dtype=np.int8)
-    stay, enter, skip = states.stay, states.enter, states.skip
-    ok = src >= 0
-    for f in range(1, t):
-        best, back[f] = step(score, stay, enter, skip, src, ok)
-        score = best + emit[f]
+    back = np.zeros((t, n), dtype=np.int8)  # 0 stayed, 1 stepped in, 2 skipped in
+    stay, enter = states.stay, states.enter[1:]
+    skip = np.where(src >= 0, states.skip, NEG)  # a state with no skip arc gets NEG from state 0
+    src = np.maximum(src, 0)
+    a, b, c = np.empty(n), np.full(n, NEG), np.empty(n)
+    stepped, skipped = np.empty(n, dtype=bool), np.empty(n, dtype=bool)
+    for f in range(1, t):  # every array preallocated: per frame the cost is the calls, not the states
+        np.add(score, stay, out=a)
+        np.add(score[:-1], enter, out=b[1:])
+        score.take(src, out=c)
+        c += skip
+        np.greater(b, a, out=stepped)
+        np.maximum(a, b, out=a)
+        np.greater(c, a, out=skipped)
+        np.maximum(a, c, out=a)
+        row = back[f]
+        row[stepped] = 1
+        row[skipped] = 2
+        np.add(a, emit[f], out=score)
     ends = np.nonzero(states.final)[0]
     last = int(ends[np.argmax(score[ends])])
     if score[last] <= NEG / 2:

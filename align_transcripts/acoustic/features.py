@@ -49,7 +49,7 @@ def _filterbank() -> np.ndarray:
         lo = (hz - left) / (centre - left) * 2 / (right - left)
         hi = (right - hz) / (right - centre) * 2 / (right - left)
         bank[inside, i] = np.minimum(lo, hi)[inside]
-    return bank
+    return bank.astype(np.float32)
 
 
 @functools.lru_cache(maxsize=1)
@@ -60,13 +60,13 @@ def _dct() -> np.ndarray:
     basis[:, 0] = np.sqrt(1.0 / N_FILTERS)
     basis[:, 1:] *= np.sqrt(2.0 / N_FILTERS)
     lifter = 1 + LIFTER / 2 * np.sin(np.arange(N_CEP) * np.pi / LIFTER)
-    return basis * lifter[None, :]
+    return (basis * lifter[None, :]).astype(np.float32)
 
 
 @functools.lru_cache(maxsize=1)
 def _hamming() -> np.ndarray:
     n = np.arange(WINDOW)
-    return 0.54 - 0.46 * np.cos(2 * np.pi * n / (WINDOW - 1))
+    return (0.54 - 0.46 * np.cos(2 * np.pi * n / (WINDOW - 1))).astype(np.float32)
 
 
 def n_frames(n_samples: int) -> int:
@@ -74,24 +74,25 @@ def n_frames(n_samples: int) -> int:
 
 
 def cepstra(samples: np.ndarray) -> np.ndarray:
-    """(frames, 13) liftered mel cepstra of int16 (or float, same scale) samples; no mean removed."""
-    x = samples.astype(np.float64)
-    emph = np.empty_like(x)
-    if len(x):
-        emph[0] = x[0]
-        emph[1:] = x[1:] - ALPHA * x[:-1]
+    """(frames, 13) liftered mel cepstra of int16 (or float, same scale) samples; no mean removed.
+
+    float32 throughout, frames as a strided view of the samples: a third of the cost of gathering
+    frames and transforming in float64, the same cepstra to 5e-4 (bench/engine.py)."""
+    x = np.asarray(samples, dtype=np.float32)
     t = n_frames(len(x))
     if t == 0:
         return np.zeros((0, N_CEP), dtype=np.float32)
+    emph = np.empty_like(x)
+    emph[0] = x[0]
+    emph[1:] = x[1:] - np.float32(ALPHA) * x[:-1]
     out = np.empty((t, N_CEP), dtype=np.float32)
     bank, dct, win = _filterbank(), _dct(), _hamming()
+    frames = np.lib.stride_tricks.sliding_window_view(emph, WINDOW)[::SHIFT]
     step = 4000  # frames at a time (40 s): bounded memory on a long recording
     for a in range(0, t, step):
-        b = min(t, a + step)
-        idx = (np.arange(a, b) * SHIFT)[:, None] + np.arange(WINDOW)[None, :]
-        frames = emph[idx] * win
-        power = np.abs(np.fft.rfft(frames, NFFT)) ** 2
-        out[a:b] = (np.log(power @ bank + LOG_FLOOR) @ dct).astype(np.float32)
+        spec = np.fft.rfft(frames[a:a + step] * win, NFFT)
+        power = spec.real * spec.real + spec.imag * spec.imag
+        out[a:a + step] = np.log(power @ bank + np.float32(LOG_FLOOR)) @ dct
     return out
 
 

@@ -28,39 +28,46 @@ def _weights(model: AcousticModel, stream: int) -> tuple[np.ndarray, np.ndarray]
 
 
 MIX_CHUNK = 1000  # frames scored at a time by mixture_scores
-MIX_FLOOR = -30.0  # densities this far (nats) below their codebook's best add nothing measurable; clipped, exp stays fast
+
+
+def _peaks(ll: np.ndarray) -> np.ndarray:
+    """(T, books) best density of each codebook from (T, books, densities). np.fmax, which need
+    not propagate NaN, reduces with SIMD: 0.6 ms per audio second where ndarray.max took 2.1."""
+    return np.fmax.reduce(ll, axis=2)
 
 
 def mixture_scores(model: AcousticModel, feats: np.ndarray, senones: np.ndarray) -> np.ndarray:
     """(frames, len(senones)) log-likelihoods over every density of each senone's codebook: per
     stream, one matrix product gives every needed codebook's densities, one exp
     their weights, and per codebook one small product the mixture (exp(ll - max) @ weights), so
-    the cost is BLAS's and no per-senone gather is needed."""
+    the cost is BLAS's and no per-senone gather is needed. MIX_CHUNK frames at a time, into one
+    buffer reused by every chunk and stream (a fresh 21 MB array each time cost page faults)."""
     senones = np.asarray(senones)
-    if len(feats) > MIX_CHUNK:  # bounded memory: the densities of every codebook are 21 MB per 1,000 frames
-        return np.concatenate([mixture_scores(model, feats[a:a + MIX_CHUNK], senones)
-                               for a in range(0, len(feats), MIX_CHUNK)])
-    t = len(feats)
     n_cb, n_streams, n_dens, dim = model.means.shape
-    cbs = model.sen2cb[senones]
-    books = np.unique(cbs)
+    order = np.argsort(model.sen2cb[senones], kind="stable")  # by codebook: each book's senones a slice
+    mine = senones[order]
+    books, starts = np.unique(model.sen2cb[mine], return_index=True)
+    bounds = list(zip(starts, [*starts[1:], len(mine)]))
     cols = None if len(books) == n_cb else (books[:, None] * n_dens + np.arange(n_dens)[None, :]).ravel()
-    groups = [(k, np.nonzero(cbs == c)[0]) for k, c in enumerate(books)]
-    total = np.zeros((t, len(senones)), dtype=np.float32)
-    cached = _cached(model)
-    ones = np.ones((t, 1), dtype=np.float32)
-    for s in range(n_streams):
-        w, mixw = cached[s]
-        x = feats[:, s * dim:(s + 1) * dim]
-        ll = (np.concatenate([x * x, x, ones], axis=1) @ (w if cols is None else w[:, cols])).reshape(t, len(books), n_dens)
-        peak = ll.max(axis=2)  # (T, books)
-        ll -= peak[:, :, None]  # in place: a fresh array per step cost more than the arithmetic here
-        np.maximum(ll, MIX_FLOOR, out=ll)
-        p = np.exp(ll, out=ll)
-        for k, mine in groups:
-            with np.errstate(divide="ignore"):
-                total[:, mine] += np.log(p[:, k, :] @ mixw[:, senones[mine]]) + peak[:, k:k + 1]
-    return total
+    streams = [(w if cols is None else w[:, cols], mixw[:, mine]) for w, mixw in _cached(model)]
+    total = np.zeros((len(feats), len(mine)), dtype=np.float32)
+    buf = np.empty((min(len(feats), MIX_CHUNK), len(books) * n_dens), dtype=np.float32)
+    x3 = np.ones((len(buf), 2 * dim + 1), dtype=np.float32)  # [x*x, x, 1]
+    for lo in range(0, len(feats), MIX_CHUNK):
+        t = min(MIX_CHUNK, len(feats) - lo)
+        for s, (w, weights) in enumerate(streams):
+            x = feats[lo:lo + t, s * dim:(s + 1) * dim]
+            np.multiply(x, x, out=x3[:t, :dim])
+            x3[:t, dim:2 * dim] = x
+            ll = np.matmul(x3[:t], w, out=buf[:t]).reshape(t, len(books), n_dens)
+            peak = _peaks(ll)  # (T, books)
+            ll -= peak[:, :, None]
+            p = np.exp(ll, out=ll)  # far densities underflow to 0 at no cost (no clipping pass needed)
+            out = total[lo:lo + t]
+            for k, (a, b) in enumerate(bounds):
+                with np.errstate(divide="ignore"):
+                    out[:, a:b] += np.log(p[:, k, :] @ weights[:, a:b]) + peak[:, k:k + 1]
+    return total[:, np.argsort(order)]
 
 
 @functools.lru_cache(maxsize=2)
