@@ -557,31 +557,33 @@ def heard_end(found: Spotter, seg: Segment, lo: int, hi: int) -> int | None:
 
 
 def find_split(found: Spotter, seg: Segment, offset: int, next_start: int) -> Split | None:
-    """Where inside a turn an insertion falls, when it does: the turn's sentences are spotted
-    together between where its offset puts them and the next turn; the first sentence from
-    which on every one is heard later than that is where the turn resumes. None: the whole
-    turn is before the insertion (or where it resumes is not sure)."""
+    """Where inside a turn an insertion falls, when it does: the turn's units (grammar.units:
+    sentences, and clauses of long ones) are spotted together between where its offset puts
+    them and the next turn; the first unit from which on every one is heard later than that is
+    where the turn resumes. None: the whole turn is before the insertion (or where it resumes is
+    not sure)."""
     from .aligner import tokenize
+    from .grammar import units
 
     toks = tokenize([seg])
-    starts = [0] + [k + 1 for k, t in enumerate(toks[:-1]) if t.sentence_end]
+    starts = units(toks)  # sentences, and clauses of long ones: an insertion falls at a pause
     if len(starts) < 2:
         return None
     weights = [max(1, len(t.spoken)) for t in toks]
     total = sum(weights)
 
-    # every sentence at once, over the audio from where the turn's offset puts it to the next turn
-    # (an insertion may hold several breaks: a sentence may sit between two)
+    # every unit at once, over the audio from where the turn's offset puts it to the next turn
+    # (an insertion may hold several breaks: a unit may sit between two)
     expect = {k: seg.start + (seg.end - seg.start) * sum(weights[:k]) // total + offset for k in starts}
     ps = {k: p for k in starts if (p := _probe(seg.index, expect[k] - offset,
                                                 toks[k:next((x for x in starts if x > k), len(toks))])) is not None}
-    if starts[-1] not in ps:
-        return None
     keys = sorted(ps)
+    if len(keys) < 2:
+        return None
     heard = dict(zip(keys, found([ps[k] for k in keys], seg.start + offset - NEAR_BEFORE_MS, next_start)))
     moved = {k: h.start - expect[k] for k, h in heard.items() if h is not None}
-    if moved.get(starts[-1], 0) <= DRIFT_MS:
-        return None  # the turn's last sentence is before the insertion: the whole turn is
+    if moved.get(keys[-1], 0) <= DRIFT_MS:
+        return None  # the turn's last unit that can be found is before the insertion: the whole turn is
     k = min(k for k in moved if all(moved[j] > DRIFT_MS for j in moved if j >= k))
     if k == 0:
         return None

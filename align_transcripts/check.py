@@ -201,11 +201,15 @@ def check_alignment(segs: tuple[Segment, ...], words: list[Word], speech: list[t
         by_seg.setdefault(w.segment, []).append(w)
     found: list[Finding] = []
     firsts: list[tuple[Segment, Word, Word]] = []
+    by_index = {s.index: s for s in segs}
+    cut = _cut_runs(words, th, speech)
+    found += [_cut_finding(run, room, by_index[run[0].segment]) for run, room in cut]
+    in_cut = {id(w) for run, _ in cut for w in run}
     for s in segs:
         ws = [w for w in by_seg.get(s.index, []) if w.aligned]
         if ws:
             firsts.append((s, ws[0], ws[-1]))
-        lost = [w for w in by_seg.get(s.index, []) if not w.aligned and not is_tag(w.word)]
+        lost = [w for w in by_seg.get(s.index, []) if not w.aligned and not is_tag(w.word) and id(w) not in in_cut]
         if lost:
             sample = " ".join(w.word for w in lost[:6]) + (" ..." if len(lost) > 6 else "")
             found.append(Finding(
@@ -240,6 +244,47 @@ def check_alignment(segs: tuple[Segment, ...], words: list[Word], speech: list[t
     found += _uncovered(segs, words, speech, th)
     found += _silences(segs, words, speech, th)
     return found
+
+
+MIN_CUT_WORDS = 3  # a run of unplaced words this long with no room for it is reported as cut, not unplaced
+
+
+def _cut_runs(words: list[Word], th: Thresholds, speech: list[tuple[int, int]]) -> list[tuple[list[Word], int]]:
+    """Runs of unplaced words inside a turn some of whose words are placed, where between their
+    placed neighbours there is less speech (speech activity; all of the time when there is none)
+    than half of what they need even at th.fast_rate: not in the recording (an edit inside a
+    turn), not merely hard to hear. With the room between the neighbours (ms)."""
+    out: list[tuple[list[Word], int]] = []
+    heard = {w.segment for w in words if w.aligned}  # a turn not heard at all is reported whole, elsewhere
+    k = 0
+    while k < len(words):
+        if words[k].aligned or is_tag(words[k].word):
+            k += 1
+            continue
+        j = k
+        while j < len(words) and not words[j].aligned and words[j].segment == words[k].segment:
+            j += 1
+        run = [w for w in words[k:j] if not is_tag(w.word)]
+        before = words[k - 1] if k and words[k - 1].aligned else None
+        after = words[j] if j < len(words) and words[j].aligned else None
+        if len(run) >= MIN_CUT_WORDS and before is not None and after is not None and words[k].segment in heard:
+            room = after.start - before.end
+            said = sum(max(0, min(b, after.start) - max(a, before.end)) for a, b in speech) if speech else room
+            need = text_syllables(" ".join(w.word for w in run)) / th.fast_rate * 1000
+            if said < need / 2:
+                out.append((run, max(0, room)))
+        k = j
+    return out
+
+
+def _cut_finding(run: list[Word], room: int, seg: Segment) -> Finding:
+    sample = " ".join(w.word for w in run[:8]) + (" ..." if len(run) > 8 else "")
+    return Finding(
+        "not_in_audio", "warning", seg.line, run[0].start, run[0].start, seg.speaker,
+        f"{counted(len(run), 'word')} of {seg.speaker}'s turn ({sample!r}) not in the recording: the words either side "
+        f"are heard {room / 1000:.1f} s apart at {clock(run[0].start, True)}; cut after transcription? "
+        "They are left unaligned.",
+    )
 
 
 def _segment_at(segs: tuple[Segment, ...], starts: list[int], t: int) -> Segment:
@@ -402,6 +447,8 @@ def check_anchoring(stamped: tuple[Segment, ...], anchoring: Anchoring, words: l
         ))
     kept = [f for f in found if not (f.kind in BLOCK_KINDS and f.start is not None
                                      and any(a - 500 <= f.start and (f.end or f.start) <= b + 500 for a, b in blocks))]
+    gone_lines = {s.line for s in gone}
+    kept = [f for f in kept if not (f.kind == "unaligned_words" and f.line in gone_lines)]  # said by not_in_audio
     offset_at = {s.line: anchoring.offsets.get(s.index, 0) for s in stamped}
     stamp_at = {s.line: s.stamp for s in stamped}
     kept = [f for f in kept if not (f.kind == "beyond_audio" and f.start is not None

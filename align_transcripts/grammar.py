@@ -5,7 +5,9 @@ transcript token), a garbage phone, or nothing (epsilon). The aligner builds two
 - the plain chain of a turn's words, then the first words of the next turn, any of which may
   be the last one heard (`chain`);
 - the full turn grammar: absorbing phone loops at the edges and between sentences, and arcs
-  that skip a whole sentence missing from the audio (`turn`).
+  that skip a whole unit missing from the audio (`turn`): a sentence, or a clause of a long one
+  (`units`: an editor's cut or an advert falls at a pause, and pauses fall at commas as often
+  as at full stops).
 A search returns the labels of the best path. `bind` maps them back to tokens by parsing them
 against the grammar, never by matching strings: a hit is bound to a token only when every
 parse of the hits through the grammar puts it on that token's arc (a transcript that says
@@ -18,16 +20,38 @@ from collections import defaultdict
 from dataclasses import dataclass
 from functools import cached_property
 
+from .text import ends_clause
 from .types import Placed, Token
 
-__all__ = ["GARBAGE_PREFIX", "PHONES", "Arc", "Grammar", "Hit", "bind", "bound_hits", "chain", "to_placed", "turn"]
+__all__ = ["GARBAGE_PREFIX", "PHONES", "Arc", "Grammar", "Hit", "bind", "bound_hits", "chain", "to_placed", "turn", "units"]
 
 PHONES = ("AA AE AH AO AW AY B CH D DH EH ER EY F G HH IH IY JH K L M N NG OW OY P R S SH T TH UH UW V W Y Z ZH").split()
 GARBAGE_PREFIX = "gbg_"
 LOOKAHEAD_WORDS = 6  # words of the next turn searched after a turn's own: they take the next onset
 GARBAGE_PROB = 1e-4  # per-phone price of the absorbing phone loop: 1e-2 ate real sentences, 1e-4 measured best
 INNER_GARBAGE_PROB = 1e-4  # the same between sentences (1e-6 lost words next to untranscribed asides)
-SKIP_PROB = 1e-10  # a transcript sentence missing from the audio may be skipped, at a high price
+SKIP_PROB = 1e-10  # a transcript unit missing from the audio may be skipped, at a high price
+MIN_UNIT_WORDS = 4  # a clause shorter than this stays with its neighbour: too little to find, or to miss, alone
+
+
+def units(tokens: tuple[Token, ...] | list[Token]) -> list[int]:
+    """Where the turn's units start (positions in tokens, the first 0): after every sentence end,
+    and after a clause's punctuation (ends_clause) where both sides say MIN_UNIT_WORDS words or more."""
+    starts, words, clause_at = [0], 0, None  # clause_at: a clause boundary still to be confirmed
+    for i, tok in enumerate(tokens[:-1]):
+        words += len(tok.spoken) > 0
+        if not tok.spoken:
+            continue
+        if tok.sentence_end:
+            starts.append(i + 1)
+            words, clause_at = 0, None
+        elif ends_clause(tok.text) and words >= MIN_UNIT_WORDS:
+            starts.append(i + 1)
+            words, clause_at = 0, i + 1
+    tail = sum(1 for t in tokens[starts[-1]:] if t.spoken)
+    if clause_at is not None and starts[-1] == clause_at and tail < MIN_UNIT_WORDS:
+        starts.pop()  # the last clause is too short alone: it joins the one before
+    return starts
 
 
 @dataclass(frozen=True)
@@ -119,9 +143,13 @@ def garbage_loop(state: int, free: int, total: float) -> list[Arc]:
             Arc(h, g, 1.0), Arc(h, state, 1.0)]
 
 
-def turn(tokens: tuple[Token, ...], inner: bool = True, skips: bool = True, edge_prob: float = GARBAGE_PROB) -> Grammar:
+def turn(tokens: tuple[Token, ...], inner: bool = True, skips: bool = True, edge_prob: float = GARBAGE_PROB,
+         ahead: tuple[Token, ...] = ()) -> Grammar:
     """The full turn grammar: garbage loops at the edges (and, inner, between sentences), and,
-    skips, an arc over each sentence. Word states are 0..W along the transcript."""
+    skips, an arc over each unit (a sentence or a long sentence's clause). Word states are 0..W
+    along the transcript. ahead: the next turn's first words may follow (LOOKAHEAD_WORDS, any of
+    them the last, or none): the next speaker's speech inside the window is claimed by their
+    words, not left to the end loop, which costs more than forcing this turn's missing words onto it."""
     arcs: list[Arc] = []
     free = sum(len(t.spoken) for t in tokens) + 1  # next unused state after the word chain
 
@@ -132,21 +160,32 @@ def turn(tokens: tuple[Token, ...], inner: bool = True, skips: bool = True, edge
 
     state = 0
     garbage(0, edge_prob)
-    sentence_starts = [0]
+    at = set(units(tokens)[1:])
+    unit_starts = [0]
     for i, tok in enumerate(tokens):
+        if i in at:
+            unit_starts.append(state)
         for k, w in enumerate(tok.spoken):
             arcs.append(Arc(state, state + 1, 1.0, w, tok.index, k))
             state += 1
-        if tok.sentence_end and i < len(tokens) - 1 and tok.spoken:
-            if inner:  # untranscribed asides sit between sentences, not only at turn edges
-                garbage(state, INNER_GARBAGE_PROB)
-            sentence_starts.append(state)
+        if tok.sentence_end and i < len(tokens) - 1 and tok.spoken and inner:
+            garbage(state, INNER_GARBAGE_PROB)  # untranscribed asides sit between sentences, not only at turn edges
     garbage(state, edge_prob)
-    sentence_starts.append(state)
-    for a, b in zip(sentence_starts, sentence_starts[1:]) if skips else ():
+    unit_starts.append(state)
+    for a, b in zip(unit_starts, unit_starts[1:]) if skips else ():
         if b > a:
             arcs.append(Arc(a, b, SKIP_PROB))
-    return Grammar(tuple(arcs), state)
+    look = [(t.index, k, w) for t in ahead for k, w in enumerate(t.spoken)][:LOOKAHEAD_WORDS]
+    if not look:
+        return Grammar(tuple(arcs), state)
+    final = free + len(look)
+    prev = state
+    for n, (index, k, w) in enumerate(look):
+        arcs.append(Arc(prev, free + n, 1.0, w, index, k))
+        prev = free + n
+        arcs.append(Arc(prev, final, 1.0))
+    arcs.append(Arc(state, final, 1.0))  # the window may end before the next turn's speech
+    return Grammar(tuple(arcs), final)
 
 
 def _closure(states: set[int], eps: dict[int, list[int]]) -> set[int]:

@@ -118,7 +118,8 @@ def chain_pass(turn: Turn, rec: Recording, partial: Attempt | None) -> Attempt |
     return _chain(turn, rec, turn.chain_start(rec.regions), rescue=False)
 
 
-def full_search(tokens: tuple[Token, ...], search: Search, lo: int, hi: int) -> dict[int, Placed]:
+def full_search(tokens: tuple[Token, ...], search: Search, lo: int, hi: int,
+                ahead: tuple[Token, ...] = ()) -> dict[int, Placed]:
     """The full search over [lo, hi), then two retries of what it left out.
 
     The turn is first searched with absorbing loops and sentence skips. Each run of tokens it
@@ -130,11 +131,17 @@ def full_search(tokens: tuple[Token, ...], search: Search, lo: int, hi: int) -> 
     """
     if not any(t.spoken for t in tokens):
         return {}
-    out = place(search, g.turn(tokens, inner=True), lo, hi) or {}
-    _retry_runs(tokens, out, lo, hi, lambda toks, a, b: place(search, g.turn(toks, inner=False), a, b))
+    mine = {t.index for t in tokens}
+
+    def found(grammar: g.Grammar, a: int, b: int) -> dict[int, Placed]:
+        return {k: p for k, p in (place(search, grammar, a, b) or {}).items() if k in mine}  # not the lookahead's
+
+    last = tokens[-1].index
+    out = found(g.turn(tokens, inner=True, ahead=ahead), lo, hi)
     _retry_runs(tokens, out, lo, hi,
-                lambda toks, a, b: place(search, g.turn(toks, inner=False, skips=False, edge_prob=STRICT_GARBAGE_PROB),
-                                         a, b),
+                lambda toks, a, b: found(g.turn(toks, inner=False, ahead=ahead if toks[-1].index == last else ()), a, b))
+    _retry_runs(tokens, out, lo, hi,
+                lambda toks, a, b: found(g.turn(toks, inner=False, skips=False, edge_prob=STRICT_GARBAGE_PROB), a, b),
                 by_sentence=True, enclosed=True)
     return out
 
@@ -169,7 +176,7 @@ def _retry_runs(tokens: tuple[Token, ...], out: dict[int, Placed], lo0: int, hi0
 def _full(turn: Turn, rec: Recording, end: int) -> Attempt:
     start = turn.start
     end = max(end, start + 1000)
-    placed = full_search(turn.job.tokens, rec.search, start, end)
+    placed = full_search(turn.job.tokens, rec.search, start, end, turn.ahead)
     lost = [t for t in turn.job.tokens if t.spoken and t.index not in placed]
     kept = tuple(sorted(placed.values(), key=lambda p: p.token))
     if lost:

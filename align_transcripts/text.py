@@ -9,6 +9,7 @@ _DIGITS = re.compile(r"\d")
 _NON_LETTERS = re.compile(r"[^A-Za-z]")
 _TAG = re.compile(r"^\[[^\]]*\][.,!?;:]*$")
 _SENTENCE_END = re.compile(r"[.?!…]['\"”’)]*$")
+_CLAUSE_END = re.compile(r"[,;:—–]['\"”’)]*$|^(?:--|—|–)$")
 _NOT_WORD = re.compile(r"[^\w']+")
 
 
@@ -33,6 +34,12 @@ AMBIGUOUS = frozenset("etc inc ltd co corp bros dept est u.s u.k u.n e.u a.m p.m
 
 
 @functools.lru_cache(maxsize=200_000)  # pure, and called per token by captions and clips
+def ends_clause(token: str) -> bool:
+    """`word,` `word;` `word:` `word—`: punctuation a speaker often pauses at, where an editor
+    cuts or an advert is inserted inside a sentence (sentence ends are tested by ends_sentence)."""
+    return bool(_CLAUSE_END.search(token))
+
+
 def ends_sentence(token: str, following: str | None = None) -> bool:
     """`word.`, `word?"`, `word…`: the token closes a sentence.
 

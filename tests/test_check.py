@@ -111,3 +111,26 @@ def test_a_slot_a_break_moved_is_not_judged_from_its_stamps():
              Finding("gap", "warning", 2, 0, 10_000, "A", "slot of 10 s")]
     kinds = [(f.kind, f.line) for f in check_anchoring(segs, anchoring, words, 120_000, found)]
     assert ("gap", 6) not in kinds and ("gap", 2) in kinds
+
+
+def test_words_cut_from_inside_a_turn_are_one_not_in_audio_finding():
+    """A clause of a turn's middle was edited out: its unplaced words sit between two placed words
+    heard 0.1 s apart, too little room to say them. Unplaced words with room are unaligned_words."""
+    from align_transcripts.check import check_alignment
+    from align_transcripts.types import Segment, Word
+
+    segs = (Segment(1, "Ann", 0, 20_000, "x", 3, 0),)
+    said = [("It", True), ("was", True), ("for", False), ("our", False), ("purpose,", False), ("may", True),
+            ("be", True), ("hard", False), ("to", False), ("hear.", False), ("Yes.", True)]
+    words, at = [], 1000
+    for text, ok in said:
+        if text == "hard":
+            at += 3000  # room enough for the three words that were not heard
+        words.append(Word(text, at, at + (300 if ok else 30), "Ann", 1, ok, 0.9 if ok else None))
+        at += 300 if ok else 30
+    found = check_alignment(segs, words, [])
+    cut = [f for f in found if f.kind == "not_in_audio"]
+    assert len(cut) == 1 and "3 words" in cut[0].message and "'for our purpose,'" in cut[0].message
+    assert cut[0].line == 3 and cut[0].start == words[2].start
+    lost = [f for f in found if f.kind == "unaligned_words"]
+    assert len(lost) == 1 and "hard to hear." in lost[0].message and "for" not in lost[0].message

@@ -70,3 +70,29 @@ def test_any_subset_of_sentences_heard_binds_only_what_was_said(sentences, data)
         assert tokens[k].spoken[0] == heard[p.start // 300]
     if len(set(sentences)) == len(sentences):  # no repeated sentence: nothing ambiguous
         assert sorted(placed) == [k for k, keep_it in enumerate(keep) if keep_it]
+
+
+def test_units_are_sentences_and_the_clauses_of_long_ones():
+    tokens = toks("Printing, then, for our purpose, may be considered as the art of making books. Yes, it is.")
+    starts = g.units(tokens)
+    # "Printing," and "then," are too short to stand alone; "for our purpose," closes a clause of
+    # five words; "Yes, it is." is a sentence, and "Yes," alone too short to be a unit
+    assert [tokens[k].text for k in starts] == ["Printing,", "may", "Yes,"]
+
+
+def test_a_missing_clause_of_a_long_sentence_can_be_skipped():
+    tokens = toks("In the middle ages, when the craftsmen took care, printing was an art.")
+    grammar = g.turn(tokens)
+    # the middle clause was cut from the recording: the path skips it, the rest binds in place
+    placed = bind(hits("in the middle ages printing was an art"), grammar)
+    assert [tokens[k].text for k in sorted(placed)] == ["In", "the", "middle", "ages,", "printing", "was", "an", "art."]
+
+
+def test_the_next_turns_words_claim_their_speech_in_the_full_grammar():
+    mine = toks("It was a matter of course.")
+    ahead = toks("Draw each graph on a new axis.", first=len(mine))
+    grammar = g.turn(mine, ahead=ahead)
+    placed = bind(hits("it was a matter of course draw each graph"), grammar)
+    assert sorted(placed) == list(range(9))  # the turn's six words and three of the next turn's
+    # ... and the window may end before the next turn speaks
+    assert sorted(bind(hits("it was a matter of course"), grammar)) == list(range(6))

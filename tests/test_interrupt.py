@@ -55,8 +55,12 @@ def group_members(pgid):
 
 def interrupt(args, sig, after, tmp_path):
     """Start align in its own process group (as a terminal would), signal the whole group."""
+    # Ctrl-C's default action restored in the child, as a terminal's shell starts it: a SIGINT ignored
+    # in this process (a library tested earlier may leave it so) would be inherited, and Python
+    # then never raises KeyboardInterrupt
     p = subprocess.Popen([sys.executable, "-m", "align_transcripts", *map(str, args)], start_new_session=True,
-                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                         preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     time.sleep(after)
     assert p.poll() is None, "finished before it could be interrupted"
     os.killpg(p.pid, sig)
