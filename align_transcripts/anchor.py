@@ -507,12 +507,22 @@ def _anchor(segments: tuple[Segment, ...], audio: Audio, found: Spotter) -> Anch
             breaks.append(Break(x, y, offsets.get(y, 0) - offsets.get(x, 0)))
     by_index = {s.index: s for s in segments}
     splits = {}
-    for brk in breaks:
+    for n, brk in enumerate(breaks):
         if brk.after and brk.shift > 0:
             split = find_split(found, by_index[brk.after], offsets.get(brk.after, 0),
                                by_index[brk.before].start + offsets.get(brk.before, 0))
             if split is not None:
                 splits[brk.after] = split
+                continue
+            # the turn after the break was heard by a later sentence than its first: its first ones
+            # may be before the insertion (it is then the turn the insertion falls inside)
+            turn = by_index[brk.before]
+            nxt = next((by_index[i] for i in present if i > turn.index), None)
+            split = find_split(found, turn, offsets.get(brk.after, 0),
+                               nxt.start + offsets.get(nxt.index, 0) if nxt else audio.duration)
+            if split is not None and (n + 1 == len(breaks) or breaks[n + 1].after != turn.index):
+                splits[turn.index] = split
+                offsets[turn.index] = offsets.get(brk.after, 0)
     # a turn before an insertion ends where its last words are heard (else where its stamps say,
     # with the aligner's slack), not in the inserted audio after it
     from .aligner import TAIL_SLACK_MS

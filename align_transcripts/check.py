@@ -203,7 +203,8 @@ def check_alignment(segs: tuple[Segment, ...], words: list[Word], speech: list[t
     firsts: list[tuple[Segment, Word, Word]] = []
     by_index = {s.index: s for s in segs}
     cut = _cut_runs(words, th, speech)
-    found += [_cut_finding(run, room, by_index[run[0].segment]) for run, room in cut]
+    found += [_cut_finding(run, where, by_index[run[0].segment], not any(w.aligned for w in by_seg[run[0].segment]))
+              for run, where in cut]
     in_cut = {id(w) for run, _ in cut for w in run}
     for s in segs:
         ws = [w for w in by_seg.get(s.index, []) if w.aligned]
@@ -250,12 +251,11 @@ MIN_CUT_WORDS = 3  # a run of unplaced words this long with no room for it is re
 
 
 def _cut_runs(words: list[Word], th: Thresholds, speech: list[tuple[int, int]]) -> list[tuple[list[Word], int]]:
-    """Runs of unplaced words inside a turn some of whose words are placed, where between their
-    placed neighbours there is less speech (speech activity; all of the time when there is none)
-    than half of what they need even at th.fast_rate: not in the recording (an edit inside a
-    turn), not merely hard to hear. With the room between the neighbours (ms)."""
+    """Runs of unplaced words of one turn (all of it, or a part), where between their placed
+    neighbours there is less speech (speech activity; all of the time when there is none) than
+    half of what they need even at th.fast_rate: not in the recording (an edit), not merely hard
+    to hear. With where they would have been: the middle of the room between the neighbours."""
     out: list[tuple[list[Word], int]] = []
-    heard = {w.segment for w in words if w.aligned}  # a turn not heard at all is reported whole, elsewhere
     k = 0
     while k < len(words):
         if words[k].aligned or is_tag(words[k].word):
@@ -267,23 +267,23 @@ def _cut_runs(words: list[Word], th: Thresholds, speech: list[tuple[int, int]]) 
         run = [w for w in words[k:j] if not is_tag(w.word)]
         before = words[k - 1] if k and words[k - 1].aligned else None
         after = words[j] if j < len(words) and words[j].aligned else None
-        if len(run) >= MIN_CUT_WORDS and before is not None and after is not None and words[k].segment in heard:
+        if len(run) >= MIN_CUT_WORDS and before is not None and after is not None:
             room = after.start - before.end
             said = sum(max(0, min(b, after.start) - max(a, before.end)) for a, b in speech) if speech else room
             need = text_syllables(" ".join(w.word for w in run)) / th.fast_rate * 1000
             if said < need / 2:
-                out.append((run, max(0, room)))
+                out.append((run, (before.end + max(before.end, after.start)) // 2))
         k = j
     return out
 
 
-def _cut_finding(run: list[Word], room: int, seg: Segment) -> Finding:
+def _cut_finding(run: list[Word], where: int, seg: Segment, whole: bool) -> Finding:
     sample = " ".join(w.word for w in run[:8]) + (" ..." if len(run) > 8 else "")
+    what = f"{seg.speaker}'s turn" if whole else f"{counted(len(run), 'word')} of {seg.speaker}'s turn"
     return Finding(
-        "not_in_audio", "warning", seg.line, run[0].start, run[0].start, seg.speaker,
-        f"{counted(len(run), 'word')} of {seg.speaker}'s turn ({sample!r}) not in the recording: the words either side "
-        f"are heard {room / 1000:.1f} s apart at {clock(run[0].start, True)}; cut after transcription? "
-        "They are left unaligned.",
+        "not_in_audio", "warning", seg.line, where, where, seg.speaker,
+        f"{what} ({sample!r}) not in the recording: they would have been at {clock(where, True)}, where the "
+        "words either side are heard with no speech between; cut after transcription? They are left unaligned.",
     )
 
 
@@ -405,8 +405,10 @@ def check_anchoring(stamped: tuple[Segment, ...], anchoring: Anchoring, words: l
             runs[-1].append(s)
         else:
             runs.append([s])
-    for run in runs:
-        where = next((placed[i][0].start for i in range(run[-1].index + 1, len(stamped) + 1) if i in placed), audio_ms)
+    for run in runs:  # where they would have been: the middle of the room between the words either side
+        after = next((placed[i][0].start for i in range(run[-1].index + 1, len(stamped) + 1) if i in placed), audio_ms)
+        before = next((placed[i][-1].end for i in range(run[0].index - 1, 0, -1) if i in placed), after)
+        where = (before + max(before, after)) // 2
         text = " ".join(s.text for s in run).split()
         sample = " ".join(text[:8]) + (" ..." if len(text) > 8 else "")
         out.append(Finding(
@@ -447,8 +449,8 @@ def check_anchoring(stamped: tuple[Segment, ...], anchoring: Anchoring, words: l
         ))
     kept = [f for f in found if not (f.kind in BLOCK_KINDS and f.start is not None
                                      and any(a - 500 <= f.start and (f.end or f.start) <= b + 500 for a, b in blocks))]
-    gone_lines = {s.line for s in gone}
-    kept = [f for f in kept if not (f.kind == "unaligned_words" and f.line in gone_lines)]  # said by not_in_audio
+    gone_lines = {s.line for s in gone}  # said by the not_in_audio findings above, a run of turns each
+    kept = [f for f in kept if not (f.kind in ("unaligned_words", "not_in_audio") and f.line in gone_lines)]
     offset_at = {s.line: anchoring.offsets.get(s.index, 0) for s in stamped}
     stamp_at = {s.line: s.stamp for s in stamped}
     kept = [f for f in kept if not (f.kind == "beyond_audio" and f.start is not None

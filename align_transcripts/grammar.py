@@ -185,6 +185,9 @@ def turn(tokens: tuple[Token, ...], inner: bool = True, skips: bool = True, edge
         prev = free + n
         arcs.append(Arc(prev, final, 1.0))
     arcs.append(Arc(state, final, 1.0))  # the window may end before the next turn's speech
+    # ... also straight from where epsilons reach the turn's end (its end loop, a skip): PocketSphinx
+    # follows one null arc at a time, and no path through two reaches the final state
+    arcs += [Arc(a.src, final, a.prob) for a in arcs if a.label is None and a.dst == state and a.src != state]
     return Grammar(tuple(arcs), final)
 
 

@@ -221,3 +221,51 @@ def test_a_small_offset_next_to_a_moved_turn_is_kept():
     got = _within_reach({1: 0, 2: 400, 3: -2_800, 4: -3_200, 5: -2_900, 6: -2_700, 7: -2_600},
                         [1, 2, 3, 4, 5, 6, 7])
     assert got == {1: 0, 2: 0, 3: -2_800, 4: -3_200, 5: -2_900, 6: 0, 7: 0}
+
+
+def test_an_advert_inside_one_long_sentence_splits_it_at_a_clause():
+    from align_transcripts.anchor import find_split
+
+    text = ("The harbour budget passed on Tuesday evening after a long debate in the chamber, "
+            "and the ferries will run until midnight in the summer months from now on.")
+    seg = Segment(5, "A", 100_000, 110_000, text, 9, 100_000)
+    cut = find_split(TextSpotter({"The harbour": 100_000, "and the ferries": 150_000}), seg, 0, 160_000)
+    assert cut is not None and seg.text.split()[cut.at] == "and" and cut.resume == 150_000
+
+
+@dataclass
+class PieceSpotter:
+    """Hears a probe where its words are said, only when all of them are said in one stretch of
+    the recording (a probe that runs across an advert is heard nowhere)."""
+
+    stretches: list[tuple[str, int]]  # text said without a break, and where it starts (ms)
+
+    def __call__(self, group: list[Probe], lo: int, hi: int) -> list[Anchor | None]:
+        out: list[Anchor | None] = []
+        for p in group:
+            t = next((at for text, at in self.stretches if text.startswith(p.text)), None)
+            if t is None:
+                t = next((at + 300 * text.split().index(p.text.split()[0]) for text, at in self.stretches
+                          if f" {p.text} " in f" {text} "), None)
+            out.append(Anchor(p.segment, t, t + p.length, t - p.stamp, -1.0) if t is not None and lo <= t <= hi else None)
+        return out
+
+
+def test_the_turn_after_a_break_keeps_its_first_sentence_before_the_advert():
+    """Turn 3's first sentence is also said in turn 1, so its probe is its second: heard after the
+    advert, it moves the turn; its first sentence is still before the advert, where it is said."""
+    first = "Thank you all for coming out to the harbour tonight."
+    texts = {1: f"{first} The committee approved the budget after a long debate about ferries.",
+             2: "Bridges and tunnels were the next question on the evening agenda for everyone.",
+             3: f"{first} Diesel prices will decide the rest of the plan for the coming winter.",
+             4: "Nobody expected the vote to be so close at the end of the night in the hall."}
+    segs = tuple(Segment(i, "A", (i - 1) * 10_000, i * 10_000, texts[i], 2 * i, (i - 1) * 10_000) for i in texts)
+    ad = 60_000  # inserted after turn 3's first sentence, at about 24.5 s
+    spotter = PieceSpotter([(texts[1] + " " + texts[2] + " " + first, 0),
+                            ("Diesel prices will decide the rest of the plan for the coming winter. " + texts[4],
+                             25_000 + ad)])
+    found = anchor(segs, audio(100_000 + ad), spotter)
+    # turn 3 keeps the offset of the turns before (its start is before the advert), turn 4 the advert's
+    assert found.offsets.get(3, 0) == found.offsets.get(2, 0) and found.offsets[4] >= ad - 6_000
+    cut = found.splits[3]
+    assert texts[3].split()[cut.at] == "Diesel" and cut.resume >= 25_000 + ad - 1000

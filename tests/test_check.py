@@ -79,7 +79,7 @@ def test_anchoring_findings_one_per_block():
     inserted = next(f for f in out if f.kind == "inserted_audio")
     assert (inserted.start, inserted.end) == (10_800, 80_000)
     gone = next(f for f in out if f.kind == "not_in_audio")
-    assert gone.line == 8 and gone.start == 100_000
+    assert gone.line == 8 and gone.start == (80_800 + 100_000) // 2  # the middle of the room between its neighbours
     shifted = next(f for f in out if f.kind == "stamps_shifted")
     assert shifted.line == 6 and "60.0 s early" in shifted.message
 
@@ -131,6 +131,24 @@ def test_words_cut_from_inside_a_turn_are_one_not_in_audio_finding():
     found = check_alignment(segs, words, [])
     cut = [f for f in found if f.kind == "not_in_audio"]
     assert len(cut) == 1 and "3 words" in cut[0].message and "'for our purpose,'" in cut[0].message
-    assert cut[0].line == 3 and cut[0].start == words[2].start
+    assert cut[0].line == 3 and cut[0].start == (words[1].end + words[5].start) // 2  # in the room, its middle
     lost = [f for f in found if f.kind == "unaligned_words"]
     assert len(lost) == 1 and "hard to hear." in lost[0].message and "for" not in lost[0].message
+
+
+def test_a_short_turn_cut_whole_is_not_in_audio_where_its_neighbours_meet():
+    from align_transcripts.check import check_alignment
+    from align_transcripts.types import Segment, Word
+
+    segs = tuple(Segment(i, "AB"[i % 2], (i - 1) * 5000, i * 5000, "x", 2 * i, (i - 1) * 5000) for i in (1, 2, 3))
+    words = [Word("Hello.", 1000, 1500, "B", 1, True, 0.9)]
+    words += [Word(w, 1500 + 10 * k, 1510 + 10 * k, "A", 2, False, None) for k, w in enumerate("Do not ask me that.".split())]
+    words += [Word("Fine.", 2300, 2700, "B", 3, True, 0.9)]
+    speech = [(1000, 1500), (2300, 2700)]  # silence between the two placed turns: the middle turn was cut
+    found = check_alignment(segs, words, speech)
+    cut = [f for f in found if f.kind == "not_in_audio"]
+    assert [(f.line, f.start) for f in cut] == [(4, 1900)] and cut[0].message.startswith("A's turn")
+    assert not [f for f in found if f.kind == "unaligned_words"]
+    # with speech between them the words may be there, merely unheard: unaligned_words, not a cut
+    found = check_alignment(segs, words, [(1000, 2700)])
+    assert [f.kind for f in found if f.kind in ("not_in_audio", "unaligned_words")] == ["unaligned_words"]

@@ -96,3 +96,15 @@ def test_the_next_turns_words_claim_their_speech_in_the_full_grammar():
     assert sorted(placed) == list(range(9))  # the turn's six words and three of the next turn's
     # ... and the window may end before the next turn speaks
     assert sorted(bind(hits("it was a matter of course"), grammar)) == list(range(6))
+
+
+def test_the_full_grammar_with_lookahead_ends_through_one_null_arc():
+    """PocketSphinx follows one null arc at a time: every null arc into the turn's end (its end
+    loop, a skip) also goes straight to the final state, or a window ending there has no path."""
+    mine = toks("It was a matter of course. The craftsmen took care.")
+    ahead = toks("Draw each graph.", first=len(mine))
+    grammar = g.turn(mine, ahead=ahead)
+    end = sum(len(t.spoken) for t in mine)  # the state after the turn's last word
+    into_end = {a.src for a in grammar.arcs if a.label is None and a.dst == end and a.src != end}
+    straight = {a.src for a in grammar.arcs if a.label is None and a.dst == grammar.final}
+    assert into_end and into_end <= straight and end in straight
