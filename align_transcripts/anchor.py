@@ -484,8 +484,9 @@ def _anchor(segments: tuple[Segment, ...], audio: Audio, found: Spotter) -> Anch
     absent: set[int] = set()
     if anchors:
         # the recording lost its start: turns not heard that would begin before it
-        absent |= {s.index for s in segments if s.index in unseen and s.index < anchors[0].segment
-                   and s.start + anchors[0].offset < 0}
+        lost = [s for s in segments if s.index in unseen and s.index < anchors[0].segment
+                and s.start + anchors[0].offset < 0]
+        absent |= {s.index for s in lost if not _any_unit_heard(found, s, 0, anchors[0].start)}
         for s in segments:
             if s.index < anchors[0].segment:
                 offsets[s.index] = anchors[0].offset
@@ -564,6 +565,18 @@ def heard_end(found: Spotter, seg: Segment, lo: int, hi: int) -> int | None:
         return None
     (spot,) = found([probe], lo - NEAR_BEFORE_MS, hi)
     return None if spot is None else spot.end
+
+
+def _any_unit_heard(found: Spotter, seg: Segment, lo: int, hi: int) -> bool:
+    """Whether any unit of the turn (grammar.units) is heard between lo and hi: a turn whose probe
+    was not heard may have lost only a part (a sentence cut from it), and is then not absent."""
+    from .aligner import tokenize
+    from .grammar import units
+
+    toks = tokenize([seg])
+    starts = units(toks)
+    ps = [p for k, nxt in zip(starts, [*starts[1:], len(toks)]) if (p := _probe(seg.index, seg.start, toks[k:nxt]))]
+    return hi > lo and bool(ps) and any(h is not None for h in found(ps, lo, hi))
 
 
 def find_split(found: Spotter, seg: Segment, offset: int, next_start: int) -> Split | None:

@@ -269,3 +269,17 @@ def test_the_turn_after_a_break_keeps_its_first_sentence_before_the_advert():
     assert found.offsets.get(3, 0) == found.offsets.get(2, 0) and found.offsets[4] >= ad - 6_000
     cut = found.splits[3]
     assert texts[3].split()[cut.at] == "Diesel" and cut.resume >= 25_000 + ad - 1000
+
+
+def test_a_first_turn_that_lost_a_sentence_is_not_absent():
+    """The recording lost 5 s from the first turn: its first sentence (its probe) is gone, its
+    others are there. The turns after move earlier; the first turn is aligned, not declared absent."""
+    lost = "Please shorten this skirt for Joyce before the party on Friday night."
+    kept = "Positive results start when it goes towards the hand you use to make your mark."
+    texts = {1: f"{lost} {kept}", 2: "The committee approved the harbour budget after a long debate about ferries.",
+             3: "Bridges and tunnels were the next question on the evening agenda for everyone."}
+    segs = tuple(Segment(i, "A", (i - 1) * 10_000, i * 10_000, texts[i], 2 * i, (i - 1) * 10_000) for i in texts)
+    spotter = PieceSpotter([(f"{kept} {texts[2]} {texts[3]}", 0)])
+    found = anchor(segs, audio(26_000), spotter)
+    assert 1 not in found.absent
+    assert -7_000 <= found.offsets[2] <= -3_000
