@@ -34,6 +34,7 @@ __all__ = ["Alignment", "align", "align_words", "mismatch", "tokenize"]
 
 LEAD_SLACK_MS = 4000  # stamps are floored and often off by seconds: look this far before a slot
 TAIL_SLACK_MS = 4000  # ... and this far past its end
+RESUME_LEAD_MS = 1000  # a turn's words after an insertion inside it: their window starts this long before they were heard
 
 
 def tokenize(segments: tuple[Segment, ...] | list[Segment], first: int = 0) -> list[Token]:
@@ -84,12 +85,13 @@ def plan(segments: tuple[Segment, ...], tokens: list[Token], duration: int,
         cut = (splits or {}).get(seg.index)
         latest = (ends or {}).get(seg.index, duration)  # an insertion follows: no word after this
         end = max(seg.start + 1, min(seg.end, latest))
-        runs = [(toks, seg.start, end)]
+        runs = [(toks, seg.start, end, LEAD_SLACK_MS)]
         if cut is not None and 0 < cut.at < len(toks):
             resume = min(cut.resume, seg.end - 1)
-            runs = [(toks[:cut.at], seg.start, max(seg.start + 1, min(cut.pause, seg.end))),
-                    (toks[cut.at:], resume, max(resume + 1, min(seg.end, resume + cut.length)))]
-        for run, lo, hi in runs:
+            # where the words resume was heard: the window reaches back only a little into the insertion
+            runs = [(toks[:cut.at], seg.start, max(seg.start + 1, min(cut.pause, seg.end)), LEAD_SLACK_MS),
+                    (toks[cut.at:], resume, max(resume + 1, min(seg.end, resume + cut.length)), RESUME_LEAD_MS)]
+        for run, lo, hi, lead in runs:
             parts = pieces(run)
             weights = [sum(max(1, len(t.spoken)) for t in p) for p in parts]
             total, acc = sum(weights), 0
@@ -98,7 +100,7 @@ def plan(segments: tuple[Segment, ...], tokens: list[Token], duration: int,
                 acc += w
                 slot_end = lo + (hi - lo) * acc // total
                 back = (unsure or {}).get(seg.index, 0)  # where the stamp put it, relative to its slot: -back
-                start = max(0, slot_start - LEAD_SLACK_MS - max(0, back))
+                start = max(0, slot_start - (lead if slot_start == lo else LEAD_SLACK_MS) - max(0, back))
                 end = min(duration, latest, slot_end + TAIL_SLACK_MS + max(0, -back))
                 if end - start < 1000:
                     start, end = max(0, end - 1000), max(end, start + 1000)

@@ -383,9 +383,9 @@ def resolve(found: Spotter, segments: tuple[Segment, ...], table: dict[int, Prob
                 return {**left, **right}, gone_left | gone_right
         return {s.index: share(s.start) for s in between}, set()
     if not searched:
-        # only the audio between a and b is searched: a sentence said elsewhere in the transcript
-        # (not between them) is a probe here
-        local = probe_table(tuple(s for s in segments if a.segment - LOCAL_TURNS <= s.index <= b.segment + LOCAL_TURNS))
+        # only the audio between a and b is searched, and only their turns can be said there: a
+        # sentence said elsewhere in the transcript (not between them) is a probe here
+        local = probe_table(tuple(s for s in segments if a.segment <= s.index <= b.segment))
         cands = [s for s in between if s.index != a.segment and s.index in local]
     if searched or not cands:  # the break lies between a's turn and b's; what is between was not heard
         unheard = {s.index for s in cands} if b.offset < a.offset else set()
@@ -410,7 +410,6 @@ def resolve(found: Spotter, segments: tuple[Segment, ...], table: dict[int, Prob
 
 
 MAX_GROUP = 40  # at most this many turns between two anchors are spotted at once
-LOCAL_TURNS = 3  # a probe between two anchors need only be said once among their turns and this many either side
 HALF_GROUP = 3  # the turns halfway between two anchors spotted together under either anchor's offset
 
 
@@ -579,38 +578,83 @@ def _any_unit_heard(found: Spotter, seg: Segment, lo: int, hi: int) -> bool:
     return hi > lo and bool(ps) and any(h is not None for h in found(ps, lo, hi))
 
 
+def _phones(toks) -> int:
+    return sum(len(dictionary.pronunciation(w).split()) for t in toks for w in t.spoken)
+
+
+def _words_before(toks, j: int) -> list:
+    """The fewest tokens ending at j that say MIN_PROBE_PHONES (all before j when they say fewer)."""
+    i = j
+    while i > 0 and _phones(toks[i:j]) < MIN_PROBE_PHONES:
+        i -= 1
+    return list(toks[i:j])
+
+
+def _words_from(toks, j: int) -> list:
+    """The fewest tokens from j on that say MIN_PROBE_PHONES."""
+    i = j
+    while i < len(toks) and _phones(toks[j:i]) < MIN_PROBE_PHONES:
+        i += 1
+    return list(toks[j:i])
+
+
 def find_split(found: Spotter, seg: Segment, offset: int, next_start: int) -> Split | None:
-    """Where inside a turn an insertion falls, when it does: the turn's units (grammar.units:
-    sentences, and clauses of long ones) are spotted together between where its offset puts
-    them and the next turn; the first unit from which on every one is heard later than that is
-    where the turn resumes. None: the whole turn is before the insertion (or where it resumes is
-    not sure)."""
+    """Where inside a turn an insertion falls, when it does, to the word.
+
+    The turn's units (grammar.units: sentences, and clauses of long ones) and its last words are
+    spotted together between where its offset puts them and the next turn; the first of them
+    from which on every one is heard later than that is where the turn resumes, within a unit.
+    The word is then found between the last unit heard in place and that one: at each candidate
+    word, the few words before it are spotted in place and the few from it on after the
+    insertion; a candidate inside the words actually said on one side leaves one of its two
+    probes forced onto the inserted audio, so the word where both score best is where the turn
+    breaks (no threshold of its own). None: the whole turn is before the insertion (or where it
+    resumes is not sure)."""
     from .aligner import tokenize
     from .grammar import units
 
     toks = tokenize([seg])
-    starts = units(toks)  # sentences, and clauses of long ones: an insertion falls at a pause
-    if len(starts) < 2:
-        return None
     weights = [max(1, len(t.spoken)) for t in toks]
     total = sum(weights)
 
-    # every unit at once, over the audio from where the turn's offset puts it to the next turn
-    # (an insertion may hold several breaks: a unit may sit between two)
-    expect = {k: seg.start + (seg.end - seg.start) * sum(weights[:k]) // total + offset for k in starts}
-    ps = {k: p for k in starts if (p := _probe(seg.index, expect[k] - offset,
+    def expect(k: int) -> int:
+        return seg.start + (seg.end - seg.start) * sum(weights[:k]) // total + offset
+
+    starts = units(toks)  # sentences, and clauses of long ones: an insertion falls at a pause
+    tail = len(toks) - len(_words_before(toks, len(toks)))  # the turn's last words, the unit they end or not
+    ps = {k: p for k in starts if (p := _probe(seg.index, expect(k) - offset,
                                                 toks[k:next((x for x in starts if x > k), len(toks))])) is not None}
+    if tail > 0 and tail not in ps and (p := _probe(seg.index, expect(tail) - offset, toks[tail:])) is not None:
+        ps[tail] = p
     keys = sorted(ps)
     if len(keys) < 2:
         return None
-    heard = dict(zip(keys, found([ps[k] for k in keys], seg.start + offset - NEAR_BEFORE_MS, next_start)))
-    moved = {k: h.start - expect[k] for k, h in heard.items() if h is not None}
-    if moved.get(keys[-1], 0) <= DRIFT_MS:
-        return None  # the turn's last unit that can be found is before the insertion: the whole turn is
+    lo = seg.start + offset - NEAR_BEFORE_MS
+    heard = dict(zip(keys, found([ps[k] for k in keys], lo, next_start)))
+    moved = {k: h.start - expect(k) for k, h in heard.items() if h is not None}
+    if not moved or moved[max(moved)] <= DRIFT_MS:
+        return None  # the last words heard are before the insertion: the whole turn is
     k = min(k for k in moved if all(moved[j] > DRIFT_MS for j in moved if j >= k))
     if k == 0:
         return None
-    return Split(k, expect[k], expect[k] + moved[k], (seg.end - seg.start) * sum(weights[k:]) // total)
+    resume = heard[k]
+    assert resume is not None
+    length = (seg.end - seg.start) * sum(weights[k:]) // total
+    at = max((j for j in moved if j < k and moved[j] <= DRIFT_MS), default=0)  # last heard in place
+    cands = [j for j in range(at + 1, k + 1) if toks[j - 1].spoken and _probe(seg.index, 0, _words_before(toks, j))
+             and _probe(seg.index, 0, _words_from(toks, j))]
+    if len(cands) < 2:
+        return Split(k, expect(k), resume.start, length)
+    heads = found([_probe(seg.index, expect(j) - offset, _words_before(toks, j)) for j in cands],  # type: ignore[misc]
+                  lo, min(next_start, expect(k) + NEAR_AFTER_MS))
+    tails = found([_probe(seg.index, expect(j) - offset, _words_from(toks, j)) for j in cands],  # type: ignore[misc]
+                  max(lo, resume.start - NEAR_AFTER_MS), min(next_start, resume.end + NEAR_AFTER_MS))
+    scored = [(h.gap + t.gap, j, h, t) for j, h, t in zip(cands, heads, tails)
+              if h is not None and t is not None and h.end <= t.start - DRIFT_MS]
+    if not scored:
+        return Split(k, expect(k), resume.start, length)
+    _, j, h, t = max(scored, key=lambda x: x[0])
+    return Split(j, h.end, t.start, (seg.end - seg.start) * sum(weights[j:]) // total)
 
 
 def anchored_segments(segments: tuple[Segment, ...], anchoring: Anchoring, duration: int) -> tuple[Segment, ...]:

@@ -287,6 +287,9 @@ def test_plan_searches_each_part_of_a_split_turn_where_it_is():
     assert [len(j.tokens) for j in jobs] == [3, 3]
     assert (jobs[0].slot_start, jobs[0].slot_end) == (0, 4_000)
     assert (jobs[1].slot_start, jobs[1].slot_end) == (60_000, 63_000)
+    # where the words resume was heard: the window reaches back 1 s, not 4 s into the insertion
+    # (PocketSphinx found no path through a turn whose window began with seconds of an advert)
+    assert jobs[1].start == 59_000 and jobs[0].start == 0
     before = plan((seg,), toks, 100_000, ends={1: 5_000})
     assert before[0].slot_end == 5_000  # a turn before an insertion ends where it should
     moved = Segment(1, "A", 20_000, 30_000, "One two three.", 2, 15_000)

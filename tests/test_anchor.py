@@ -283,3 +283,19 @@ def test_a_first_turn_that_lost_a_sentence_is_not_absent():
     found = anchor(segs, audio(26_000), spotter)
     assert 1 not in found.absent
     assert -7_000 <= found.offsets[2] <= -3_000
+
+
+def test_an_advert_between_two_words_of_a_clause_splits_the_turn_at_that_word():
+    """No punctuation where the advert falls: the word is found by spotting, at each candidate,
+    the words before it in place and the words from it after the advert; only at the true one
+    are both heard (elsewhere one of the two runs across the advert)."""
+    from align_transcripts.anchor import find_split
+
+    words = ("the harbour budget passed on tuesday evening after a long debate about ferries "
+             "while bridges and tunnels were left for another council meeting next spring").split()
+    s = 11  # the advert falls before "about"
+    seg = Segment(5, "A", 100_000, 110_000, " ".join(words), 9, 100_000)
+    spotter = PieceSpotter([(" ".join(words[:s]), 100_000), (" ".join(words[s:]), 170_000)])
+    cut = find_split(spotter, seg, 0, 200_000)
+    assert cut is not None and cut.at == s and words[cut.at] == "about"
+    assert cut.resume == 170_000 and cut.pause < cut.resume
