@@ -203,8 +203,8 @@ def check_alignment(segs: tuple[Segment, ...], words: list[Word], speech: list[t
     firsts: list[tuple[Segment, Word, Word]] = []
     by_index = {s.index: s for s in segs}
     cut = _cut_runs(words, th, speech)
-    found += [_cut_finding(run, where, by_index[run[0].segment], not any(w.aligned for w in by_seg[run[0].segment]))
-              for run, where in cut]
+    found += [_cut_finding(run, room, by_index[run[0].segment], not any(w.aligned for w in by_seg[run[0].segment]))
+              for run, room in cut]
     in_cut = {id(w) for run, _ in cut for w in run}
     for s in segs:
         ws = [w for w in by_seg.get(s.index, []) if w.aligned]
@@ -250,12 +250,12 @@ def check_alignment(segs: tuple[Segment, ...], words: list[Word], speech: list[t
 MIN_CUT_WORDS = 3  # a run of unplaced words this long with no room for it is reported as cut, not unplaced
 
 
-def _cut_runs(words: list[Word], th: Thresholds, speech: list[tuple[int, int]]) -> list[tuple[list[Word], int]]:
+def _cut_runs(words: list[Word], th: Thresholds, speech: list[tuple[int, int]]) -> list[tuple[list[Word], tuple[int, int]]]:
     """Runs of unplaced words of one turn (all of it, or a part), where between their placed
     neighbours there is less speech (speech activity; all of the time when there is none) than
     half of what they need even at th.fast_rate: not in the recording (an edit), not merely hard
-    to hear. With where they would have been: the middle of the room between the neighbours."""
-    out: list[tuple[list[Word], int]] = []
+    to hear. With where they would have been: the room between the neighbours (ms)."""
+    out: list[tuple[list[Word], tuple[int, int]]] = []
     k = 0
     while k < len(words):
         if words[k].aligned or is_tag(words[k].word):
@@ -272,18 +272,23 @@ def _cut_runs(words: list[Word], th: Thresholds, speech: list[tuple[int, int]]) 
             said = sum(max(0, min(b, after.start) - max(a, before.end)) for a, b in speech) if speech else room
             need = text_syllables(" ".join(w.word for w in run)) / th.fast_rate * 1000
             if said < need / 2:
-                out.append((run, (before.end + max(before.end, after.start)) // 2))
+                out.append((run, (before.end, max(before.end, after.start))))
         k = j
     return out
 
 
-def _cut_finding(run: list[Word], where: int, seg: Segment, whole: bool) -> Finding:
+def _between(a: int, b: int) -> str:
+    """Where a cut is: in the pause between the words heard either side (a point when they touch)."""
+    return f"at {clock(a, True)}" if b - a < 1000 else f"in the {(b - a) / 1000:.1f} s pause at {clock(a, True)}"
+
+
+def _cut_finding(run: list[Word], room: tuple[int, int], seg: Segment, whole: bool) -> Finding:
     sample = " ".join(w.word for w in run[:8]) + (" ..." if len(run) > 8 else "")
     what = f"{seg.speaker}'s turn" if whole else f"{counted(len(run), 'word')} of {seg.speaker}'s turn"
     return Finding(
-        "not_in_audio", "warning", seg.line, where, where, seg.speaker,
-        f"{what} ({sample!r}) not in the recording: they would have been at {clock(where, True)}, where the "
-        "words either side are heard with no speech between; cut after transcription? They are left unaligned.",
+        "not_in_audio", "warning", seg.line, room[0], room[1], seg.speaker,
+        f"{what} ({sample!r}) not in the recording: they would have been {_between(*room)}, where the words "
+        "either side are heard with no speech between; cut after transcription? They are left unaligned.",
     )
 
 
@@ -405,16 +410,16 @@ def check_anchoring(stamped: tuple[Segment, ...], anchoring: Anchoring, words: l
             runs[-1].append(s)
         else:
             runs.append([s])
-    for run in runs:  # where they would have been: the middle of the room between the words either side
+    for run in runs:  # where they would have been: in the room between the words either side
         after = next((placed[i][0].start for i in range(run[-1].index + 1, len(stamped) + 1) if i in placed), audio_ms)
         before = next((placed[i][-1].end for i in range(run[0].index - 1, 0, -1) if i in placed), after)
-        where = (before + max(before, after)) // 2
+        after = max(before, after)
         text = " ".join(s.text for s in run).split()
         sample = " ".join(text[:8]) + (" ..." if len(text) > 8 else "")
         out.append(Finding(
-            "not_in_audio", "warning", run[0].line, where, where, run[0].speaker,
+            "not_in_audio", "warning", run[0].line, before, after, run[0].speaker,
             f"{counted(len(run), 'turn')} ({counted(len(text), 'word')}: {sample!r}) not in the recording: they would "
-            f"have been at {clock(where, True)}; cut after transcription? Their words are left unaligned.",
+            f"have been {_between(before, after)}; cut after transcription? Their words are left unaligned.",
         ))
     pieces: list[list[Segment]] = []  # runs of moved turns, each within a drift of its first
     first_off = 0

@@ -37,7 +37,9 @@ def evaluate(folder: Path) -> dict:
     reported = []
     for b in truth.get("breaks", []):
         kinds = ("inserted_audio",) if b["length"] > 0 else ("not_in_audio", "stamps_shifted", "unaligned_words")
-        near = [f for f in found if f.kind in kinds and f.start is not None and abs(f.start / 1000 - b["at"]) <= 1.0]
+        # within 1 s of where the finding says (a cut is said to be somewhere in a pause: start to end)
+        near = [f for f in found if f.kind in kinds and f.start is not None
+                and f.start / 1000 - 1.0 <= b["at"] <= (f.end if f.end is not None else f.start) / 1000 + 1.0]
         reported.append(bool(near))
     return {"variant": folder.name, "audio_s": truth["duration"], "words": len(inside),
             "w100": float((both <= 100).mean() * 100), "w50": float((both <= 50).mean() * 100),

@@ -79,7 +79,8 @@ def test_anchoring_findings_one_per_block():
     inserted = next(f for f in out if f.kind == "inserted_audio")
     assert (inserted.start, inserted.end) == (10_800, 80_000)
     gone = next(f for f in out if f.kind == "not_in_audio")
-    assert gone.line == 8 and gone.start == (80_800 + 100_000) // 2  # the middle of the room between its neighbours
+    assert (gone.line, gone.start, gone.end) == (8, 80_800, 100_000)  # in the pause between its neighbours
+    assert "19.2 s pause at 00:01:20.800" in gone.message
     shifted = next(f for f in out if f.kind == "stamps_shifted")
     assert shifted.line == 6 and "60.0 s early" in shifted.message
 
@@ -131,7 +132,7 @@ def test_words_cut_from_inside_a_turn_are_one_not_in_audio_finding():
     found = check_alignment(segs, words, [])
     cut = [f for f in found if f.kind == "not_in_audio"]
     assert len(cut) == 1 and "3 words" in cut[0].message and "'for our purpose,'" in cut[0].message
-    assert cut[0].line == 3 and cut[0].start == (words[1].end + words[5].start) // 2  # in the room, its middle
+    assert (cut[0].line, cut[0].start, cut[0].end) == (3, words[1].end, words[5].start)  # between its neighbours
     lost = [f for f in found if f.kind == "unaligned_words"]
     assert len(lost) == 1 and "hard to hear." in lost[0].message and "for" not in lost[0].message
 
@@ -147,7 +148,7 @@ def test_a_short_turn_cut_whole_is_not_in_audio_where_its_neighbours_meet():
     speech = [(1000, 1500), (2300, 2700)]  # silence between the two placed turns: the middle turn was cut
     found = check_alignment(segs, words, speech)
     cut = [f for f in found if f.kind == "not_in_audio"]
-    assert [(f.line, f.start) for f in cut] == [(4, 1900)] and cut[0].message.startswith("A's turn")
+    assert [(f.line, f.start, f.end) for f in cut] == [(4, 1500, 2300)] and cut[0].message.startswith("A's turn")
     assert not [f for f in found if f.kind == "unaligned_words"]
     # with speech between them the words may be there, merely unheard: unaligned_words, not a cut
     found = check_alignment(segs, words, [(1000, 2700)])
