@@ -388,7 +388,10 @@ def resolve(found: Spotter, segments: tuple[Segment, ...], table: dict[int, Prob
         local = probe_table(tuple(s for s in segments if a.segment <= s.index <= b.segment))
         cands = [s for s in between if s.index != a.segment and s.index in local]
     if searched or not cands:  # the break lies between a's turn and b's; what is between was not heard
-        unheard = {s.index for s in cands} if b.offset < a.offset else set()
+        # ... as a whole: a turn some unit of which is heard between them lost only a part (a cut
+        # inside it), and is aligned; the full search skips what is gone
+        unheard = ({s.index for s in cands if not _any_unit_heard(found, s, a.end, b.start)}
+                   if b.offset < a.offset else set())
         return {s.index: a.offset if s.index == a.segment else b.offset for s in between}, unheard
     group = [local[s.index] for s in cands]
     chain = halved(found, group, a, b)

@@ -299,3 +299,25 @@ def test_an_advert_between_two_words_of_a_clause_splits_the_turn_at_that_word():
     cut = find_split(spotter, seg, 0, 200_000)
     assert cut is not None and cut.at == s and words[cut.at] == "about"
     assert cut.resume == 170_000 and cut.pause < cut.resume
+
+
+def test_a_turn_between_two_anchors_that_lost_its_first_sentence_is_not_absent():
+    """Turn 4's first sentence was cut (with the pause after it, 20 s in all): its last is there.
+    The anchors either side disagree by the cut; turn 4 is aligned, not declared absent."""
+    names = ["", "Anna", "Boris", "Clara", "", "Ewan", "Farah", "Gustav"]  # a probe's place is its first word's
+    texts = {i: f"{names[i]} says {SENTENCE} and then some more words about the matter." for i in range(1, 8)}
+    gone = "Bright sunshine shimmers on the ocean while the gulls wheel over the harbour wall."
+    kept = "Nobody expected the vote to be so close at the end of the night in the hall."
+    texts[4] = f"{gone} {kept}"
+    starts, t = {}, 0
+    for i in texts:  # PieceSpotter hears 300 ms a word: the stamps say the same
+        starts[i] = t
+        t += 300 * len(texts[i].split()) + (20_000 if i == 4 else 0)
+    segs = tuple(Segment(i, "A", starts[i], starts[i + 1] if i + 1 in starts else t, texts[i], 2 * i, starts[i])
+                 for i in texts)
+    cut = 300 * len(gone.split()) + 20_000
+    before = " ".join(texts[i] for i in (1, 2, 3))
+    spotter = PieceSpotter([(before, 0), (f"{kept} " + " ".join(texts[i] for i in (5, 6, 7)), starts[4])])
+    found = anchor(segs, audio(t - cut + 5_000), spotter)
+    assert found.offsets[7] == -cut  # the turns after the cut moved by it
+    assert 4 not in found.absent
