@@ -109,7 +109,9 @@ class Anchoring:
     splits: dict[int, Split] = field(default_factory=dict)  # segment -> where an insertion inside it falls
     ends: dict[int, int] = field(default_factory=dict)  # segment -> where its words end at the latest (an insertion follows)
     probed: int = 0  # how many probes were looked for (none: no turn says enough, once only, to be one)
-    unsure: dict[int, int] = field(default_factory=dict)  # segment -> an offset of a few seconds it was not heard at
+    # segment -> an offset of a few seconds it was not heard at (its window reaches back by it), or,
+    # negative, a cut after it that may lie a turn later (its window's end reaches on by it)
+    unsure: dict[int, int] = field(default_factory=dict)
 
     @property
     def moved(self) -> bool:
@@ -508,6 +510,12 @@ def _anchor(segments: tuple[Segment, ...], audio: Audio, found: Spotter) -> Anch
     for x, y in zip(present, present[1:]):
         if abs(offsets.get(y, 0) - offsets.get(x, 0)) > DRIFT_MS:
             breaks.append(Break(x, y, offsets.get(y, 0) - offsets.get(x, 0)))
+    # a cut before a turn that was not heard itself (it has no probe: its sentence is said
+    # elsewhere too) may really lie after it: the turn before the cut may then run on over that
+    # turn's slot, by as much as the cut (its window's end reaches further, as for `unsure`)
+    for brk in breaks:
+        if brk.after and brk.shift < 0 and brk.before not in heard:
+            unsure[brk.after] = min(unsure.get(brk.after, 0), brk.shift)
     by_index = {s.index: s for s in segments}
     splits = {}
     for n, brk in enumerate(breaks):

@@ -7,7 +7,7 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from align_transcripts.anchor import Anchor, Probe, anchor, anchored_segments
+from align_transcripts.anchor import Anchor, Break, Probe, anchor, anchored_segments
 from align_transcripts.audio import Audio
 from align_transcripts.types import Segment
 
@@ -321,3 +321,15 @@ def test_a_turn_between_two_anchors_that_lost_its_first_sentence_is_not_absent()
     found = anchor(segs, audio(t - cut + 5_000), spotter)
     assert found.offsets[7] == -cut  # the turns after the cut moved by it
     assert 4 not in found.absent
+
+
+def test_the_turn_before_a_cut_may_run_on_when_the_turn_after_was_not_heard():
+    """Turn 5 says what turn 2 says (no probe), so whether the 20 s cut lies before or after it
+    is not heard: turn 4's window may run on by the cut (unsure, negative: its end reaches further)."""
+    texts = {i: f"item {i} {SENTENCE}" for i in range(1, 10)}
+    texts[5] = texts[2]
+    segs = tuple(Segment(i, "A", (i - 1) * 10_000, i * 10_000, texts[i], 2 * i, (i - 1) * 10_000) for i in texts)
+    truth = {i: -20_000 for i in range(6, 10)}  # cut after turn 5
+    found = anchor(segs, audio(70_000), FakeSpotter(truth))
+    assert found.breaks == (Break(4, 5, -20_000),)  # unheard, turn 5 goes with the turns after the cut ...
+    assert found.unsure[4] == -20_000  # ... and turn 4's window may reach over its slot
