@@ -1,8 +1,8 @@
 """Acoustic word alignment: segments + audio -> a Word for every transcript token.
 
 Every turn is placed by the passes of align_transcripts.passes (a plain chain first, the full
-search with absorbing loops and sentence skips where the audio disagrees with it, a wide-beam
-rescue for what is still left out), each turn inside a window of audio a few seconds either
+search with absorbing loops and unit skips (sentences, clauses) where the audio disagrees with
+it, a wide-beam rescue for what is still left out), each turn inside a window of audio a few seconds either
 side of its slot, after the previous turn's words. Windows are small, so cost grows linearly
 with the recording; turns are spread over a process pool in contiguous blocks, each worker
 reading the recording from one mapped file. A token no pass places is returned with

@@ -531,9 +531,10 @@ def _anchor(segments: tuple[Segment, ...], audio: Audio, found: Spotter) -> Anch
             nxt = next((by_index[i] for i in present if i > turn.index), None)
             split = find_split(found, turn, offsets.get(brk.after, 0),
                                nxt.start + offsets.get(nxt.index, 0) if nxt else audio.duration)
-            if split is not None and (n + 1 == len(breaks) or breaks[n + 1].after != turn.index):
-                splits[turn.index] = split
-                offsets[turn.index] = offsets.get(brk.after, 0)
+            if split is not None and nxt is not None and (n + 1 == len(breaks) or breaks[n + 1].after != turn.index):
+                splits[turn.index] = split  # the insertion is inside this turn: it keeps the offset
+                offsets[turn.index] = offsets.get(brk.after, 0)  # before it, the break now follows it
+                breaks[n] = Break(turn.index, nxt.index, brk.shift)
     # a turn before an insertion ends where its last words are heard (else where its stamps say,
     # with the aligner's slack), not in the inserted audio after it
     from .aligner import TAIL_SLACK_MS
@@ -584,9 +585,14 @@ def _any_unit_heard(found: Spotter, seg: Segment, lo: int, hi: int) -> bool:
     from .grammar import units
 
     toks = tokenize([seg])
-    starts = units(toks)
-    ps = [p for k, nxt in zip(starts, [*starts[1:], len(toks)]) if (p := _probe(seg.index, seg.start, toks[k:nxt]))]
+    ps = list(_unit_probes(seg, toks, units(toks), lambda k: seg.start).values())
     return hi > lo and bool(ps) and any(h is not None for h in found(ps, lo, hi))
+
+
+def _unit_probes(seg: Segment, toks, starts: list[int], stamp) -> dict[int, Probe]:
+    """Unit start -> a probe of that unit's words (stamped stamp(start)), for the units that say enough."""
+    ends = [*starts[1:], len(toks)]
+    return {k: p for k, end in zip(starts, ends) if (p := _probe(seg.index, stamp(k), toks[k:end])) is not None}
 
 
 def _phones(toks) -> int:
@@ -631,10 +637,9 @@ def find_split(found: Spotter, seg: Segment, offset: int, next_start: int) -> Sp
     def expect(k: int) -> int:
         return seg.start + (seg.end - seg.start) * sum(weights[:k]) // total + offset
 
-    starts = units(toks)  # sentences, and clauses of long ones: an insertion falls at a pause
-    tail = len(toks) - len(_words_before(toks, len(toks)))  # the turn's last words, the unit they end or not
-    ps = {k: p for k in starts if (p := _probe(seg.index, expect(k) - offset,
-                                                toks[k:next((x for x in starts if x > k), len(toks))])) is not None}
+    # sentences, and clauses of long ones (an insertion falls at a pause), and the turn's last words
+    ps = _unit_probes(seg, toks, units(toks), lambda k: expect(k) - offset)
+    tail = len(toks) - len(_words_before(toks, len(toks)))
     if tail > 0 and tail not in ps and (p := _probe(seg.index, expect(tail) - offset, toks[tail:])) is not None:
         ps[tail] = p
     keys = sorted(ps)
@@ -652,13 +657,14 @@ def find_split(found: Spotter, seg: Segment, offset: int, next_start: int) -> Sp
     assert resume is not None
     length = (seg.end - seg.start) * sum(weights[k:]) // total
     at = max((j for j in moved if j < k and moved[j] <= DRIFT_MS), default=0)  # last heard in place
-    cands = [j for j in range(at + 1, k + 1) if toks[j - 1].spoken and _probe(seg.index, 0, _words_before(toks, j))
-             and _probe(seg.index, 0, _words_from(toks, j))]
-    if len(cands) < 2:
+    pairs = {j: (head, rest) for j in range(at + 1, k + 1) if toks[j - 1].spoken  # words either side say enough to spot
+             and (head := _probe(seg.index, expect(j) - offset, _words_before(toks, j))) is not None
+             and (rest := _probe(seg.index, expect(j) - offset, _words_from(toks, j))) is not None}
+    if len(pairs) < 2:
         return Split(k, expect(k), resume.start, length)
-    heads = found([_probe(seg.index, expect(j) - offset, _words_before(toks, j)) for j in cands],  # type: ignore[misc]
-                  lo, min(next_start, expect(k) + NEAR_AFTER_MS))
-    tails = found([_probe(seg.index, expect(j) - offset, _words_from(toks, j)) for j in cands],  # type: ignore[misc]
+    cands = sorted(pairs)
+    heads = found([pairs[j][0] for j in cands], lo, min(next_start, expect(k) + NEAR_AFTER_MS))
+    tails = found([pairs[j][1] for j in cands],
                   max(lo, resume.start - NEAR_AFTER_MS), min(next_start, resume.end + NEAR_AFTER_MS))
     scored = [(h.gap + t.gap, j, h, t) for j, h, t in zip(cands, heads, tails)
               if h is not None and t is not None and h.end <= t.start - DRIFT_MS]

@@ -203,14 +203,19 @@ def check_alignment(segs: tuple[Segment, ...], words: list[Word], speech: list[t
     firsts: list[tuple[Segment, Word, Word]] = []
     by_index = {s.index: s for s in segs}
     cut = _cut_runs(words, th, speech)
-    found += [_cut_finding(run, room, by_index[run[0].segment], not any(w.aligned for w in by_seg[run[0].segment]))
-              for run, room in cut]
-    in_cut = {id(w) for run, _ in cut for w in run}
+    found += [_cut_finding([w for w in words[a:b] if not is_tag(w.word)], room, by_index[words[a].segment],
+                           not any(w.aligned for w in by_seg[words[a].segment]))
+              for (a, b), room in cut]
+    in_cut = {k for (a, b), _ in cut for k in range(a, b)}
+    lost_in: dict[int, list[Word]] = {}  # per segment, its unplaced words that no cut finding covers
+    for k, w in enumerate(words):
+        if not w.aligned and not is_tag(w.word) and k not in in_cut:
+            lost_in.setdefault(w.segment, []).append(w)
     for s in segs:
         ws = [w for w in by_seg.get(s.index, []) if w.aligned]
         if ws:
             firsts.append((s, ws[0], ws[-1]))
-        lost = [w for w in by_seg.get(s.index, []) if not w.aligned and not is_tag(w.word) and id(w) not in in_cut]
+        lost = lost_in.get(s.index, [])
         if lost:
             sample = " ".join(w.word for w in lost[:6]) + (" ..." if len(lost) > 6 else "")
             found.append(Finding(
@@ -250,12 +255,13 @@ def check_alignment(segs: tuple[Segment, ...], words: list[Word], speech: list[t
 MIN_CUT_WORDS = 3  # a run of unplaced words this long with no room for it is reported as cut, not unplaced
 
 
-def _cut_runs(words: list[Word], th: Thresholds, speech: list[tuple[int, int]]) -> list[tuple[list[Word], tuple[int, int]]]:
+def _cut_runs(words: list[Word], th: Thresholds,
+              speech: list[tuple[int, int]]) -> list[tuple[tuple[int, int], tuple[int, int]]]:
     """Runs of unplaced words of one turn (all of it, or a part), where between their placed
     neighbours there is less speech (speech activity; all of the time when there is none) than
     half of what they need even at th.fast_rate: not in the recording (an edit), not merely hard
-    to hear. With where they would have been: the room between the neighbours (ms)."""
-    out: list[tuple[list[Word], tuple[int, int]]] = []
+    to hear. Each as its positions in words [a, b) and the room between the neighbours (ms)."""
+    out: list[tuple[tuple[int, int], tuple[int, int]]] = []
     k = 0
     while k < len(words):
         if words[k].aligned or is_tag(words[k].word):
@@ -272,7 +278,7 @@ def _cut_runs(words: list[Word], th: Thresholds, speech: list[tuple[int, int]]) 
             said = sum(max(0, min(b, after.start) - max(a, before.end)) for a, b in speech) if speech else room
             need = text_syllables(" ".join(w.word for w in run)) / th.fast_rate * 1000
             if said < need / 2:
-                out.append((run, (before.end, max(before.end, after.start))))
+                out.append(((k, j), (before.end, max(before.end, after.start))))
         k = j
     return out
 

@@ -117,11 +117,16 @@ class Grammar:
         return dict(out)
 
 
+def _lookahead(ahead: tuple[Token, ...]) -> list[tuple[int, int, str]]:
+    """(token index, part, word) of the next turn's first LOOKAHEAD_WORDS spoken words."""
+    return [(t.index, k, w) for t in ahead for k, w in enumerate(t.spoken)][:LOOKAHEAD_WORDS]
+
+
 def chain(tokens: tuple[Token, ...], ahead: tuple[Token, ...] = ()) -> Grammar:
     """The turn's words in a row, then up to LOOKAHEAD_WORDS words of the next turn, any of which
     may end the path (the window may end inside them)."""
     said = [(t.index, k, w) for t in tokens for k, w in enumerate(t.spoken)]
-    look = [(t.index, k, w) for t in ahead for k, w in enumerate(t.spoken)][:LOOKAHEAD_WORDS]
+    look = _lookahead(ahead)
     arcs = [Arc(i, i + 1, 1.0, w, tok, k) for i, (tok, k, w) in enumerate(said + look)]
     final = len(said) + len(look)
     if look:
@@ -175,7 +180,7 @@ def turn(tokens: tuple[Token, ...], inner: bool = True, skips: bool = True, edge
     for a, b in zip(unit_starts, unit_starts[1:]) if skips else ():
         if b > a:
             arcs.append(Arc(a, b, SKIP_PROB))
-    look = [(t.index, k, w) for t in ahead for k, w in enumerate(t.spoken)][:LOOKAHEAD_WORDS]
+    look = _lookahead(ahead)
     if not look:
         return Grammar(tuple(arcs), state)
     final = free + len(look)

@@ -11,8 +11,9 @@ The passes, in order (PASSES); the first one accepted places the turn, each reje
 with its reason in the turn's trace:
 - chain: the turn's words as a plain chain (align_transcripts.chain), trusted only where the
   audio agrees; most turns of a good transcript stop here;
-- full: the full search with absorbing phone loops and sentence skips, over a window reaching
-  SHORT_TAIL_MS past the slot (accepted when every word lands well inside the window);
+- full: the full search with absorbing phone loops, skips of units (sentences, clauses) and the
+  next turn's first words, over a window reaching SHORT_TAIL_MS past the slot (accepted when
+  every word lands well inside the window);
 - full-wide: the same over the whole window; what it places stands even when not accepted;
 - rescue: a plain chain with wide beams, for words the full search still left out (a hoarse
   or fast voice the usual beams pruned).
@@ -122,8 +123,8 @@ def full_search(tokens: tuple[Token, ...], search: Search, lo: int, hi: int,
                 ahead: tuple[Token, ...] = ()) -> dict[int, Placed]:
     """The full search over [lo, hi), then two retries of what it left out.
 
-    The turn is first searched with absorbing loops and sentence skips. Each run of tokens it
-    left out (a skipped sentence, or one the loop took) is searched again between its placed
+    The turn is first searched with absorbing loops, unit skips and the next turn's first words.
+    Each run of tokens it left out (a skipped sentence, or one the loop took) is searched again between its placed
     neighbours without the loops between sentences. Each sentence still out that sits between
     two placed words is then forced, one at a time, with no skip and a much dearer loop: a
     sentence that is there is found (where a loop matched a poor voice better than its words),

@@ -269,6 +269,7 @@ def test_the_turn_after_a_break_keeps_its_first_sentence_before_the_advert():
     assert found.offsets.get(3, 0) == found.offsets.get(2, 0) and found.offsets[4] >= ad - 6_000
     cut = found.splits[3]
     assert texts[3].split()[cut.at] == "Diesel" and cut.resume >= 25_000 + ad - 1000
+    assert [(b.after, b.before) for b in found.breaks] == [(3, 4)]  # the break follows the turn it is inside
 
 
 def test_a_first_turn_that_lost_a_sentence_is_not_absent():
