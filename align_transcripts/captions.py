@@ -37,6 +37,7 @@ class Rules:
     dual_dash: str = "-"  # how each line of a two-speaker cue starts
     pair_speakers: bool = True  # two quick, complete exchanges may share a cue
     name_label: str = "[{name}] "  # --speaker-labels name: the label at each change ({name}, {upper})
+    joiner: str = " "  # between words on a line: "" where the script writes none (Chinese, Japanese)
 
 
 PRESETS = {
@@ -143,29 +144,31 @@ def _break_cost(left: str, right: str) -> float:
     return cost
 
 
-def wrap(tokens: list[str] | tuple[str, ...], width: int, max_lines: int, first_prefix: int = 0) -> list[str] | None:
+def wrap(tokens: list[str] | tuple[str, ...], width: int, max_lines: int, first_prefix: int = 0,
+         sep: str = " ") -> list[str] | None:
     """Best break of tokens into at most max_lines lines of at most width characters, or None.
 
     One line when it fits; otherwise the break with the least cost over linguistics and
     balance, preferring the bottom line longer (a pyramid reads faster).
     """
-    return _wrap(tuple(tokens), width, max_lines, first_prefix)
+    return _wrap(tuple(tokens), width, max_lines, first_prefix, sep)
 
 
 @functools.lru_cache(maxsize=65_536)
-def _wrap(tokens: tuple[str, ...], width: int, max_lines: int, first_prefix: int) -> list[str] | None:
-    total = sum(len(t) for t in tokens) + len(tokens) - 1
+def _wrap(tokens: tuple[str, ...], width: int, max_lines: int, first_prefix: int, sep: str = " ") -> list[str] | None:
+    gap = len(sep)
+    total = sum(len(t) for t in tokens) + gap * (len(tokens) - 1)
     if total + first_prefix <= width:
-        return [" ".join(tokens)]
+        return [sep.join(tokens)]
     if max_lines < 2 or len(tokens) < 2 or total > width * max_lines + max_lines:
         return None
     best, best_cost = None, float("inf")
-    top = -1
+    top = -gap
     for k in range(1, len(tokens)):
-        top += len(tokens[k - 1]) + 1
+        top += len(tokens[k - 1]) + gap
         if top + first_prefix > width:
             break
-        rest = _wrap(tokens[k:], width, max_lines - 1, 0)
+        rest = _wrap(tokens[k:], width, max_lines - 1, 0, sep)
         if rest is None:
             continue
         lens = [top + first_prefix] + [len(x) for x in rest]
@@ -175,7 +178,7 @@ def _wrap(tokens: tuple[str, ...], width: int, max_lines: int, first_prefix: int
         if len(rest) > 1:
             cost += 10  # three lines only when two cannot hold it
         if cost < best_cost:
-            best, best_cost = [" ".join(tokens[:k])] + rest, cost
+            best, best_cost = [sep.join(tokens[:k])] + rest, cost
     return best
 
 
@@ -195,20 +198,21 @@ def _reading_ms_len(chars: int, n_words: int, rules: Rules) -> float:
     return max(need, n_words * rules.min_ms_per_word)
 
 
-def _greedy_next(lengths: list[int], width: int) -> list[int]:
-    """For each start token i, the first token that no longer fits on a line starting at i."""
+def _greedy_next(lengths: list[int], width: int, gap: int = 1) -> list[int]:
+    """For each start token i, the first token that no longer fits on a line starting at i
+    (gap: the width of what stands between two tokens)."""
     n = len(lengths)
     out = [0] * (n + 1)
-    j, total = 0, -1
+    j, total = 0, -gap
     for i in range(n):
         if j < i:
-            j, total = i, -1
-        while j < n and total + lengths[j] + 1 <= width:
-            total += lengths[j] + 1
+            j, total = i, -gap
+        while j < n and total + lengths[j] + gap <= width:
+            total += lengths[j] + gap
             j += 1
         out[i] = max(j, i + 1)  # a token wider than the line still takes a line of its own
         if j > i:
-            total -= lengths[i] + 1
+            total -= lengths[i] + gap
     out[n] = n
     return out
 
@@ -225,10 +229,11 @@ def _segment_run(words: list[Word], rules: Rules, prefix: int, first_width: int 
     n = len(words)
     tokens = [w.word for w in words]
     lengths = [len(t) for t in tokens]
-    nxt = _greedy_next(lengths, rules.max_chars)
+    gap = len(rules.joiner)
+    nxt = _greedy_next(lengths, rules.max_chars, gap)
     ends = [0] * (n + 1)
     for k in range(n):
-        ends[k + 1] = ends[k] + lengths[k] + 1
+        ends[k + 1] = ends[k] + lengths[k] + gap
     best = [0.0] + [float("inf")] * n
     back = [0] * (n + 1)
     max_chars = rules.max_chars * rules.max_lines + rules.max_lines
@@ -249,7 +254,7 @@ def _segment_run(words: list[Word], rules: Rules, prefix: int, first_width: int 
     fit_from = [0] * (n + 1)  # the first token from which tokens ..j-1 fit on one line
     k = 0
     for j in range(1, n + 1):
-        while ends[j] - ends[k] - 1 > rules.max_chars:
+        while ends[j] - ends[k] - gap > rules.max_chars:
             k += 1
         fit_from[j] = k
     two_lines = rules.max_lines == 2
@@ -259,9 +264,9 @@ def _segment_run(words: list[Word], rules: Rules, prefix: int, first_width: int 
         if j > 1 and wide[j]:
             return False
         if first_width is not None:
-            return ends[j] - 1 <= first_width or j == 1
+            return ends[j] - gap <= first_width or j == 1
         if prefix:
-            return j == 1 or wrap(tokens[:j], rules.max_chars, rules.max_lines, prefix) is not None
+            return j == 1 or wrap(tokens[:j], rules.max_chars, rules.max_lines, prefix, rules.joiner) is not None
         return j <= reach[0] or j == 1
 
     starts = [w.start for w in words]
@@ -326,10 +331,10 @@ def _segment_run(words: list[Word], rules: Rules, prefix: int, first_width: int 
         i = back[j]
         lines: list[str] | None
         if i == 0 and first_width is not None:
-            lines = wrap(tokens[i:j], first_width, 1) or [" ".join(tokens[i:j])]
+            lines = wrap(tokens[i:j], first_width, 1, sep=rules.joiner) or [rules.joiner.join(tokens[i:j])]
         else:
-            lines = wrap(tokens[i:j], rules.max_chars, rules.max_lines, prefix if i == 0 else 0)
-        out.append((i, j, lines or [" ".join(tokens[i:j])]))
+            lines = wrap(tokens[i:j], rules.max_chars, rules.max_lines, prefix if i == 0 else 0, rules.joiner)
+        out.append((i, j, lines or [rules.joiner.join(tokens[i:j])]))
         j = i
     return out[::-1]
 
@@ -474,7 +479,7 @@ def _time(cues: list[Cue], rules: Rules, audio_end: int | None = None) -> list[C
         nxt = cues[k + 1].words[0].start if k + 1 < len(cues) else None
         limit = nxt - rules.min_gap if nxt is not None else last + max(rules.linger, rules.max_duration)
         need = max(rules.min_duration, len(c.words) * rules.min_ms_per_word,
-                   round(_reading_ms(" ".join(w.word for w in c.words), len(c.words), rules)))
+                   round(_reading_ms(rules.joiner.join(w.word for w in c.words), len(c.words), rules)))
         end = max(last + rules.linger, start + need)
         end = min(end, start + max(rules.max_duration, last - start), limit)
         if nxt is not None and nxt - rules.min_gap - end < rules.chain_gap:
@@ -554,8 +559,8 @@ def qa(cues: list[Cue], rules: Rules, left_out: int = 0) -> dict:
         if dur < len(c.words) * rules.min_ms_per_word:
             flag("reading_speed", n, len(c.words) * rules.min_ms_per_word - dur,
                  f"{dur} ms for {len(c.words)} words, needs {len(c.words) * rules.min_ms_per_word} ms", fast)
-        elif rules.max_cps and len(" ".join(w.word for w in c.words)) / (dur / 1000) > rules.max_cps + 1e-9:
-            cps = len(" ".join(w.word for w in c.words)) / (dur / 1000)
+        elif rules.max_cps and len(rules.joiner.join(w.word for w in c.words)) / (dur / 1000) > rules.max_cps + 1e-9:
+            cps = len(rules.joiner.join(w.word for w in c.words)) / (dur / 1000)
             flag("reading_speed", n, cps, f"{cps:.1f} characters/s", fast)
         elif rules.max_wpm and len(c.words) / (dur / 60_000) > rules.max_wpm + 1e-9:
             wpm = len(c.words) / (dur / 60_000)
@@ -580,7 +585,7 @@ def wrap_clean(cue: Cue, rules: Rules) -> list[str] | None:
     tokens = [w.word for w in cue.words]
     best = None
     for k in range(1, len(tokens)):
-        top, bottom = " ".join(tokens[:k]), " ".join(tokens[k:])
+        top, bottom = rules.joiner.join(tokens[:k]), rules.joiner.join(tokens[k:])
         if len(top) <= rules.max_chars and len(bottom) <= rules.max_chars and not dangles(tokens[k - 1], tokens[k]):
             best = [top, bottom]
     return best
@@ -590,5 +595,5 @@ def _too_fast_to_fix(cue: Cue, nxt: Cue | None, rules: Rules) -> bool:
     """Whether the speech itself outruns the reading speed: the text needs more time than there is
     from its first word to the next cue's first word (or its last word plus linger, at the end)."""
     room = (nxt.words[0].start - rules.min_gap if nxt else cue.words[-1].end + rules.linger) - cue.words[0].start
-    text = " ".join(w.word for w in cue.words)
+    text = rules.joiner.join(w.word for w in cue.words)
     return _reading_ms(text, len(cue.words), rules) > max(1, room)

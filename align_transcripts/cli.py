@@ -105,6 +105,19 @@ suspects_opt = click.option("--suspects", is_flag=True, help="Also judge every p
                             "\"suspect\" in words.json, highlighted on the review page. About 1.7x the time of aligning alone.")
 
 
+def _check_language(ctx, param, value: str) -> str:
+    from .warp.languages import language
+
+    try:
+        return language(value).code
+    except ValueError as exc:
+        raise click.BadParameter(str(exc)) from None
+
+
+language_opt = click.option("--language", "-l", "language", default="en", show_default=True, callback=_check_language,
+                            help="The recording's language (ISO 639-1). English uses the acoustic model; other "
+                            "languages are aligned by reading the transcript aloud with espeak-ng and warping it onto "
+                            "the recording (coarser: see the README).")
 encoding_opt = click.option("--encoding", default=None,
                             help="Text encoding of the transcript (default: UTF-8/UTF-16 by BOM).")
 
@@ -160,8 +173,9 @@ def _emit(data: dict, output: str | None) -> None:
 @suspects_opt
 @format_opt
 @encoding_opt
+@language_opt
 def check_cmd(transcript, audio, as_json, output, fix_stamps, severity, fast_rate, slow_rate, gap_s,
-              stamp_offset, untranscribed, long_silence, suspects, fmt, encoding):
+              stamp_offset, untranscribed, long_silence, suspects, fmt, encoding, language):
     """Audit a transcript's timing: same-second and backwards stamps, empty turns, overlaps, gaps,
     stamps past the end; with --audio, stamps seconds off, untranscribed speech, long silences.
     Exit 0 no errors, 1 at least one error-severity finding, 2 unusable input."""
@@ -184,7 +198,8 @@ def check_cmd(transcript, audio, as_json, output, fix_stamps, severity, fast_rat
     else:
         from .pipeline import align_files, audit, fixed_stamps
 
-        a = align_files(transcript, audio, fmt, encoding, progress=_progress("aligning"), suspects=suspects)
+        a = align_files(transcript, audio, fmt, encoding, progress=_progress("aligning"), suspects=suspects,
+                        language=language)
         t, r = a.transcript, a.reconciled
         found = audit(a, th)
         if fix_stamps:
@@ -222,7 +237,8 @@ def check_cmd(transcript, audio, as_json, output, fix_stamps, severity, fast_rat
 @suspects_opt
 @format_opt
 @encoding_opt
-def words_cmd(transcript, audio, output, workers, trace, to_format, suspects, fmt, encoding):
+@language_opt
+def words_cmd(transcript, audio, output, workers, trace, to_format, suspects, fmt, encoding, language):
     """Place every transcript word on the audio: JSON with start, end, speaker, segment, aligned,
     score (times in seconds; an unaligned word's times are interpolated, never heard)."""
     from .formats import pick, render_words
@@ -232,7 +248,7 @@ def words_cmd(transcript, audio, output, workers, trace, to_format, suspects, fm
     if output:
         check_file(output)  # before aligning, not after
     a = align_files(transcript, audio, fmt, encoding, progress=_progress("aligning"), workers=workers,
-                    suspects=suspects)
+                    suspects=suspects, language=language)
     text = render_words(kind, a.words, a.audio.duration, a.trace)
     if output:
         write_atomic(output, text)
@@ -246,8 +262,11 @@ def words_cmd(transcript, audio, output, workers, trace, to_format, suspects, fm
         click.echo(trace_text(a.trace), err=True, nl=False)
 
 
-def _rules(preset, overrides: dict) -> Rules:
-    base = PRESETS[preset]
+def _rules(preset, language: str, overrides: dict) -> Rules:
+    from .warp.languages import caption_rules
+    from .warp.languages import language as lang_of
+
+    base = caption_rules(PRESETS[preset], lang_of(language))
     changes = {k: v for k, v in overrides.items() if v is not None}
     for key in ("min_duration", "max_duration", "min_gap", "linger"):
         if key in changes:
@@ -279,8 +298,10 @@ def _rules(preset, overrides: dict) -> Rules:
               "untouched, at the times their words are said (re-sync instead of re-cutting).")
 @format_opt
 @encoding_opt
+@language_opt
 def captions_cmd(transcript, audio, output, preset, max_chars, max_lines, min_duration, max_duration, max_cps,
-                 max_wpm, min_gap, linger, speaker_labels, word_timestamps, report, keep_cues, to_format, fmt, encoding):
+                 max_wpm, min_gap, linger, speaker_labels, word_timestamps, report, keep_cues, to_format, fmt, encoding,
+                 language):
     """Captions to broadcast rules: WebVTT, SRT or JSON, picked by the output's extension. Without
     --audio the cue times are estimated from the stamps and the text. With --keep-cues, subtitles
     are re-synced cue for cue."""
@@ -288,11 +309,11 @@ def captions_cmd(transcript, audio, output, preset, max_chars, max_lines, min_du
 
     kind = pick(output, "captions", to_format)
     if keep_cues:
-        _resync(transcript, audio, output, f".{kind.name}", fmt, encoding)
+        _resync(transcript, audio, output, f".{kind.name}", fmt, encoding, language)
         return
     for path in (output, report) if report else (output,):
         check_file(path)  # before aligning, not after
-    rules = _rules(preset, {"max_chars": max_chars, "max_lines": max_lines, "min_duration": min_duration,
+    rules = _rules(preset, language, {"max_chars": max_chars, "max_lines": max_lines, "min_duration": min_duration,
                             "max_duration": max_duration, "max_cps": max_cps, "max_wpm": max_wpm,
                             "min_gap": min_gap, "linger": linger})
     if audio is None:
@@ -302,7 +323,7 @@ def captions_cmd(transcript, audio, output, preset, max_chars, max_lines, min_du
     else:
         from .pipeline import align_files
 
-        a = align_files(transcript, audio, fmt, encoding, progress=_progress("aligning"))
+        a = align_files(transcript, audio, fmt, encoding, progress=_progress("aligning"), language=language)
         words, estimated, audio_end = a.words, False, a.audio.duration
     cues = build_cues(words, rules, speaker_labels, end=audio_end)
     report_data = qa(cues, rules, past_end(words, audio_end))
@@ -312,7 +333,7 @@ def captions_cmd(transcript, audio, output, preset, max_chars, max_lines, min_du
     click.echo(qa_text(output, report_data, estimated), err=True, nl=False)
 
 
-def _resync(transcript, audio, output, kind, fmt, encoding) -> None:
+def _resync(transcript, audio, output, kind, fmt, encoding, language: str = "en") -> None:
     from .pipeline import align_files
     from .resync import retime, write_resynced
 
@@ -324,7 +345,7 @@ def _resync(transcript, audio, output, kind, fmt, encoding) -> None:
     if t.format not in ("srt", "vtt"):
         raise click.UsageError(f"--keep-cues re-syncs subtitles; {transcript} was read as {t.format}")
     check_file(output)
-    a = align_files(transcript, audio, fmt, encoding, progress=_progress("aligning"))
+    a = align_files(transcript, audio, fmt, encoding, progress=_progress("aligning"), language=language)
     times = retime(a.reconciled.segments, [turn.end for turn in a.transcript.turns], a.words)
     write_atomic(output, write_resynced(read_text(transcript, encoding), t.format, times, kind, transcript))
     heard = sum(r.heard for r in times)
@@ -363,8 +384,9 @@ def _resync(transcript, audio, output, kind, fmt, encoding) -> None:
 @click.option("--force", is_flag=True, help="Replace existing clip files.")
 @format_opt
 @encoding_opt
+@language_opt
 def clips_cmd(transcript, audio, folder, speakers, segments, from_, to, quotes, regex, each, pad, fade,
-              audio_format, bitrate, fps, no_align, force, fmt, encoding):
+              audio_format, bitrate, fps, no_align, force, fmt, encoding, language):
     """Cut clips of speakers, turns, a time range or exact quotes, each with its own captions and a
     row in clips.json / clips.csv; clips.edl (CMX 3600) and clips-labels.txt (Audacity) list the same
     cuts on the source for an editor. Exit 1 when nothing matched."""
@@ -404,7 +426,7 @@ def clips_cmd(transcript, audio, folder, speakers, segments, from_, to, quotes, 
             except re.error as exc:
                 raise InputError(None, f"--match {q!r} is not a valid regular expression: {exc}") from exc
     sel = Selection(resolve_speakers(speakers, r.segments), seg_set, start, end, quotes, regex, not each)
-    clips = plan_clips(r, audio, sel, round(pad * 1000), align=not no_align, duration=duration)
+    clips = plan_clips(r, audio, sel, round(pad * 1000), align=not no_align, duration=duration, language=language)
     if not clips:
         click.echo("align: nothing matched the selection; no clips written", err=True)
         sys.exit(1)
@@ -429,12 +451,13 @@ def clips_cmd(transcript, audio, folder, speakers, segments, from_, to, quotes, 
 @suspects_opt
 @format_opt
 @encoding_opt
-def run_cmd(transcript, audio, folder, preset, workers, suspects, fmt, encoding):
+@language_opt
+def run_cmd(transcript, audio, folder, preset, workers, suspects, fmt, encoding, language):
     """Everything at once: audit, segments, words, captions (VTT, SRT) and review.html in one
     folder, the audio decoded once. Exit 1 when the audit found errors."""
     from .pipeline import run_all
 
-    res = run_all(transcript, audio, folder, PRESETS[preset], fmt=fmt, encoding=encoding,
+    res = run_all(transcript, audio, folder, PRESETS[preset], fmt=fmt, encoding=encoding, language=language,
                   progress=_progress("aligning"), workers=workers, suspects=suspects)
     s = res["summary"]
     kinds = ", ".join(f"{k} {v}" for k, v in s["findings"].items()) or "none"

@@ -234,7 +234,7 @@ def decode_groups(segs: tuple[Segment, ...], wanted: list[Segment]) -> list[list
 
 
 def group_words(audio_path: str, chunk: list[Segment], rate: float, duration: int,
-                align: bool = True) -> tuple[list[Word], Audio | None, int]:
+                align: bool = True, language: str = "en") -> tuple[list[Word], Audio | None, int]:
     """The words of a run of turns, aligned on just the audio around them, with that audio and
     its offset (ms) so the cuts can be found in it without decoding it again. Times estimated
     from the segments (and no audio) where it cannot be aligned."""
@@ -247,7 +247,14 @@ def group_words(audio_path: str, chunk: list[Segment], rate: float, duration: in
         audio = decode(audio_path, lo, hi - lo)
         shifted = tuple(replace(s, start=s.start - lo, end=s.end - lo, group=(s.group[0] - lo, s.group[1] - lo))
                         for s in chunk)
-        words = [replace(w, start=w.start + lo, end=w.end + lo) for w in align_words(shifted, audio, workers=1)]
+        if language == "en":
+            placed = align_words(shifted, audio, workers=1)
+        else:
+            from .warp.engine import align_warp
+            from .warp.languages import language as lang_of
+
+            placed = align_warp(shifted, audio, lang_of(language))[0]
+        words = [replace(w, start=w.start + lo, end=w.end + lo) for w in placed]
     except InputError:
         return est, None, 0
     return words, audio, lo
@@ -298,7 +305,7 @@ def cut_points(first: Word, last: Word, before: Word | None, after: Word | None,
 # --- planning and writing ----------------------------------------------------------------
 
 def plan_clips(rec: Reconciled, audio_path: str, sel: Selection, pad: int = 250, align: bool = True,
-               duration: int | None = None) -> list[Clip]:
+               duration: int | None = None, language: str = "en") -> list[Clip]:
     """The clips a selection asks for, with cut points on the audio.
 
     Steps: the turns the selection touches; run by run, their words (and their neighbours')
@@ -313,7 +320,7 @@ def plan_clips(rec: Reconciled, audio_path: str, sel: Selection, pad: int = 250,
     units: list[tuple[int, int]] = []
     cuts: dict[tuple[int, int], tuple[int, int]] = {}
     for chunk in decode_groups(rec.segments, wanted):
-        words, audio, offset = group_words(audio_path, chunk, rec.rate, duration, align)
+        words, audio, offset = group_words(audio_path, chunk, rec.rate, duration, align, language)
         base = len(timeline)
         timeline += words
         for i, j in select_units(words, [s for s in wanted if s in chunk], sel):

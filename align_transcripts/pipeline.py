@@ -30,12 +30,15 @@ class Aligned:
     anchoring: Anchoring | None = None  # where the turns were found (offsets, breaks, turns not in the audio)
     trace: tuple[TurnTrace, ...] = ()  # how each turn was placed (align_transcripts.passes)
     stamped: Reconciled | None = None  # the segments where the stamps put them, before anchoring
+    language: str = "en"  # ISO 639-1 (warp/languages.py)
 
 
 def align_files(transcript_path: str, audio_path: str, fmt: str | None = None, encoding: str | None = None,
-                progress=None, workers: int | None = None, suspects: bool = False) -> Aligned:
+                progress=None, workers: int | None = None, suspects: bool = False, language: str = "en") -> Aligned:
     """Read, decode, reconcile, anchor and align (and, if asked, judge each placed word against the
-    audio: suspect.py); raises InputError when the transcript is not of this audio."""
+    audio: suspect.py); raises InputError when the transcript is not of this audio. A language
+    other than English is aligned by synthesis and warping (warp/engine.py)."""
+    lang = _language(language)
     t = read_transcript(transcript_path, fmt, encoding)
     audio = decode(audio_path)
     r = reconcile(t, audio.duration)
@@ -43,6 +46,16 @@ def align_files(transcript_path: str, audio_path: str, fmt: str | None = None, e
     if problem:
         raise InputError(audio_path, f"{problem} (transcript {transcript_path})")
     regions = speech_regions(audio.samples)
+    if lang.code != "en":
+        if suspects:
+            raise InputError(transcript_path, f"--suspects needs the English acoustic model; not available for {lang.name}")
+        from .warp.engine import align_warp
+
+        warped, trace = align_warp(r.segments, audio, lang)
+        problem = mismatch(warped)
+        if problem:
+            raise InputError(audio_path, f"{problem} (transcript {transcript_path})")
+        return Aligned(t, audio, r, warped, regions, None, trace, r, lang.code)
     # where the turns really are (adverts, cuts, stamps minutes off, no stamps): before the words,
     # so that a transcript of another recording is found out before the whole of it is searched in vain
     found = anchor(r.segments, audio, workers=workers or min(2, os.cpu_count() or 1))
@@ -65,6 +78,15 @@ def align_files(transcript_path: str, audio_path: str, fmt: str | None = None, e
 
         words = mark_suspects(words, tokenize(moved.segments), audio.samples)
     return Aligned(t, audio, moved, words, regions, found, done.trace, r)
+
+
+def _language(code: str):
+    from .warp.languages import language
+
+    try:
+        return language(code)
+    except ValueError as e:
+        raise InputError("--language", str(e)) from None
 
 
 FIRST_WORDS = 24  # the first turns aligned alone when anchoring found nothing: about this many words
@@ -152,7 +174,7 @@ RUN_OUTPUTS = ("report.json", "segments.json", "words.json", "captions.vtt", "ca
 
 def run_all(transcript_path: str, audio_path: str, out_dir: str, rules=None, th: Thresholds | None = None,
             fmt: str | None = None, encoding: str | None = None, progress=None, workers: int | None = None,
-            suspects: bool = False) -> dict:
+            suspects: bool = False, language: str = "en") -> dict:
     """Everything for one recording, decoded once: audit, segments, words, captions, review page.
 
     Writes only its own files into out_dir (each all-or-nothing) and returns a summary.
@@ -169,11 +191,13 @@ def run_all(transcript_path: str, audio_path: str, out_dir: str, rules=None, th:
     from .output import check_folder, dumps, make_folder, write_atomic
     from .report import check_json, segment_json, word_counts, words_json
     from .transcript.encoding import read_raw
+    from .warp.languages import caption_rules
 
     t0 = time.perf_counter()
-    rules = rules or PRESETS["netflix"]
+    rules = caption_rules(rules or PRESETS["netflix"], _language(language))
     check_folder(out_dir)  # before the alignment, not after
-    a = align_files(transcript_path, audio_path, fmt, encoding, progress=progress, workers=workers, suspects=suspects)
+    a = align_files(transcript_path, audio_path, fmt, encoding, progress=progress, workers=workers, suspects=suspects,
+                    language=language)
     found = audit(a, th)
     summ = summary(a.transcript, a.reconciled.segments, found)
     cues = build_cues(a.words, rules, end=a.audio.duration)

@@ -3,17 +3,17 @@
 A token is normalised to spoken words (numbers, years, money, percentages, times, acronyms),
 each word is looked up in PocketSphinx's 134k-word dictionary, and a word it lacks gets a
 pronunciation from espeak-ng's letter-to-sound rules (the library and data ship in the
-`espeakng-loader` wheel), its IPA mapped onto the model's ARPAbet phones. Nothing is dropped:
+`espeakng-loader` wheel; espeak.py), its IPA mapped onto the model's ARPAbet phones. Nothing is dropped:
 a token with no speakable content (a dash, `[inaudible]`) simply has no spoken words.
 """
 from __future__ import annotations
 
-import ctypes
 import functools
 import re
-import threading
 
 from num2words import num2words
+
+from .espeak import espeak
 
 # espeak-ng IPA -> CMU ARPAbet. Longest symbols are tried first; stress and length marks are
 # dropped before mapping. Rhotic vowels become ER; the flap and glottal stop become T.
@@ -124,44 +124,6 @@ def _spoken_part(part: str, known) -> list[str]:
 def _spelled(caps: str) -> bool:
     """GPT, HTML are spelled out; COVID, NATO are said as words."""
     return len(caps) <= 3 or not re.search(r"[AEIOU][^AEIOU]|[^AEIOU][AEIOU]", caps) or caps.count("") > 7
-
-
-class Espeak:
-    """espeak-ng's letter-to-sound rules through its C library (one process-wide instance)."""
-
-    _lock = threading.Lock()
-
-    def __init__(self) -> None:
-        import espeakng_loader
-
-        lib = ctypes.CDLL(espeakng_loader.get_library_path())
-        lib.espeak_Initialize.restype = ctypes.c_int
-        lib.espeak_Initialize.argtypes = [ctypes.c_int, ctypes.c_int, ctypes.c_char_p, ctypes.c_int]
-        lib.espeak_SetVoiceByName.argtypes = [ctypes.c_char_p]
-        lib.espeak_TextToPhonemes.restype = ctypes.c_char_p
-        lib.espeak_TextToPhonemes.argtypes = [ctypes.POINTER(ctypes.c_char_p), ctypes.c_int, ctypes.c_int]
-        # AUDIO_OUTPUT_SYNCHRONOUS (2): no audio device is opened
-        if lib.espeak_Initialize(2, 0, espeakng_loader.get_data_path().encode(), 0) < 0:
-            raise RuntimeError("espeak-ng failed to initialise")
-        if lib.espeak_SetVoiceByName(b"en-us") != 0:
-            raise RuntimeError("espeak-ng has no en-us voice")
-        self._lib = lib
-
-    def ipa(self, word: str) -> str:
-        """IPA of a word, as espeak-ng's en-us rules say it."""
-        with self._lock:
-            ptr = ctypes.c_char_p(word.encode("utf-8"))
-            parts = []
-            while ptr.value:
-                out = self._lib.espeak_TextToPhonemes(ctypes.byref(ptr), 1, 0x02)  # UTF-8 text, IPA out
-                if out:
-                    parts.append(out.decode("utf-8"))
-            return " ".join(parts)
-
-
-@functools.lru_cache(maxsize=1)
-def espeak() -> Espeak:
-    return Espeak()
 
 
 def ipa_to_arpabet(ipa: str) -> str:

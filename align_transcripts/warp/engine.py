@@ -1,0 +1,232 @@
+"""Alignment by synthesis and warping, for languages the acoustic model was not trained on.
+
+The transcript is read aloud by espeak-ng, turn by turn (synth.py), with the recording's own
+background noise under it; both are turned into phone posteriors by the en-us model's
+context-independent phones (42 classes, silence and noise among them: a phonetic space in
+which a synthetic and a real voice are closer than in raw cepstra); the recording is warped
+onto the reading (dtw.py), first coarsely inside a band around where the stamps put each turn,
+then at 10 ms around the coarse path. Each word takes the recording's frames that warp onto
+its part of the reading. Pauses of the reading (between sentences and turns) may absorb any
+recording at a fixed price, so an intro, an aside or an advert nobody transcribed is passed
+over rather than stretched onto words. A word whose frames match its reading worse than
+MAX_WORD_COST is left unaligned, its times interpolated, never claimed.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..acoustic.features import cepstra, features
+from ..acoustic.model import load_model
+from ..acoustic.scores import mixture_scores
+from ..acoustic.search import _ci_senones
+from ..audio import Audio
+from ..boundaries import refine_pause_edges
+from ..types import Segment, Tried, TurnTrace, Word
+from .dtw import band_around, warp
+from .languages import Language
+from .synth import FRAME, read_aloud
+from .words import closes_sentence, speakable, words
+
+__all__ = ["WarpToken", "align_warp", "warp_tokens"]
+
+COARSE = 8  # frames per coarse step (80 ms)
+FINE_REACH = 40  # the fine pass looks this many frames (400 ms) either side of the coarse path
+BAND_MS = 20_000  # where stamps place the turns, the coarse band reaches this far either side
+FREE_BAND = 0.3  # with no stamps, a fraction of the whole recording either side
+ABSORB = 3.0  # price per frame of recording passed over in a pause of the reading (nats)
+MAX_WORD_COST = 7.0  # a word matching its reading worse than this per frame is not placed (French DEV: placed words 1.6-6.6)
+FLOOR = 1e-4  # posterior floor in the cost -log(p_recording . p_reading)
+
+
+@dataclass(frozen=True)
+class WarpToken:
+    """A word of a turn as the warp sees it."""
+
+    text: str
+    segment: int
+    speaker: str
+    line: int | None
+    said: str  # what the synthesizer reads for it ("" for a sound tag)
+    sentence_end: bool
+
+
+def warp_tokens(segments: tuple[Segment, ...], lang: Language) -> list[WarpToken]:
+    out = []
+    for seg in segments:
+        ws = words(seg.text, lang)
+        for k, w in enumerate(ws):
+            nxt = ws[k + 1] if k + 1 < len(ws) else None
+            out.append(WarpToken(w, seg.index, seg.speaker, seg.line, speakable(w, lang),
+                                 closes_sentence(w, nxt, lang)))
+    return out
+
+
+def phone_posteriors(samples: np.ndarray) -> np.ndarray:
+    """(frames, phones) posteriors of the model's context-independent phones per 10 ms frame."""
+    model = load_model()
+    ci = _ci_senones(model)
+    owner = model.sen2cb[ci]
+    feats = features(cepstra(samples))
+    out = np.zeros((len(feats), len(model.phones)), dtype=np.float32)
+    step = 6000
+    for a in range(0, len(feats), step):
+        sc = mixture_scores(model, feats[a:a + step], ci)
+        sc -= sc.max(axis=1, keepdims=True)
+        p = np.exp(sc)
+        p /= p.sum(axis=1, keepdims=True)
+        for k in range(len(ci)):
+            out[a:a + step, owner[k]] += p[:, k]
+    return out
+
+
+def _room(samples: np.ndarray) -> tuple[np.ndarray, float]:
+    """The recording's quietest tenth (its background), and its loud level (rms of the 90th percentile frame)."""
+    n = len(samples) // FRAME
+    if n < 10:
+        return np.zeros(FRAME, np.float32), 1000.0
+    frames = samples[: n * FRAME].astype(np.float32).reshape(n, FRAME)
+    energy = (frames * frames).mean(axis=1)
+    quiet = frames[energy <= np.percentile(energy, 10)].ravel()
+    return quiet, float(np.sqrt(np.percentile(energy, 90)))
+
+
+def _reading(segments, tokens: list[WarpToken], lang: Language, samples: np.ndarray):
+    """The whole transcript read aloud in the recording's room: samples, each token's span (samples)
+    or None, each segment's span in the reading, and a mask of the reading's pause frames."""
+    by_seg: dict[int, list[int]] = {}
+    for k, t in enumerate(tokens):
+        by_seg.setdefault(t.segment, []).append(k)
+    parts: list[np.ndarray] = []
+    spans: list[tuple[int, int] | None] = [None] * len(tokens)
+    seg_spans: dict[int, tuple[int, int]] = {}
+    at = 0
+    for seg in segments:
+        idx = by_seg.get(seg.index, [])
+        if not any(tokens[k].said for k in idx):
+            continue
+        sentences, cur = [], []
+        for k in idx:
+            cur.append(k)
+            if tokens[k].sentence_end:
+                sentences.append(cur)
+                cur = []
+        if cur:
+            sentences.append(cur)
+        r = read_aloud(lang.voice, [[tokens[k].said for k in s] for s in sentences])
+        flat = [k for s in sentences for k in s]
+        for k, span in zip(flat, r.spans):
+            spans[k] = None if span is None else (at + span[0], at + span[1])
+        seg_spans[seg.index] = (at, at + len(r.samples))
+        parts.append(r.samples)
+        at += len(r.samples)
+    clean = np.concatenate(parts) if parts else np.zeros(0, np.float32)
+    quiet, loud = _room(samples)
+    n = len(clean) // FRAME
+    e = (clean[: n * FRAME].reshape(n, FRAME) ** 2).mean(axis=1) if n else np.zeros(0)
+    own = float(np.sqrt(np.percentile(e, 90))) if n else 1.0
+    reading = clean * (loud / max(own, 1e-3)) + np.resize(quiet, len(clean))
+    speech = np.zeros(n + 1, dtype=bool)
+    for s in spans:
+        if s:
+            speech[s[0] // FRAME: s[1] // FRAME + 1] = True
+    return reading, spans, seg_spans, ~speech
+
+
+def _expected(segments, seg_spans: dict[int, tuple[int, int]], frames: int, columns: int) -> np.ndarray:
+    """Per recording frame, the reading frame where the stamps (or the estimate) put it."""
+    xs, ys = [0.0], [0.0]
+    for s in segments:
+        if s.index in seg_spans:
+            a, b = seg_spans[s.index]
+            xs += [s.start / 10, max(s.start / 10 + 1, s.end / 10)]
+            ys += [a / FRAME, b / FRAME]
+    xs.append(frames)
+    ys.append(columns)
+    order = np.argsort(xs, kind="stable")
+    return np.interp(np.arange(frames), np.asarray(xs)[order], np.maximum.accumulate(np.asarray(ys)[order]))
+
+
+def _pool(p: np.ndarray, k: int) -> np.ndarray:
+    n = -(-len(p) // k)
+    pad = np.concatenate([p, np.repeat(p[-1:], n * k - len(p), axis=0)]) if len(p) else p
+    return pad.reshape(n, k, -1).mean(axis=1)
+
+
+def _costs(pa: np.ndarray, pr: np.ndarray, pause: np.ndarray):
+    def row(i: int, a: int, b: int) -> np.ndarray:
+        c = -np.log(pr[a:b] @ pa[i] + FLOOR).astype(np.float32)
+        np.minimum(c, ABSORB, out=c, where=pause[a:b])
+        return c
+    return row
+
+
+def align_warp(segments: tuple[Segment, ...], audio: Audio, lang: Language) -> tuple[list[Word], tuple[TurnTrace, ...]]:
+    """Every word of every segment as a Word (aligned or not) in transcript order, and a trace per turn."""
+    tokens = warp_tokens(segments, lang)
+    if not any(t.said for t in tokens):
+        return _unplaced(tokens, segments), ()
+    reading, spans, seg_spans, pause_mask = _reading(segments, tokens, lang, audio.samples)
+    pa, pr = phone_posteriors(audio.samples), phone_posteriors(reading)
+    n, m = len(pa), len(pr)
+    pause = np.zeros(m, dtype=bool)
+    pause[: min(m, len(pause_mask))] = pause_mask[:m]
+    stamped = any(s.stamp is not None for s in segments)
+    reach = BAND_MS // 10 if stamped else max(BAND_MS // 10, int(FREE_BAND * max(n, m)))
+    centre = _expected(segments, seg_spans, n, m)
+    # coarse: 80 ms steps inside the band around the stamps
+    ca, cr = _pool(pa, COARSE), _pool(pr, COARSE)
+    cpause = _pool(pause[:, None].astype(np.float32), COARSE)[:, 0] > 0.5
+    lo, hi = band_around(centre[::COARSE] / COARSE, reach // COARSE + 1, len(cr))
+    coarse = warp(_costs(ca, cr, cpause), lo, hi)
+    # fine: 10 ms steps near the coarse path
+    guide = np.repeat(coarse * COARSE + COARSE // 2, COARSE)[:n]
+    lo, hi = band_around(guide, FINE_REACH + COARSE, m)
+    path = warp(_costs(pa, pr, pause), lo, hi)
+    cost_of = _costs(pa, pr, np.zeros(m, dtype=bool))
+    placed: dict[int, tuple[int, int, float]] = {}
+    for k, span in enumerate(spans):
+        if span is None:
+            continue
+        a, b = span[0] // FRAME, max(span[0] // FRAME + 1, span[1] // FRAME)
+        rows = np.nonzero((path >= a) & (path < b))[0]
+        if not len(rows):
+            continue
+        start, end = int(rows[0]), int(rows[-1]) + 1
+        frame_cost = float(np.mean([cost_of(i, int(path[i]), int(path[i]) + 1)[0] for i in range(start, end)]))
+        placed[k] = (start * 10, end * 10, frame_cost)
+    words_out = _assemble(tokens, segments, placed)
+    trace = tuple(TurnTrace(s.index, sum(t.segment == s.index for t in tokens), "warp",
+                            (Tried("warp"),)) for s in segments if s.index in seg_spans)
+    return refine_pause_edges(words_out, audio.samples), trace
+
+
+def _assemble(tokens: list[WarpToken], segments, placed: dict[int, tuple[int, int, float]]) -> list[Word]:
+    """Words in order; a word with no frames, or matching worse than MAX_WORD_COST, gets times
+    interpolated between its placed neighbours and aligned=False."""
+    seg_by = {s.index: s for s in segments}
+    good = {k: v for k, v in placed.items() if v[2] <= MAX_WORD_COST}
+    out: list[Word] = []
+    keys = sorted(good)
+    for k, t in enumerate(tokens):
+        if k in good:
+            a, b, c = good[k]
+            out.append(Word(t.text, a, b, t.speaker, t.segment, True, float(np.exp(-c)), t.line))
+            continue
+        before = [j for j in keys if j < k]
+        after = [j for j in keys if j > k]
+        lo = good[before[-1]][1] if before else seg_by[t.segment].start
+        hi = good[after[0]][0] if after else max(lo, seg_by[t.segment].end)
+        gap_from = before[-1] + 1 if before else 0
+        gap_to = after[0] if after else len(tokens)
+        share = (k - gap_from, gap_to - gap_from)
+        a = lo + (hi - lo) * share[0] // max(1, share[1])
+        b = lo + (hi - lo) * (share[0] + 1) // max(1, share[1])
+        out.append(Word(t.text, a, max(a, b), t.speaker, t.segment, False, 0.0, t.line))
+    return out
+
+
+def _unplaced(tokens: list[WarpToken], segments) -> list[Word]:
+    return _assemble(tokens, segments, {})
+

@@ -1,0 +1,80 @@
+"""A turn's text as words per language: the transcript's own characters, cut where that language
+cuts words, and what the synthesizer is given to say for each.
+
+Languages written with spaces keep the transcript's whitespace tokens (espeak-ng reads numbers,
+dates and abbreviations in each language itself). Chinese is timed character by character (each
+Han character one word, punctuation kept on the character before it). Japanese is cut into words
+by pykakasi's dictionary and each word read as kana (espeak-ng reads no kanji).
+"""
+from __future__ import annotations
+
+import functools
+import re
+
+from ..text import ends_sentence, is_tag
+from ..text import tokens as spaced_tokens
+from .languages import Language
+
+__all__ = ["speakable", "words", "closes_sentence"]
+
+_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+_CLOSING = "。．！？!?.…"
+_PUNCT = re.compile(r"^[\s。．，、！？!?,.;；:：…「」『』（）()《》“”\"'・〜ー-]+$")
+
+
+def words(text: str, lang: Language) -> list[str]:
+    """The turn's words in order, every character of the text kept in exactly one of them (but spaces)."""
+    out: list[str] = []
+    if lang.spaced:
+        for token in spaced_tokens(text):
+            if out and _PUNCT.match(token) and not is_tag(out[-1]):
+                out[-1] += " " + token  # French "dehors !": the mark is the word's
+            else:
+                out.append(token)
+        return out
+    for chunk in re.split(r"(\[[^\]]*\])", text):  # sound tags stand alone, even without spaces around them
+        if is_tag(chunk):
+            out.append(chunk)
+            continue
+        for piece in _unspaced(chunk, lang):
+            if out and _PUNCT.match(piece) and not is_tag(out[-1]):
+                out[-1] += piece  # punctuation rides on the word before it
+            else:
+                out.append(piece)
+    return out
+
+
+def _unspaced(chunk: str, lang: Language) -> list[str]:
+    return [p for token in spaced_tokens(chunk) for p in (_japanese_words(token) if lang.code == "ja" else _han_units(token))]
+
+
+def _han_units(token: str) -> list[str]:
+    """Each Han character alone; runs of anything else (Latin words, digits) kept together."""
+    return [m.group(0) for m in re.finditer(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]|[^\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+",
+                                            token)]
+
+
+@functools.lru_cache(maxsize=1)
+def _kakasi():
+    import pykakasi
+
+    return pykakasi.kakasi()
+
+
+def _japanese_words(token: str) -> list[str]:
+    return [seg["orig"] for seg in _kakasi().convert(token) if seg["orig"]]
+
+
+def speakable(word: str, lang: Language) -> str:
+    """What the synthesizer says for a word ("" for a sound tag or bare punctuation)."""
+    if is_tag(word) or _PUNCT.match(word):
+        return ""
+    if lang.code == "ja":
+        return "".join(seg["hira"] for seg in _kakasi().convert(word))
+    return word
+
+
+def closes_sentence(word: str, following: str | None, lang: Language) -> bool:
+    if lang.spaced:
+        return ends_sentence(word, following)
+    return word.rstrip("」』）)”\"").endswith(tuple(_CLOSING))

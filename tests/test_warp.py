@@ -1,0 +1,196 @@
+"""The synthesis-and-warp engine for languages other than English (align_transcripts/warp/)."""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import wave
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from align_transcripts.captions import PRESETS, build_cues
+from align_transcripts.types import Word
+from align_transcripts.warp.dtw import band_around, warp
+from align_transcripts.warp.languages import caption_rules, language
+from align_transcripts.warp.words import closes_sentence, speakable, words
+
+from conftest import SHARED
+
+
+def _full(c: np.ndarray):
+    return (lambda i, a, b: c[i, a:b].astype(np.float32)), np.zeros(len(c), int), np.full(len(c), c.shape[1])
+
+
+# --- the warp, on cost matrices written by hand ---------------------------------------------
+
+def test_warp_follows_the_cheap_cells_and_stays_where_the_recording_is_slower():
+    c = np.array([[0, 5, 5], [0, 5, 5], [5, 0, 5], [5, 0, 5], [5, 5, 0], [5, 5, 0]])
+    assert warp(*_full(c)).tolist() == [0, 0, 1, 1, 2, 2]
+
+
+def test_warp_steps_two_columns_where_the_recording_is_faster():
+    c = np.array([[0, 5, 5, 5, 5], [5, 5, 0, 5, 5], [5, 5, 5, 5, 0]])
+    assert warp(*_full(c)).tolist() == [0, 2, 4]
+
+
+def test_warp_pays_for_the_column_it_steps_over():
+    # stepping two columns from (0,0) to (1,2) would skip column 1's cost 9: the path goes round it
+    c = np.array([[0, 9, 9], [9, 9, 0], [9, 9, 0]], dtype=float)
+    c2 = c.copy()
+    c2[1, 1] = 0.0  # now column 1 is cheap on row 1: the skip pays it and is taken
+    assert warp(*_full(c2))[-1] == 2
+
+
+def test_warp_inside_a_band_finds_the_same_path_as_the_full_matrix():
+    rng = np.random.default_rng(3)
+    c = rng.random((40, 30)).astype(np.float32) * 4
+    diag = (np.arange(40) * 29 / 39).astype(int)
+    c[np.arange(40), diag] = 0.0
+    lo, hi = band_around(diag, 3, 30)
+    assert warp(lambda i, a, b: c[i, a:b], lo, hi).tolist() == warp(*_full(c)).tolist()
+
+
+def test_warp_refuses_a_band_that_does_not_start_at_the_first_column():
+    c = np.zeros((3, 3), np.float32)
+    with pytest.raises(ValueError):
+        warp(lambda i, a, b: c[i, a:b], np.array([1, 1, 1]), np.array([3, 3, 3]))
+
+
+@given(st.lists(st.integers(0, 50), min_size=2, max_size=60), st.integers(0, 10), st.integers(1, 60))
+def test_a_band_is_monotone_and_spans_the_columns(centre, width, columns):
+    lo, hi = band_around(np.array(centre), width, columns)
+    assert lo[0] == 0 and hi[-1] == columns
+    assert np.all(np.diff(lo) >= 0) and np.all(np.diff(hi) >= 0) and np.all(lo < hi)
+
+
+@given(st.integers(2, 25), st.integers(2, 25), st.integers(0, 2**31 - 1))
+def test_every_warp_is_a_legal_path(rows, cols, seed):
+    """From the first cell to the last, never back, at most two columns a row."""
+    c = np.random.default_rng(seed).random((rows, cols)).astype(np.float32)
+    if cols > 2 * rows - 1:  # the recording cannot be more than twice as fast as the reading
+        return
+    path = warp(*_full(c))
+    assert path[0] == 0 and path[-1] == cols - 1
+    steps = np.diff(path)
+    assert np.all((steps >= 0) & (steps <= 2))
+
+
+# --- words per language ----------------------------------------------------------------------
+
+def test_chinese_is_timed_character_by_character_with_punctuation_kept():
+    ws = words("经广州日报报道后，成为了热点。[laughs] OK", language("zh"))
+    assert ws[:8] == ["经", "广", "州", "日", "报", "报", "道", "后，"]
+    assert "[laughs]" in ws and ws[-1] == "OK"
+    assert "".join(w for w in ws if w != "[laughs]").replace("OK", "") == "经广州日报报道后，成为了热点。"
+    assert speakable("[laughs]", language("zh")) == ""
+    assert closes_sentence("点。", None, language("zh"))
+
+
+def test_japanese_words_are_read_as_kana_and_keep_their_own_characters():
+    ws = words("東京都に住んでいます。", language("ja"))
+    assert "".join(ws) == "東京都に住んでいます。"
+    assert speakable("東京都", language("ja")) == "とうきょうと"
+
+
+def test_a_lone_punctuation_mark_rides_on_the_word_before_it():
+    assert words("enfermé dehors !", language("fr")) == ["enfermé", "dehors !"]
+
+
+def test_an_unsupported_language_names_the_supported_ones():
+    with pytest.raises(ValueError, match="fr \\(French\\).*zh"):
+        language("tlh")
+    assert language("de-AT").code == "de" and language("cmn").code == "zh"
+
+
+# --- captions per language -------------------------------------------------------------------
+
+def _chars(text: str, step: int = 300) -> list[Word]:
+    return [Word(ch, k * step, k * step + step - 20, "A", 1, True, 1.0) for k, ch in enumerate(text)]
+
+
+def test_chinese_captions_join_characters_without_spaces_and_keep_16_a_line():
+    rules = caption_rules(PRESETS["netflix"], language("zh"))
+    text = "经广州日报报道后成为了社会热点这是一个很长的句子用来测试字幕的换行规则是否正确"
+    cues = build_cues(_chars(text), rules)
+    assert all(" " not in line and len(line) <= 16 for c in cues for line in c.lines)
+    assert "".join("".join(c.lines) for c in cues) == text  # every character once, in order
+
+
+def test_a_spaced_language_keeps_its_spaces_and_the_preset_for_english_is_unchanged():
+    assert caption_rules(PRESETS["netflix"], language("en")) == PRESETS["netflix"]
+    fr = caption_rules(PRESETS["netflix"], language("fr"))
+    assert fr.joiner == " " and fr.max_cps == 17.0 and fr.max_chars == 42
+
+
+# --- the engine on speech --------------------------------------------------------------------
+
+def _write_wav(path, samples: np.ndarray) -> None:
+    with wave.open(str(path), "wb") as w:
+        w.setnchannels(1)
+        w.setsampwidth(2)
+        w.setframerate(16000)
+        w.writeframes(np.clip(samples, -32768, 32767).astype(np.int16).tobytes())
+
+
+@pytest.mark.slow
+def test_french_read_by_another_voice_is_aligned_to_within_a_tenth_of_a_second(tmp_path):
+    """The recording: espeak-ng's French read by another voice, slower, with a pause the text
+    does not have; its marks are the truth. No ../shared needed."""
+    from align_transcripts.espeak import espeak
+    from align_transcripts.warp.synth import _resample
+
+    first = "Hier soir j'ai ouvert la porte pour laisser sortir le chat.".split()
+    second = "La nuit était si belle que je suis descendu dans la rue.".split()
+    eng = espeak()
+    eng._lib.espeak_SetParameter(1, 140, 0)  # espeakRATE: slower than the reading the aligner makes
+    try:
+        parts, truth, at = [np.zeros(8000, np.float32)], [], 8000
+        for n, sentence in enumerate((first, second)):
+            said = eng.speak("fr+f3", sentence)
+            x = _resample(said.samples, said.rate)
+            truth.append(at + int(min(said.marks.values()) * 16000 / said.rate))
+            parts += [x, np.zeros(16000 if n == 0 else 4000, np.float32)]
+            at += len(x) + len(parts[-1])
+    finally:
+        eng._lib.espeak_SetParameter(1, 175, 0)
+        eng._voice = ""
+    noise = np.random.default_rng(0).normal(0, 30, sum(map(len, parts)))
+    _write_wav(tmp_path / "fr.wav", np.concatenate(parts) + noise)
+    (tmp_path / "fr.txt").write_text(" ".join(first) + "\n\n" + " ".join(second) + "\n")
+    out = tmp_path / "words.json"
+    r = subprocess.run([sys.executable, "-m", "align_transcripts", "words", str(tmp_path / "fr.txt"),
+                        str(tmp_path / "fr.wav"), "--language", "fr", "-o", str(out), "--trace"],
+                       capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
+    data = json.loads(out.read_text())
+    placed = data["words"]
+    assert len(placed) == len(first) + len(second) and all(w["aligned"] for w in placed)
+    starts = [placed[0]["start"], placed[len(first)]["start"]]
+    assert [abs(s * 1000 - t) for s, t in zip(starts, (t * 1000 / 16000 for t in truth))] < [100, 100]
+    assert data["summary"]["placed_by"] == {"warp": 2}
+
+
+@pytest.mark.slow
+def test_run_in_french_on_real_speech(tmp_path):
+    wav = SHARED / "data" / "speech" / "lang" / "fra_sppas_F_F_B003-P8" / "F_F_B003-P8.wav"
+    if not wav.exists():
+        pytest.skip(f"no French DEV speech at {wav}")
+    text = tmp_path / "fr.txt"
+    text.write_text("Hier soir j'ai ouvert la porte d'entrée pour laisser chort- sortir le chat.\n\n"
+                    "La nuit était si belle que je suis descendu dans la rue prendre le frais.\n")
+    r = subprocess.run([sys.executable, "-m", "align_transcripts", "run", str(text), str(wav), "-o",
+                        str(tmp_path / "out"), "--language", "fr"], capture_output=True, text=True)
+    assert r.returncode in (0, 1), r.stderr
+    words_json = json.loads((tmp_path / "out" / "words.json").read_text())
+    first = words_json["words"][0]
+    assert first["word"] == "Hier" and abs(first["start"] - 2.497) < 0.1  # SPPAS puts it at 2.497 s
+    assert "d'entrée" in (tmp_path / "out" / "captions.vtt").read_text()
+
+
+def test_an_unknown_language_is_refused_before_any_work(tmp_path):
+    r = subprocess.run([sys.executable, "-m", "align_transcripts", "words", "missing.txt", "missing.wav",
+                        "--language", "tlh"], capture_output=True, text=True)
+    assert r.returncode == 2 and "not supported" in r.stderr and "Traceback" not in r.stderr
