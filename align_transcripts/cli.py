@@ -182,6 +182,7 @@ def check_cmd(transcript, audio, as_json, output, fix_stamps, severity, fast_rat
     th = Thresholds(fast_rate=fast_rate, slow_rate=slow_rate, gap_ms=round(gap_s * 1000),
                     stamp_offset_ms=round(stamp_offset * 1000), untranscribed_ms=round(untranscribed * 1000),
                     long_silence_ms=round(long_silence * 1000))
+    th = _language_pace(th, language)
     if fix_stamps and not (audio and output):
         raise click.UsageError("--fix-stamps needs --audio and -o FILE for the corrected transcript")
     if output and os.path.abspath(output) == os.path.abspath(transcript):
@@ -260,6 +261,18 @@ def words_cmd(transcript, audio, output, workers, trace, to_format, suspects, fm
                + (f"; {s['suspect']} suspect" if "suspect" in s else ""), err=True)
     if trace:
         click.echo(trace_text(a.trace), err=True, nl=False)
+
+
+def _language_pace(th: Thresholds, language: str) -> Thresholds:
+    """The language's pace limits, where the user did not set --fast-rate or --slow-rate."""
+    from .warp.languages import audit_thresholds
+    from .warp.languages import language as lang_of
+
+    ctx = click.get_current_context()
+    own = audit_thresholds(th, lang_of(language))
+    given = {name: getattr(th, name) for name in ("fast_rate", "slow_rate")
+             if ctx.get_parameter_source(name) is not click.core.ParameterSource.DEFAULT}
+    return replace(own, **given)
 
 
 def _rules(preset, language: str, overrides: dict) -> Rules:

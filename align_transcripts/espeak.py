@@ -21,6 +21,8 @@ __all__ = ["Espeak", "Spoken", "espeak"]
 AUDIO_OUTPUT_SYNCHRONOUS = 2  # no audio device: synthesis hands its samples to the callback
 CHARS_UTF8, SSML = 0x01, 0x10
 EVENT_END, EVENT_MARK = 0, 3
+# espeak_PARAMETER: rate (words a minute), volume, pitch, range, punctuation, capitals, word gap
+DEFAULTS = {1: 175, 2: 100, 3: 50, 4: 50, 5: 0, 6: 0, 7: 0}
 
 
 class _EventId(ctypes.Union):
@@ -63,6 +65,7 @@ class Espeak:
         lib.espeak_TextToPhonemes.restype = ctypes.c_char_p
         lib.espeak_TextToPhonemes.argtypes = [ctypes.POINTER(ctypes.c_char_p), ctypes.c_int, ctypes.c_int]
         lib.espeak_SetSynthCallback.argtypes = [_CALLBACK]
+        lib.espeak_SetParameter.argtypes = [ctypes.c_int, ctypes.c_int, ctypes.c_int]
         lib.espeak_Synth.argtypes = [ctypes.c_char_p, ctypes.c_size_t, ctypes.c_uint, ctypes.c_int, ctypes.c_uint,
                                      ctypes.c_uint, ctypes.c_void_p, ctypes.c_void_p]
         rate = lib.espeak_Initialize(AUDIO_OUTPUT_SYNCHRONOUS, 0, espeakng_loader.get_data_path().encode(), 0)
@@ -80,6 +83,9 @@ class Espeak:
         if voice != self._voice:
             if self._lib.espeak_SetVoiceByName(voice.encode()) != 0:
                 raise ValueError(f"espeak-ng has no voice {voice!r}")
+            # a voice leaves some settings behind for the next (after cmn, French read 9 ms faster): reset them
+            for param, value in DEFAULTS.items():
+                self._lib.espeak_SetParameter(param, value, 0)
             self._voice = voice
 
     def has_voice(self, voice: str) -> bool:

@@ -191,10 +191,12 @@ def run_all(transcript_path: str, audio_path: str, out_dir: str, rules=None, th:
     from .output import check_folder, dumps, make_folder, write_atomic
     from .report import check_json, segment_json, word_counts, words_json
     from .transcript.encoding import read_raw
-    from .warp.languages import caption_rules
+    from .warp.languages import audit_thresholds, caption_rules
 
     t0 = time.perf_counter()
-    rules = caption_rules(rules or PRESETS["netflix"], _language(language))
+    lang = _language(language)
+    rules = caption_rules(rules or PRESETS["netflix"], lang)
+    th = audit_thresholds(th or Thresholds(), lang)
     check_folder(out_dir)  # before the alignment, not after
     a = align_files(transcript_path, audio_path, fmt, encoding, progress=progress, workers=workers, suspects=suspects,
                     language=language)

@@ -4,9 +4,10 @@ from __future__ import annotations
 import functools
 import re
 
-_VOWEL_GROUPS = re.compile(r"[aeiouy]+")
+_VOWEL_GROUPS = re.compile(r"[aeiouyàáâãäåæèéêëìíîïòóôõöøœùúûüýÿąęėįųůěőűıāēīōū]+")
+# Han characters and kana: one syllable (or mora) each; scripts written without spaces are counted so
+_SYLLABIC = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af]")
 _DIGITS = re.compile(r"\d")
-_NON_LETTERS = re.compile(r"[^A-Za-z]")
 _TAG = re.compile(r"^\[[^\]]*\][.,!?;:]*$")
 _SENTENCE_END = re.compile(r"[.?!…]['\"”’)]*$")
 _CLAUSE_END = re.compile(r"[,;:—–]['\"”’)]*$|^(?:--|—|–)$")
@@ -76,11 +77,15 @@ def is_tag(token: str) -> bool:
 
 @functools.lru_cache(maxsize=200_000)
 def syllables(word: str) -> int:
-    """Rough syllable count of one token; digits count as about one syllable each (numbers are spoken long)."""
+    """Rough syllable count of one token; digits count as about one syllable each (numbers are spoken long).
+    Accented vowels count as vowels; a Han character, a kana or a Hangul block is one syllable."""
     if is_tag(word):
         return 0
     digits = len(_DIGITS.findall(word))
-    raw = _NON_LETTERS.sub("", word)
+    syllabic = len(_SYLLABIC.findall(word))
+    if syllabic:
+        return syllabic + digits
+    raw = "".join(c for c in word if c.isalpha())
     if not raw:
         return digits
     if len(raw) > 1 and raw.isupper():

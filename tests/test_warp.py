@@ -8,6 +8,7 @@ import wave
 
 import numpy as np
 import pytest
+from conftest import SHARED
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -16,8 +17,6 @@ from align_transcripts.types import Word
 from align_transcripts.warp.dtw import band_around, warp
 from align_transcripts.warp.languages import caption_rules, language
 from align_transcripts.warp.words import closes_sentence, speakable, words
-
-from conftest import SHARED
 
 
 def _full(c: np.ndarray):
@@ -95,6 +94,14 @@ def test_japanese_words_are_read_as_kana_and_keep_their_own_characters():
     assert speakable("東京都", language("ja")) == "とうきょうと"
 
 
+def test_numbers_the_synthesizer_would_misread_are_rewritten_for_it_only():
+    assert speakable("1990,", language("de")) == "neunzehnhundertneunzig,"
+    assert speakable("1990", language("fr")) == "1990"  # espeak-ng's French reads years right itself
+    assert speakable("€5", language("fr")) == "5 €"
+    assert speakable("15%", language("zh")) == "百分之15"
+    assert words("价格是15%。", language("zh"))[-1] == "15%。"  # the transcript's own characters kept
+
+
 def test_a_lone_punctuation_mark_rides_on_the_word_before_it():
     assert words("enfermé dehors !", language("fr")) == ["enfermé", "dehors !"]
 
@@ -135,20 +142,22 @@ def _write_wav(path, samples: np.ndarray) -> None:
         w.writeframes(np.clip(samples, -32768, 32767).astype(np.int16).tobytes())
 
 
-@pytest.mark.slow
-def test_french_read_by_another_voice_is_aligned_to_within_a_tenth_of_a_second(tmp_path):
-    """The recording: espeak-ng's French read by another voice, slower, with a pause the text
-    does not have; its marks are the truth. No ../shared needed."""
+FIRST = "Hier soir j'ai ouvert la porte pour laisser sortir le chat.".split()
+SECOND = "La nuit était si belle que je suis descendu dans la rue.".split()
+
+
+@pytest.fixture(scope="module")
+def french_recording(tmp_path_factory):
+    """espeak-ng's French read by another voice, slower than the aligner's reading, with a pause the
+    text does not have, under noise; its marks are the truth (start of each sentence, in samples)."""
     from align_transcripts.espeak import espeak
     from align_transcripts.warp.synth import _resample
 
-    first = "Hier soir j'ai ouvert la porte pour laisser sortir le chat.".split()
-    second = "La nuit était si belle que je suis descendu dans la rue.".split()
     eng = espeak()
     eng._lib.espeak_SetParameter(1, 140, 0)  # espeakRATE: slower than the reading the aligner makes
     try:
         parts, truth, at = [np.zeros(8000, np.float32)], [], 8000
-        for n, sentence in enumerate((first, second)):
+        for n, sentence in enumerate((FIRST, SECOND)):
             said = eng.speak("fr+f3", sentence)
             x = _resample(said.samples, said.rate)
             truth.append(at + int(min(said.marks.values()) * 16000 / said.rate))
@@ -157,20 +166,41 @@ def test_french_read_by_another_voice_is_aligned_to_within_a_tenth_of_a_second(t
     finally:
         eng._lib.espeak_SetParameter(1, 175, 0)
         eng._voice = ""
+    folder = tmp_path_factory.mktemp("fr")
     noise = np.random.default_rng(0).normal(0, 30, sum(map(len, parts)))
-    _write_wav(tmp_path / "fr.wav", np.concatenate(parts) + noise)
-    (tmp_path / "fr.txt").write_text(" ".join(first) + "\n\n" + " ".join(second) + "\n")
-    out = tmp_path / "words.json"
-    r = subprocess.run([sys.executable, "-m", "align_transcripts", "words", str(tmp_path / "fr.txt"),
-                        str(tmp_path / "fr.wav"), "--language", "fr", "-o", str(out), "--trace"],
-                       capture_output=True, text=True)
+    _write_wav(folder / "fr.wav", np.concatenate(parts) + noise)
+    return folder / "fr.wav", truth
+
+
+def _words(tmp_path, text: str, wav, lang: str) -> subprocess.CompletedProcess:
+    (tmp_path / "t.txt").write_text(text)
+    return subprocess.run([sys.executable, "-m", "align_transcripts", "words", str(tmp_path / "t.txt"), str(wav),
+                           "--language", lang, "-o", str(tmp_path / "words.json"), "--trace"],
+                          capture_output=True, text=True)
+
+
+@pytest.mark.slow
+def test_french_read_by_another_voice_is_aligned_to_within_a_tenth_of_a_second(tmp_path, french_recording):
+    wav, truth = french_recording
+    r = _words(tmp_path, " ".join(FIRST) + "\n\n" + " ".join(SECOND) + "\n", wav, "fr")
     assert r.returncode == 0, r.stderr
-    data = json.loads(out.read_text())
+    data = json.loads((tmp_path / "words.json").read_text())
     placed = data["words"]
-    assert len(placed) == len(first) + len(second) and all(w["aligned"] for w in placed)
-    starts = [placed[0]["start"], placed[len(first)]["start"]]
+    assert len(placed) == len(FIRST) + len(SECOND) and all(w["aligned"] for w in placed)
+    starts = [placed[0]["start"], placed[len(FIRST)]["start"]]
     assert [abs(s * 1000 - t) for s, t in zip(starts, (t * 1000 / 16000 for t in truth))] < [100, 100]
     assert data["summary"]["placed_by"] == {"warp": 2}
+
+
+@pytest.mark.slow
+def test_a_transcript_of_other_speech_is_refused_not_placed(tmp_path, french_recording):
+    """German text on the French recording: its reading explains the recording no better than the
+    same reading backwards, so nothing is placed and the run stops with the mismatch message."""
+    wav, _ = french_recording
+    r = _words(tmp_path, "Der abenteuerliche Simplicissimus, ganz neu eingerichtet und viel verbessert.\n\n"
+               "Das ist die Beschreibung des Lebens eines seltsamen Vaganten.\n", wav, "de")
+    assert r.returncode == 2 and "does not match this recording" in r.stderr and "Traceback" not in r.stderr
+    assert not (tmp_path / "words.json").exists()
 
 
 @pytest.mark.slow
@@ -180,7 +210,10 @@ def test_run_in_french_on_real_speech(tmp_path):
         pytest.skip(f"no French DEV speech at {wav}")
     text = tmp_path / "fr.txt"
     text.write_text("Hier soir j'ai ouvert la porte d'entrée pour laisser chort- sortir le chat.\n\n"
-                    "La nuit était si belle que je suis descendu dans la rue prendre le frais.\n")
+                    "La nuit était si belle que je suis descendu dans la rue prendre le frais.\n\n"
+                    "J'avais à peine fait quelque pas que j'ai entendu la porte claquer derrière moi.\n\n"
+                    "J'ai réalisé tout d'un coup que j'étais enfermé dehors !\n\n"
+                    "Le comble c'est que je me suis fait arrêter alors que j'essayais de forcer ma propre porte.\n")
     r = subprocess.run([sys.executable, "-m", "align_transcripts", "run", str(text), str(wav), "-o",
                         str(tmp_path / "out"), "--language", "fr"], capture_output=True, text=True)
     assert r.returncode in (0, 1), r.stderr

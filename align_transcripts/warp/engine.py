@@ -7,9 +7,12 @@ which a synthetic and a real voice are closer than in raw cepstra); the recordin
 onto the reading (dtw.py), first coarsely inside a band around where the stamps put each turn,
 then at 10 ms around the coarse path. Each word takes the recording's frames that warp onto
 its part of the reading. Pauses of the reading (between sentences and turns) may absorb any
-recording at a fixed price, so an intro, an aside or an advert nobody transcribed is passed
-over rather than stretched onto words. A word whose frames match its reading worse than
-MAX_WORD_COST is left unaligned, its times interpolated, never claimed.
+recording at what a garbage model (the language's average phones) would pay for it, a little
+more, so a cough, an intro or an aside nobody transcribed can be passed over rather than
+stretched onto words (a long insertion is not: see docs/languages.md). A word whose reading explains its frames no better than
+the language's average phones do (MIN_CONTRAST) is left unaligned, its times interpolated, never
+claimed; a transcript whose reading explains the recording little better than the same reading
+backwards is not of this recording (MATCH_MARGIN): none of its words is placed.
 """
 from __future__ import annotations
 
@@ -32,11 +35,21 @@ from .words import closes_sentence, speakable, words
 __all__ = ["WarpToken", "align_warp", "warp_tokens"]
 
 COARSE = 8  # frames per coarse step (80 ms)
-FINE_REACH = 40  # the fine pass looks this many frames (400 ms) either side of the coarse path
+# the fine pass looks this many frames (1 s) either side of the coarse path; at 400 ms the French
+# DEV clip's words flipped between 43 and 80 ms mean error with a 10 ms change in the reading
+FINE_REACH = 100
 BAND_MS = 20_000  # where stamps place the turns, the coarse band reaches this far either side
 FREE_BAND = 0.3  # with no stamps, a fraction of the whole recording either side
-ABSORB = 3.0  # price per frame of recording passed over in a pause of the reading (nats)
-MAX_WORD_COST = 7.0  # a word matching its reading worse than this per frame is not placed (French DEV: placed words 1.6-6.6)
+ABSORB = 0.5  # a frame passed over in a pause of the reading costs this much more than against the garbage model (nats)
+# Is it the recording's transcript: nats a coarse frame by which the reading's warp beats the same
+# reading's backwards (DEV: de, es, fr, zh read right 0.41-0.68; es text on de audio, de on es, fr on
+# es, zh on fr -0.09 to 0.10)
+MATCH_MARGIN = 0.25
+# Evidence for one word: nats a frame by which its reading explains its frames better than the
+# language's average phones (DEV, read right: 1 % of words below -2.4)
+MIN_CONTRAST = -3.0
+SMOOTH = 3  # frames of phone posteriors averaged (TIMIT half A: 31 -> 30 ms; half B 32 -> 31)
+SCALE = 1.0  # acoustic scale on the phone log-likelihoods before they become posteriors
 FLOOR = 1e-4  # posterior floor in the cost -log(p_recording . p_reading)
 
 
@@ -74,10 +87,13 @@ def phone_posteriors(samples: np.ndarray) -> np.ndarray:
     for a in range(0, len(feats), step):
         sc = mixture_scores(model, feats[a:a + step], ci)
         sc -= sc.max(axis=1, keepdims=True)
-        p = np.exp(sc)
+        p = np.exp(sc * SCALE)
         p /= p.sum(axis=1, keepdims=True)
         for k in range(len(ci)):
             out[a:a + step, owner[k]] += p[:, k]
+    if SMOOTH > 1 and len(out) >= SMOOTH:
+        kernel = np.ones(SMOOTH, dtype=np.float32) / SMOOTH
+        out = np.stack([np.convolve(out[:, k], kernel, mode="same") for k in range(out.shape[1])], axis=1)
     return out
 
 
@@ -135,17 +151,34 @@ def _reading(segments, tokens: list[WarpToken], lang: Language, samples: np.ndar
 
 
 def _expected(segments, seg_spans: dict[int, tuple[int, int]], frames: int, columns: int) -> np.ndarray:
-    """Per recording frame, the reading frame where the stamps (or the estimate) put it."""
+    """Per recording frame, the reading frame where the stamps (or the estimate) put it. A stamped
+    turn is read from its stamp at the reading's own pace and then waits for the next stamp (a slot
+    longer than its speech holds silence, or audio nobody transcribed, not slower speech)."""
     xs, ys = [0.0], [0.0]
     for s in segments:
         if s.index in seg_spans:
             a, b = seg_spans[s.index]
-            xs += [s.start / 10, max(s.start / 10 + 1, s.end / 10)]
+            start, end = s.start / 10, max(s.start / 10 + 1, s.end / 10)
+            if s.stamp is not None:
+                end = min(end, start + (b - a) / FRAME)
+            xs += [start, end]
             ys += [a / FRAME, b / FRAME]
     xs.append(frames)
     ys.append(columns)
     order = np.argsort(xs, kind="stable")
     return np.interp(np.arange(frames), np.asarray(xs)[order], np.maximum.accumulate(np.asarray(ys)[order]))
+
+
+def _path_cost(cost, lo: np.ndarray, hi: np.ndarray, path: np.ndarray | None = None) -> float:
+    """Total cost along the cheapest path (or the path given)."""
+    path = warp(cost, lo, hi) if path is None else path
+    return float(sum(cost(i, int(path[i]), int(path[i]) + 1)[0] for i in range(len(path))))
+
+
+def _garbage(pa: np.ndarray, prior: np.ndarray) -> np.ndarray:
+    """Per recording frame, what explaining it by the garbage model costs: against the language's
+    average phone distribution (the reading's speech frames pooled), plus ABSORB."""
+    return (-np.log(pa @ prior + FLOOR) + ABSORB).astype(np.float32)
 
 
 def _pool(p: np.ndarray, k: int) -> np.ndarray:
@@ -154,10 +187,12 @@ def _pool(p: np.ndarray, k: int) -> np.ndarray:
     return pad.reshape(n, k, -1).mean(axis=1)
 
 
-def _costs(pa: np.ndarray, pr: np.ndarray, pause: np.ndarray):
+def _costs(pa: np.ndarray, pr: np.ndarray, pause: np.ndarray, garbage: np.ndarray):
+    """Row i's costs: -log(p_recording . p_reading); in a pause of the reading, at most what the
+    recording's frame costs against the garbage model (the language's average phones) plus ABSORB."""
     def row(i: int, a: int, b: int) -> np.ndarray:
         c = -np.log(pr[a:b] @ pa[i] + FLOOR).astype(np.float32)
-        np.minimum(c, ABSORB, out=c, where=pause[a:b])
+        np.minimum(c, garbage[i], out=c, where=pause[a:b])
         return c
     return row
 
@@ -176,15 +211,27 @@ def align_warp(segments: tuple[Segment, ...], audio: Audio, lang: Language) -> t
     reach = BAND_MS // 10 if stamped else max(BAND_MS // 10, int(FREE_BAND * max(n, m)))
     centre = _expected(segments, seg_spans, n, m)
     # coarse: 80 ms steps inside the band around the stamps
+    prior = pr[~pause].mean(axis=0) if (~pause).any() else pr.mean(axis=0)
     ca, cr = _pool(pa, COARSE), _pool(pr, COARSE)
     cpause = _pool(pause[:, None].astype(np.float32), COARSE)[:, 0] > 0.5
     lo, hi = band_around(centre[::COARSE] / COARSE, reach // COARSE + 1, len(cr))
-    coarse = warp(_costs(ca, cr, cpause), lo, hi)
+    coarse_costs = _costs(ca, cr, cpause, _garbage(ca, prior))
+    coarse = warp(coarse_costs, lo, hi)
+    # is this the recording's transcript? its reading must explain the recording better than the same
+    # reading backwards does (the warp's freedom fits any speech somewhat; a reversal cancels that)
+    backwards = cr[::-1].copy()
+    # (per frame the reading's speech explains: untranscribed audio costs the same either way)
+    spoken = max(1, int((~cpause[coarse]).sum()))
+    margin = (_path_cost(_costs(ca, backwards, cpause[::-1].copy(), _garbage(ca, prior)), lo, hi)
+              - _path_cost(coarse_costs, lo, hi, coarse)) / spoken
     # fine: 10 ms steps near the coarse path
     guide = np.repeat(coarse * COARSE + COARSE // 2, COARSE)[:n]
     lo, hi = band_around(guide, FINE_REACH + COARSE, m)
-    path = warp(_costs(pa, pr, pause), lo, hi)
-    cost_of = _costs(pa, pr, np.zeros(m, dtype=bool))
+    garbage = _garbage(pa, prior)
+    path = warp(_costs(pa, pr, pause, garbage), lo, hi)
+    # evidence per frame: how much better the reading explains the recording than the language's
+    # average phone distribution does (a wrong text scores about 0, the right one clearly above)
+    contrast = -np.log(pa @ prior + FLOOR) + np.log(np.einsum("ij,ij->i", pa, pr[path]) + FLOOR)
     placed: dict[int, tuple[int, int, float]] = {}
     for k, span in enumerate(spans):
         if span is None:
@@ -194,25 +241,24 @@ def align_warp(segments: tuple[Segment, ...], audio: Audio, lang: Language) -> t
         if not len(rows):
             continue
         start, end = int(rows[0]), int(rows[-1]) + 1
-        frame_cost = float(np.mean([cost_of(i, int(path[i]), int(path[i]) + 1)[0] for i in range(start, end)]))
-        placed[k] = (start * 10, end * 10, frame_cost)
-    words_out = _assemble(tokens, segments, placed)
+        placed[k] = (start * 10, end * 10, float(contrast[start:end].mean()))
+    words_out = _assemble(tokens, segments, placed if margin >= MATCH_MARGIN else {})
     trace = tuple(TurnTrace(s.index, sum(t.segment == s.index for t in tokens), "warp",
                             (Tried("warp"),)) for s in segments if s.index in seg_spans)
     return refine_pause_edges(words_out, audio.samples), trace
 
 
 def _assemble(tokens: list[WarpToken], segments, placed: dict[int, tuple[int, int, float]]) -> list[Word]:
-    """Words in order; a word with no frames, or matching worse than MAX_WORD_COST, gets times
+    """Words in order; a word with no frames, or with too little evidence (MIN_CONTRAST), gets times
     interpolated between its placed neighbours and aligned=False."""
     seg_by = {s.index: s for s in segments}
-    good = {k: v for k, v in placed.items() if v[2] <= MAX_WORD_COST}
+    good = {k: v for k, v in placed.items() if v[2] >= MIN_CONTRAST}
     out: list[Word] = []
     keys = sorted(good)
     for k, t in enumerate(tokens):
         if k in good:
             a, b, c = good[k]
-            out.append(Word(t.text, a, b, t.speaker, t.segment, True, float(np.exp(-c)), t.line))
+            out.append(Word(t.text, a, b, t.speaker, t.segment, True, float(1 / (1 + np.exp(-c))), t.line))
             continue
         before = [j for j in keys if j < k]
         after = [j for j in keys if j > k]

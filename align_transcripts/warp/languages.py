@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-__all__ = ["LANGUAGES", "Language", "caption_rules", "language", "supported"]
+__all__ = ["LANGUAGES", "Language", "audit_thresholds", "caption_rules", "language", "supported"]
 
 
 @dataclass(frozen=True)
@@ -66,3 +66,13 @@ def caption_rules(rules, lang: Language):
     return replace(rules, max_chars=min(rules.max_chars, lang.max_chars),
                    max_cps=None if rules.max_cps is None else min(rules.max_cps, lang.max_cps),
                    joiner=" " if lang.spaced else "")
+
+
+def audit_thresholds(th, lang: Language):
+    """The audit's pace limits for the language (syllables a second; characters for Chinese and
+    Japanese, where text.syllables counts each character). English keeps the thresholds given."""
+    from dataclasses import replace
+
+    if lang.code == "en":
+        return th
+    return replace(th, fast_rate=lang.fast_rate, slow_rate=lang.slow_rate)

@@ -69,9 +69,13 @@ def read_aloud(voice: str, sentences: list[list[str]]) -> Reading:
 
 def _token_spans(tokens: list[str], starts: dict[int, int], length: int) -> list[tuple[int, int]]:
     """(start, end) samples for every token of a sentence: from its mark to the next token's mark;
-    tokens without a mark share the span before the next mark by their characters."""
+    tokens without a mark (or with one that came late) share the span before the next mark by their characters."""
     said = [k for k, t in enumerate(tokens) if t.strip()]
-    known = [k for k in said if k in starts]
+    # a mark at the same sample as the next one came late: espeak-ng read its word with the word
+    # before it (Chinese 成为 is one dictionary word), so it shares that word's span
+    marked = [k for k in said if k in starts]
+    late = {k for k, nxt in zip(marked, marked[1:]) if starts[k] >= starts[nxt]}
+    known = [k for k in marked if k not in late]
     if not known or known[0] != said[0]:
         starts = {**starts, said[0]: 0}
         known = [said[0]] + [k for k in known if k != said[0]]

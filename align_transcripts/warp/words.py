@@ -2,7 +2,7 @@
 cuts words, and what the synthesizer is given to say for each.
 
 Languages written with spaces keep the transcript's whitespace tokens (espeak-ng reads numbers,
-dates and abbreviations in each language itself). Chinese is timed character by character (each
+dates and abbreviations in each language itself, but for the few cases `_numbers` rewrites). Chinese is timed character by character (each
 Han character one word, punctuation kept on the character before it). Japanese is cut into words
 by pykakasi's dictionary and each word read as kana (espeak-ng reads no kanji).
 """
@@ -69,8 +69,36 @@ def speakable(word: str, lang: Language) -> str:
     """What the synthesizer says for a word ("" for a sound tag or bare punctuation)."""
     if is_tag(word) or _PUNCT.match(word):
         return ""
+    said = _numbers(word, lang)
     if lang.code == "ja":
-        return "".join(seg["hira"] for seg in _kakasi().convert(word))
+        return "".join(seg["hira"] for seg in _kakasi().convert(said))
+    return said
+
+
+# espeak-ng reads numbers, currency and per cent in each language itself; these are the cases it
+# reads wrongly (measured with Espeak.ipa): German and Dutch years (1990 is "neunzehnhundertneunzig",
+# not "eintausend neunhundert..."), a currency sign before its amount (read in the order written:
+# "euro cinq"), and per cent in Chinese and Japanese (read in English).
+YEARS_AS_HUNDREDS = ("de", "nl")
+_YEAR = re.compile(r"^(1[1-9]\d\d)([^\d]*)$")
+_MONEY = re.compile(r"^([€$£¥])(\d[\d.,]*)(.*)$")
+_PERCENT = re.compile(r"^(\d[\d.,]*)\s*[%％](.*)$")
+
+
+def _numbers(word: str, lang: Language) -> str:
+    m = _YEAR.match(word)
+    if m and lang.code in YEARS_AS_HUNDREDS:
+        from num2words import num2words
+
+        return num2words(int(m.group(1)), lang=lang.code, to="year") + m.group(2)
+    m = _MONEY.match(word)
+    if m:
+        return f"{m.group(2)} {m.group(1)}{m.group(3)}"
+    m = _PERCENT.match(word)
+    if m and lang.code == "zh":
+        return f"百分之{m.group(1)}{m.group(2)}"
+    if m and lang.code == "ja":
+        return f"{m.group(1)}パーセント{m.group(2)}"
     return word
 
 

@@ -1,0 +1,214 @@
+"""The synthesis-and-warp engine (align_transcripts/warp/) against the references in ../shared/data/speech/lang/,
+and against the acoustic engine on English TIMIT.
+
+    python bench/languages.py                 # every measurement
+    python bench/languages.py fr zh en        # some of them
+
+fr: sentence edges against the 5 hand-transcribed IPU intervals, word edges against SPPAS's forced
+alignment (machine). zh: character edges against Charsiu's (machine), and the two clips' speech
+edges. en: TIMIT's human word boundaries, the warp engine beside the acoustic one, by speaker
+halves (every other speaker by name, and the rest). de, es: no reference times exist; the words
+placed, and the cost. Costs are CPU seconds per audio second (process time, one worker).
+"""
+from __future__ import annotations
+
+import re
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from align_transcripts.aligner import align  # noqa: E402
+from align_transcripts.audio import decode  # noqa: E402
+from align_transcripts.types import Segment  # noqa: E402
+from align_transcripts.warp.engine import align_warp  # noqa: E402
+from align_transcripts.warp.languages import language  # noqa: E402
+
+LANG = Path(__file__).resolve().parent.parent.parent / "shared" / "data" / "speech" / "lang"
+TIMIT = LANG.parent / "timit"
+
+
+def _seg(index: int, text: str, start: int, end: int) -> Segment:
+    return Segment(index, "S", start, end, text, index, None)
+
+
+def _letters(text: str) -> str:
+    return re.sub(r"[^\w]", "", text.lower().replace("_", ""))
+
+
+def _pairs(mine: list, ref: list[tuple[float, float, str]]) -> tuple[list[float], list[float]]:
+    """Edges where a word of ours and a reference word begin (or end) at the same letter of the text."""
+    def bounds(items):
+        starts, ends, at = {}, {}, 0
+        for k, text in enumerate(items):
+            n = len(_letters(text))
+            if n:
+                starts[at], ends[at + n] = k, k
+            at += n
+        return starts, ends
+    ms, me = bounds([w.word for w in mine])
+    rs, re_ = bounds([r[2] for r in ref])
+    s_err = [abs(mine[ms[p]].start / 1000 - ref[rs[p]][0]) for p in ms if p in rs and mine[ms[p]].aligned]
+    e_err = [abs(mine[me[p]].end / 1000 - ref[re_[p]][1]) for p in me if p in re_ and mine[me[p]].aligned]
+    return s_err, e_err
+
+
+def _row(name: str, errs: list[float], extra: str = "") -> str:
+    e = np.array(errs) * 1000
+    if not len(e):
+        return f"| {name} | 0 | - | - | - | - | {extra} |"
+    return (f"| {name} | {len(e)} | {e.mean():.0f} | {np.median(e):.0f} | "
+            + " / ".join(f"{(e <= x).mean() * 100:.1f}" for x in (50, 100, 200)) + f" | {e.max():.0f} | {extra} |")
+
+
+HEADER = "| what | edges | mean ms | median ms | within 50 / 100 / 200 ms % | max ms | notes |\n|---|---|---|---|---|---|---|"
+
+
+def _cpu(fn, *args):
+    t0 = time.process_time()
+    out = fn(*args)
+    return out, time.process_time() - t0
+
+
+def french() -> list[str]:
+    from praatio import textgrid
+
+    d = LANG / "fra_sppas_F_F_B003-P8"
+    tg = textgrid.openTextgrid(str(d / "F_F_B003-P8.TextGrid"), includeEmptyIntervals=False)
+    ipus = [(e.start, e.end, re.sub(r"^\w+_\d+ ", "", e.label).replace(" + ", " ").strip())
+            for e in tg.getTier("transcription").entries if re.match(r"(ipu|gpd)_\d+ ", e.label)]
+    audio = decode(str(d / "F_F_B003-P8.wav"))
+    segs = tuple(_seg(k + 1, text, 0, audio.duration) for k, (_, _, text) in enumerate(ipus))
+    # no stamps: the plain-text case; reconcile's text-share estimate stands in for the stamps
+    total = sum(len(s.text) for s in segs)
+    at, est = 0, []
+    for s in segs:
+        a = at * audio.duration // total
+        at += len(s.text)
+        est.append(Segment(s.index, s.speaker, a, at * audio.duration // total, s.text, s.line, None))
+    (words, _), cpu = _cpu(align_warp, tuple(est), audio, language("fr"))
+    edges = []
+    for s, (a, b, _) in zip(est, ipus):
+        mine = [w for w in words if w.segment == s.index and w.aligned]
+        edges += [abs(mine[0].start / 1000 - a), abs(mine[-1].end / 1000 - b)]
+    xra = (d / "F_F_B003-P8-palign.xra").read_text()
+    tier = xra.split('tiername="TokensAlign"')[1].split("</Tier>")[0]
+    ref = [(float(m.group(1)), float(m.group(2)), m.group(3)) for m in
+           re.finditer(r'<Begin midpoint="([\d.]+)".*?<End midpoint="([\d.]+)".*?<Tag>(.*?)</Tag>', tier, re.S)
+           if m.group(3) not in ("#", "+")]
+    s_err, e_err = _pairs(words, ref)
+    placed = sum(w.aligned for w in words)
+    return [_row("fr sentence edges (IPUs, hand)", edges, f"{placed}/{len(words)} words placed"),
+            _row("fr word edges (SPPAS, machine)", s_err + e_err, f"{cpu / (audio.duration / 1000) * 1000:.0f} ms CPU per audio s")]
+
+
+def mandarin() -> list[str]:
+    from praatio import textgrid
+
+    d = LANG / "cmn_charsiu_aishell3"
+    rows, chars, edges, cpu_all, dur_all = [], [], [], 0.0, 0
+    for name in ("SSB00050015", "SSB16240001"):
+        tg = textgrid.openTextgrid(str(d / f"{name}.TextGrid"), includeEmptyIntervals=False)
+        tier = "words" if "words" in tg.tierNames else "phones"
+        ref = [(e.start, e.end, e.label) for e in tg.getTier(tier).entries if e.label != "[SIL]"]
+        speech = [e for e in tg.getTier("phones").entries if e.label != "[SIL]"]
+        text = "经广州日报报道后成为了社会热点。" if name == "SSB00050015" else "这绝对不行。"
+        audio = decode(str(d / f"{name}_16k.wav"))
+        (words, _), cpu = _cpu(align_warp, (_seg(1, text, 0, audio.duration),), audio, language("zh"))
+        cpu_all += cpu
+        dur_all += audio.duration
+        placed = [w for w in words if w.aligned]
+        edges += [abs(placed[0].start / 1000 - speech[0].start), abs(placed[-1].end / 1000 - speech[-1].end)]
+        if tier == "words":
+            s_err, e_err = _pairs(words, ref)
+            chars += s_err + e_err
+    rows.append(_row("zh speech edges (Charsiu, machine)", edges))
+    rows.append(_row("zh character edges (Charsiu, machine)", chars, f"{cpu_all / (dur_all / 1000) * 1000:.0f} ms CPU per audio s"))
+    return rows
+
+
+def _timit() -> list[tuple[str, Path]]:
+    return [(p.parent.name, p) for p in sorted(TIMIT.glob("*/*.wav"))]
+
+
+def english() -> list[str]:
+    """TIMIT: both engines on every utterance, by speaker halves."""
+    items = _timit()
+    speakers = sorted({s for s, _ in items})
+    halves = {s: ("A" if k % 2 == 0 else "B") for k, s in enumerate(speakers)}
+    errs: dict[tuple[str, str], list[float]] = {}
+    sent: dict[str, list[float]] = {}
+    cpu = {"acoustic": 0.0, "warp": 0.0}
+    unplaced = {"acoustic": 0, "warp": 0}
+    words_seen = {"acoustic": 0, "warp": 0}
+    total = 0
+    for spk, wav in items:
+        text = wav.with_suffix(".txt").read_text().split(" ", 2)[2].strip()
+        ref = [(int(a) / 16000, int(b) / 16000, w) for a, b, w in
+               (line.split() for line in wav.with_suffix(".wrd").read_text().splitlines() if line.strip())]
+        audio = decode(str(wav))
+        total += audio.duration
+        seg = (_seg(1, text, 0, audio.duration),)
+        for engine in ("acoustic", "warp"):
+            if engine == "acoustic":
+                done, c = _cpu(align, seg, audio, 1)
+                words = done.words
+            else:
+                (words, _), c = _cpu(align_warp, seg, audio, language("en"))
+            cpu[engine] += c
+            s_err, e_err = _pairs(words, ref)
+            errs.setdefault((engine, halves[spk]), []).extend(s_err + e_err)
+            unplaced[engine] += sum(not w.aligned for w in words)
+            words_seen[engine] += len(words)
+            placed = [w for w in words if w.aligned]
+            if placed:
+                sent.setdefault(engine, []).extend([abs(placed[0].start / 1000 - ref[0][0]),
+                                                    abs(placed[-1].end / 1000 - ref[-1][1])])
+    rows = []
+    for engine in ("acoustic", "warp"):
+        for half in ("A", "B"):
+            who = ", ".join(s for s in speakers if halves[s] == half)
+            rows.append(_row(f"en TIMIT words, {engine}, half {half}", errs.get((engine, half), []), who))
+        rows.append(_row(f"en TIMIT sentence edges, {engine}", sent.get(engine, []),
+                         f"{cpu[engine] / (total / 1000) * 1000:.0f} ms CPU per audio s; "
+                         f"{unplaced[engine]} of {words_seen[engine]} words unplaced"))
+    return rows
+
+
+def unreferenced() -> list[str]:
+    rows = []
+    for code, folder, stem in (("de", "deu_aeneas_librivox_simplicissimus", "de"),
+                               ("es", "spa_aeneas_librivox_capitan_veneno", "es")):
+        d = LANG / folder
+        frags = [line.split("|", 1)[1].strip() for line in (d / f"{stem}.txt").read_text().splitlines() if "|" in line]
+        audio = decode(str(d / f"{stem}.mp3"))
+        total = sum(len(f) for f in frags)
+        at, segs = 0, []
+        for k, f in enumerate(frags):
+            a = at * audio.duration // total
+            at += len(f)
+            segs.append(_seg(k + 1, f, a, at * audio.duration // total))
+        (words, _), cpu = _cpu(align_warp, tuple(segs), audio, language(code))
+        placed = sum(w.aligned for w in words)
+        rows.append(f"| {code} (no reference times) | - | - | - | - | - | {placed}/{len(words)} words placed, first at "
+                    f"{next(w.start for w in words if w.aligned) / 1000:.2f} s; "
+                    f"{cpu / (audio.duration / 1000) * 1000:.0f} ms CPU per audio s |")
+    return rows
+
+
+MEASURES = {"fr": french, "zh": mandarin, "en": english, "de": unreferenced}
+
+
+def main(which: list[str]) -> None:
+    if not LANG.exists():
+        sys.exit(f"no DEV speech at {LANG}")
+    print(HEADER)
+    for key in which or list(MEASURES):
+        for row in MEASURES[key]():
+            print(row, flush=True)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
