@@ -2,9 +2,10 @@
 cuts words, and what the synthesizer is given to say for each.
 
 Languages written with spaces keep the transcript's whitespace tokens (espeak-ng reads numbers,
-dates and abbreviations in each language itself, but for the few cases `_numbers` rewrites). Chinese is timed character by character (each
-Han character one word, punctuation kept on the character before it). Japanese is cut into words
-by pykakasi's dictionary and each word read as kana (espeak-ng reads no kanji).
+dates and abbreviations in each language itself, but for the few cases `_numbers` rewrites).
+Chinese is timed character by character (each Han character one word, punctuation kept on the
+character before it). Japanese is cut into words by pykakasi's dictionary and each word read as
+kana (espeak-ng reads no kanji).
 """
 from __future__ import annotations
 
