@@ -25,17 +25,20 @@ class Pair:
     transcript: str
     audio: str
     encoding: str | None = None  # the transcript's text encoding, when it is not UTF-8/UTF-16
+    language: str = "en"  # the recording's language (warp/languages.py)
 
 
 def _safe_name(text: str) -> str:
     return re.sub(r"[^A-Za-z0-9._-]+", "-", text).strip(".-")[:80] or "item"
 
 
-def read_manifest(path: str, encoding: str | None = None) -> list[Pair]:
-    """CSV (columns transcript, audio and optionally name, encoding) or JSON (a list, or {"pairs": [...]}).
+def read_manifest(path: str, encoding: str | None = None, language: str = "en") -> list[Pair]:
+    """CSV (columns transcript, audio and optionally name, encoding, language) or JSON (a list, or {"pairs": [...]}).
 
-    encoding: the transcripts' encoding where a row does not give its own.
+    encoding, language: the transcripts' encoding and the recordings' language where a row does not give its own.
     """
+    from .warp.languages import language as lang_of
+
     if not os.path.isfile(path):
         raise InputError(path, "manifest not found")
     base = os.path.dirname(os.path.abspath(path))
@@ -82,7 +85,11 @@ def read_manifest(path: str, encoding: str | None = None) -> list[Pair]:
                 codecs.lookup(enc)
         except (LookupError, TypeError) as exc:
             raise InputError(path, f"{where}unknown encoding {enc!r}", None if is_json else line) from exc
-        pairs.append(Pair(unique, t, a, enc or None))
+        try:
+            lang = lang_of(row.get("language") or language).code
+        except ValueError as exc:
+            raise InputError(path, f"{where}{exc}", None if is_json else line) from exc
+        pairs.append(Pair(unique, t, a, enc or None, lang))
     if not pairs:
         raise InputError(path, "lists no pairs")
     return pairs
@@ -103,7 +110,8 @@ def run_pair(pair: Pair, out_root: str, preset: str = "netflix") -> dict:
 
     out_dir = os.path.join(out_root, pair.name)
     try:
-        res = run_all(pair.transcript, pair.audio, out_dir, PRESETS[preset], encoding=pair.encoding, workers=1)
+        res = run_all(pair.transcript, pair.audio, out_dir, PRESETS[preset], encoding=pair.encoding, workers=1,
+                      language=pair.language)
     except InputError as exc:
         return {"name": pair.name, "status": "failed", "error": str(exc)}
     s = res["summary"]

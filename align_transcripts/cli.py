@@ -503,12 +503,13 @@ def run_cmd(transcript, audio, folder, preset, workers, suspects, fmt, encoding,
 @click.option("--preset", type=click.Choice(sorted(PRESETS)), default="netflix", show_default=True, help="Caption rules.")
 @click.option("--encoding", default=None,
               help="Text encoding of the transcripts (a manifest column 'encoding' sets it per pair).")
-def batch_cmd(manifest, folder, workers, dask_address, force, preset, encoding):
-    """`align run` over every transcript/audio pair a CSV (transcript,audio[,name,encoding]) or JSON
-    manifest lists, in a process pool or on a Dask cluster. Exit 1 if any pair failed."""
+@language_opt
+def batch_cmd(manifest, folder, workers, dask_address, force, preset, encoding, language):
+    """`align run` over every transcript/audio pair a CSV (transcript,audio[,name,encoding,language]) or
+    JSON manifest lists, in a process pool or on a Dask cluster. Exit 1 if any pair failed."""
     from .batch import read_manifest, run_batch, summary_table
 
-    pairs = read_manifest(manifest, encoding)
+    pairs = read_manifest(manifest, encoding, language)
     rows = run_batch(pairs, folder, workers, dask_address, force, preset, progress=_progress("pairs"))
     click.echo(summary_table(rows), nl=False)
     sys.exit(1 if any(r["status"] == "failed" for r in rows) else 0)

@@ -63,7 +63,7 @@ def table(path: str, summary: dict, findings: list[Finding], shown: set[str]) ->
 
 
 def word_json(w: Word) -> dict:
-    out = {
+    out: dict = {
         "word": w.word, "start": seconds(w.start), "end": seconds(w.end), "speaker": w.speaker,
         "segment": w.segment, "aligned": w.aligned, "score": w.score, "line": w.line,
     }
@@ -72,6 +72,8 @@ def word_json(w: Word) -> dict:
     if w.contrast is not None:  # judged against the audio (--suspects)
         out["suspect"] = w.suspect
         out["contrast"] = w.contrast
+    if w.chars:  # a Chinese word: each character timed
+        out["chars"] = [{"char": c, "start": seconds(a), "end": seconds(b)} for c, a, b in w.chars]
     return out
 
 

@@ -115,6 +115,7 @@ class Word:
     line: int | None = None  # source line of its turn's header
     suspect: bool = False  # the audio seems to say something else (suspect.py); judged only when asked
     contrast: float | None = None  # suspect.py's measure (gap to the free phone loop x sqrt(frames)); None: not judged
+    chars: tuple[tuple[str, int, int], ...] = ()  # a word written without spaces (Chinese): each character's times
 
 
 @dataclass(frozen=True)

@@ -102,6 +102,16 @@ def test_encoding_option_and_manifest_column(tmp_path):
     assert p.returncode == 0, p.stdout + p.stderr
 
 
+def test_a_manifest_names_each_recordings_language(tmp_path):
+    (tmp_path / "langs.csv").write_text("transcript,audio,language\na.txt,a.mp3,fr\nb.txt,b.mp3,\n")
+    pairs = read_manifest(str(tmp_path / "langs.csv"), language="de")
+    assert [p.language for p in pairs] == ["fr", "de"]  # a row's own, else the option's
+    (tmp_path / "bad.csv").write_text("transcript,audio,language\na.txt,a.mp3,klingon\n")
+    with pytest.raises(InputError, match="not supported") as err:
+        read_manifest(str(tmp_path / "bad.csv"))
+    assert err.value.line == 2
+
+
 def test_dask_without_the_extra_says_how_to_install_it(tmp_path, monkeypatch, archive):
     import align_transcripts.batch as batch
     monkeypatch.setitem(sys.modules, "distributed", None)  # as if the extra were not installed

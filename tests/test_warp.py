@@ -16,7 +16,7 @@ from align_transcripts.captions import PRESETS, build_cues
 from align_transcripts.types import Word
 from align_transcripts.warp.dtw import band_around, warp
 from align_transcripts.warp.languages import caption_rules, language
-from align_transcripts.warp.words import closes_sentence, speakable, words
+from align_transcripts.warp.words import closes_sentence, speakable, units, words
 
 
 def _full(c: np.ndarray):
@@ -79,13 +79,16 @@ def test_every_warp_is_a_legal_path(rows, cols, seed):
 
 # --- words per language ----------------------------------------------------------------------
 
-def test_chinese_is_timed_character_by_character_with_punctuation_kept():
-    ws = words("经广州日报报道后，成为了热点。[laughs] OK", language("zh"))
-    assert ws[:8] == ["经", "广", "州", "日", "报", "报", "道", "后，"]
+def test_chinese_is_cut_into_words_whose_characters_are_timed_apart():
+    zh = language("zh")
+    ws = words("经广州日报报道后，成为了热点。[laughs] OK", zh)
+    assert ws[:3] == ["经", "广州日报", "报道"] and "后，" in ws  # jieba's words; punctuation on the word before
     assert "[laughs]" in ws and ws[-1] == "OK"
-    assert "".join(w for w in ws if w != "[laughs]").replace("OK", "") == "经广州日报报道后，成为了热点。"
-    assert speakable("[laughs]", language("zh")) == ""
-    assert closes_sentence("点。", None, language("zh"))
+    assert "".join(w for w in ws if w not in ("[laughs]", "OK")) == "经广州日报报道后，成为了热点。"
+    assert units("广州日报", zh) == ["广", "州", "日", "报"] and units("热点。", zh) == ["热", "点。"]
+    assert units("15%。", zh) == ["15%。"] and units("bonjour", language("fr")) == ["bonjour"]
+    assert speakable("[laughs]", zh) == ""
+    assert closes_sentence("点。", None, zh)
 
 
 def test_japanese_words_are_read_as_kana_and_keep_their_own_characters():
@@ -99,7 +102,7 @@ def test_numbers_the_synthesizer_would_misread_are_rewritten_for_it_only():
     assert speakable("1990", language("fr")) == "1990"  # espeak-ng's French reads years right itself
     assert speakable("€5", language("fr")) == "5 €"
     assert speakable("15%", language("zh")) == "百分之15"
-    assert words("价格是15%。", language("zh"))[-1] == "15%。"  # the transcript's own characters kept
+    assert "".join(words("价格是15%。", language("zh"))) == "价格是15%。"  # the transcript's own characters kept
 
 
 def test_a_lone_punctuation_mark_rides_on_the_word_before_it():
@@ -146,10 +149,10 @@ FIRST = "Hier soir j'ai ouvert la porte pour laisser sortir le chat.".split()
 SECOND = "La nuit était si belle que je suis descendu dans la rue.".split()
 
 
-@pytest.fixture(scope="module")
-def french_recording(tmp_path_factory):
-    """espeak-ng's French read by another voice, slower than the aligner's reading, with a pause the
-    text does not have, under noise; its marks are the truth (start of each sentence, in samples)."""
+def _recording(path, voice: str, sentences: list[list[str]]) -> list[int]:
+    """espeak-ng reading the sentences with another voice, slower than the aligner's reading, with a
+    pause after the first the text does not have, under noise; returns each sentence's first mark
+    (samples), the truth."""
     from align_transcripts.espeak import espeak
     from align_transcripts.warp.synth import _resample
 
@@ -157,8 +160,8 @@ def french_recording(tmp_path_factory):
     eng._lib.espeak_SetParameter(1, 140, 0)  # espeakRATE: slower than the reading the aligner makes
     try:
         parts, truth, at = [np.zeros(8000, np.float32)], [], 8000
-        for n, sentence in enumerate((FIRST, SECOND)):
-            said = eng.speak("fr+f3", sentence)
+        for n, sentence in enumerate(sentences):
+            said = eng.speak(voice, sentence)
             x = _resample(said.samples, said.rate)
             truth.append(at + int(min(said.marks.values()) * 16000 / said.rate))
             parts += [x, np.zeros(16000 if n == 0 else 4000, np.float32)]
@@ -166,10 +169,15 @@ def french_recording(tmp_path_factory):
     finally:
         eng._lib.espeak_SetParameter(1, 175, 0)
         eng._voice = ""
-    folder = tmp_path_factory.mktemp("fr")
     noise = np.random.default_rng(0).normal(0, 30, sum(map(len, parts)))
-    _write_wav(folder / "fr.wav", np.concatenate(parts) + noise)
-    return folder / "fr.wav", truth
+    _write_wav(path, np.concatenate(parts) + noise)
+    return truth
+
+
+@pytest.fixture(scope="module")
+def french_recording(tmp_path_factory):
+    wav = tmp_path_factory.mktemp("fr") / "fr.wav"
+    return wav, _recording(wav, "fr+f3", [FIRST, SECOND])
 
 
 def _words(tmp_path, text: str, wav, lang: str) -> subprocess.CompletedProcess:
@@ -201,6 +209,28 @@ def test_a_transcript_of_other_speech_is_refused_not_placed(tmp_path, french_rec
                "Das ist die Beschreibung des Lebens eines seltsamen Vaganten.\n", wav, "de")
     assert r.returncode == 2 and "does not match this recording" in r.stderr and "Traceback" not in r.stderr
     assert not (tmp_path / "words.json").exists()
+
+
+@pytest.mark.slow
+def test_chinese_words_carry_their_characters_times_and_captions_have_no_spaces(tmp_path):
+    zh = language("zh")
+    text = ["经广州日报报道后成为了社会热点。", "这绝对不行。"]
+    wav = tmp_path / "zh.wav"
+    truth = _recording(wav, "cmn+m3", [[u for w in words(t, zh) for u in units(w, zh)] for t in text])
+    (tmp_path / "zh.txt").write_text("\n\n".join(text) + "\n")
+    r = subprocess.run([sys.executable, "-m", "align_transcripts", "run", str(tmp_path / "zh.txt"), str(wav),
+                        "-o", str(tmp_path / "out"), "--language", "zh"], capture_output=True, text=True)
+    assert r.returncode in (0, 1), r.stderr
+    placed = json.loads((tmp_path / "out" / "words.json").read_text())["words"]
+    assert "".join(w["word"] for w in placed) == "".join(text)
+    city = next(w for w in placed if w["word"] == "广州日报")
+    assert [c["char"] for c in city["chars"]] == list("广州日报")
+    assert all(a["end"] <= b["start"] + 1e-9 for a, b in zip(city["chars"], city["chars"][1:]))
+    second = next(w for w in placed if w["word"].startswith("这"))
+    assert abs(second["start"] * 1000 - truth[1] * 1000 / 16000) < 150
+    cues = (tmp_path / "out" / "captions.srt").read_text().split("\n\n")
+    lines = [ln for c in cues for ln in c.splitlines()[2:]]
+    assert lines and all(" " not in ln and len(ln) <= 16 for ln in lines)
 
 
 @pytest.mark.slow

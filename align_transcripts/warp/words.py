@@ -3,8 +3,8 @@ cuts words, and what the synthesizer is given to say for each.
 
 Languages written with spaces keep the transcript's whitespace tokens (espeak-ng reads numbers,
 dates and abbreviations in each language itself, but for the few cases `_numbers` rewrites).
-Chinese is timed character by character (each Han character one word, punctuation kept on the
-character before it). Japanese is cut into words by pykakasi's dictionary and each word read as
+Chinese is cut into words by jieba's dictionary (so captions never break inside one), and each
+of its characters is timed (`units`). Japanese is cut into words by pykakasi's dictionary and each word read as
 kana (espeak-ng reads no kanji).
 """
 from __future__ import annotations
@@ -16,7 +16,7 @@ from ..text import ends_sentence, is_tag
 from ..text import tokens as spaced_tokens
 from .languages import Language
 
-__all__ = ["speakable", "words", "closes_sentence"]
+__all__ = ["closes_sentence", "speakable", "units", "words"]
 
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _CLOSING = "。．！？!?.…"
@@ -46,7 +46,36 @@ def words(text: str, lang: Language) -> list[str]:
 
 
 def _unspaced(chunk: str, lang: Language) -> list[str]:
-    return [p for token in spaced_tokens(chunk) for p in (_japanese_words(token) if lang.code == "ja" else _han_units(token))]
+    cut = _japanese_words if lang.code == "ja" else _chinese_words
+    return [p for token in spaced_tokens(chunk) for p in cut(token)]
+
+
+@functools.lru_cache(maxsize=1)
+def _jieba():
+    import logging
+
+    import jieba
+
+    jieba.setLogLevel(logging.WARNING)  # its dictionary loads with a banner on stderr otherwise
+    return jieba
+
+
+def _chinese_words(token: str) -> list[str]:
+    return [w for w in _jieba().cut(token) if w.strip()]
+
+
+def units(word: str, lang: Language) -> list[str]:
+    """The pieces of a word timed apart: each Han character of a Chinese word (a run of anything
+    else kept whole, punctuation on the piece before it); the word itself elsewhere."""
+    if lang.code != "zh" or is_tag(word):
+        return [word]
+    out: list[str] = []
+    for piece in _han_units(word):
+        if out and _PUNCT.match(piece):
+            out[-1] += piece
+        else:
+            out.append(piece)
+    return out
 
 
 def _han_units(token: str) -> list[str]:
