@@ -217,7 +217,7 @@ def run_all(transcript_path: str, audio_path: str, out_dir: str, rules=None, th:
         "review.html": review.render(title, audio_path, out_dir, a.reconciled.segments, a.words, found, cues,
                                      a.audio.duration, a.audio.samples,
                                      review.Source(read_raw(transcript_path, encoding),
-                                                   os.path.basename(transcript_path), a.transcript)),
+                                                   os.path.basename(transcript_path), a.transcript), rules.joiner),
     }
     for name in RUN_OUTPUTS:
         write_atomic(os.path.join(out_dir, name), outputs[name])

@@ -108,7 +108,7 @@ def _audio_src(audio_path: str, out_dir: str) -> str:
 
 
 def page_data(title: str, segments: tuple[Segment, ...], words: list[Word], findings: list[Finding],
-              cues: list[Cue], duration: int, wave: str = "", source: Source | None = None) -> dict:
+              cues: list[Cue], duration: int, wave: str = "", source: Source | None = None, joiner: str = " ") -> dict:
     speakers = list(dict.fromkeys(s.speaker for s in segments))
     counts = word_counts(words)
     by_severity = {sev: sum(f.severity == sev for f in findings) for sev in ("error", "warning", "info")}
@@ -129,16 +129,18 @@ def page_data(title: str, segments: tuple[Segment, ...], words: list[Word], find
         "cues": [[seconds(c.start), seconds(c.end), c.text] for c in cues],
         "wave": {"per_second": WAVE_PER_SECOND, "peaks": wave},
         "edit": editable(source, segments, words),
+        "joiner": joiner,  # between words in the transcript view: "" for Chinese and Japanese
     }
 
 
 def render(title: str, audio_path: str, out_dir: str, segments: tuple[Segment, ...], words: list[Word],
            findings: list[Finding], cues: list[Cue], duration: int, samples: np.ndarray | None = None,
-           source: Source | None = None) -> str:
-    """The page; samples (16 kHz) give the waveform, source the transcript the page can correct."""
+           source: Source | None = None, joiner: str = " ") -> str:
+    """The page; samples (16 kHz) give the waveform, source the transcript the page can correct,
+    joiner what stands between words (the captions' rules say: none for Chinese and Japanese)."""
     wave = waveform(samples) if samples is not None else ""
     src = _audio_src(audio_path, out_dir)
-    info = page_data(title, segments, words, findings, cues, duration, wave, source)
+    info = page_data(title, segments, words, findings, cues, duration, wave, source, joiner)
     info["linked"] = None if src.startswith("data:") else {
         "path": src, "mb": round(os.path.getsize(audio_path) / 2**20, 1), "limit_mb": EMBED_AUDIO_MAX // 2**20}
     data = json.dumps(info, ensure_ascii=False, separators=(",", ":")).replace("</", "<\\/")
@@ -272,7 +274,7 @@ tx.innerHTML = D.segments.map(([idx, sp, a, b, line]) =>
   `<div class="turn" id="turn${idx}"><span class="who" data-t="${a}" style="color:${D.speakers[sp].color}">${esc(D.speakers[sp].name)}</span>` +
   `<span class="when" id="when${idx}">` + (stamps[idx] ? `<span class="stamp" data-seg="${idx}" title="Double-click to correct the stamp">${fmt(a)}</span>` : fmt(a)) +
   ` · line ${line}</span><div>` +
-  (byseg.get(idx) || []).map(i => `<span class="w${D.words[i][4] || D.words[i][5] ? "" : " un"}${D.words[i][6] ? " sus" : ""}" id="w${i}" data-t="${D.words[i][1]}">${esc(D.words[i][0])}</span>`).join(" ") +
+  (byseg.get(idx) || []).map(i => `<span class="w${D.words[i][4] || D.words[i][5] ? "" : " un"}${D.words[i][6] ? " sus" : ""}" id="w${i}" data-t="${D.words[i][1]}">${esc(D.words[i][0])}</span>`).join(D.joiner) +
   `</div></div>`).join("");
 tx.addEventListener("click", e => { const t = e.target.dataset.t; if (t !== undefined) seek(+t); });
 

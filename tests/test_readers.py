@@ -47,6 +47,14 @@ def test_plain_prose_is_one_turn_per_paragraph_and_a_colon_is_not_a_speaker():
                                                        (UNNAMED, "It will be on Friday.")]
 
 
+def test_plain_text_in_chinese_or_japanese_names_its_speakers_with_either_colon():
+    t = parse_transcript("主持人: 经广州日报报道后成为了社会热点。\n\n嘉宾：这绝对不行。\n\n主持人：好。\n")
+    assert [(x.speaker, x.text) for x in t.turns] == [("主持人", "经广州日报报道后成为了社会热点。"),
+                                                       ("嘉宾", "这绝对不行。"), ("主持人", "好。")]
+    once = parse_transcript("我们的时间是：三点。\n\n很好。\n")  # a colon in prose, once: no speaker
+    assert [x.speaker for x in once.turns] == [UNNAMED, UNNAMED]
+
+
 def test_a_rev_file_with_broken_stamps_is_not_read_as_prose():
     with pytest.raises(InputError) as e:
         parse_transcript("Ann (00:61:00):\n\nHello.\n")
