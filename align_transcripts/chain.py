@@ -25,7 +25,7 @@ from __future__ import annotations
 from bisect import bisect_left
 
 from . import dictionary
-from .grammar import bound_hits, chain, to_placed
+from .grammar import FILLERS, bound_hits, chain, to_placed
 from .search import Search
 from .types import Attempt, Job, Token
 
@@ -40,10 +40,15 @@ PHONE_MS = 150  # no word of 7,956 with human or MFA timings exceeds it
 # test corpus, where the rule allows a one-phone word 450 ms):
 HESITATIONS = frozenset({"uh", "um", "er", "erm", "ah", "eh", "hmm", "hm", "mm", "mhm", "uhm", "oh", "huh"})
 HESITATION_MS = 1500
+FILLER_SCORE = 0.78  # a filler scoring this well is one (disfluency clips: 0.79-0.91; untranscribed speech under the loop: 0.5-0.78)
+# with fillers, every word must match at least this well (the demo's 1st percentile of words is 0.73;
+# "Go" forced onto a breath while a filler took its audio scored 0.69)
+FILLER_WORD_SCORE = 0.75
 
 
 def first_pass(job: Job, ahead: tuple[Token, ...], search: Search, lo: int, hi: int, at_floor: bool,
-               regions: list[tuple[int, int]], expected: int | None = None, rescue: bool = False) -> Attempt:
+               regions: list[tuple[int, int]], expected: int | None = None, rescue: bool = False,
+               fillers: bool = False) -> Attempt:
     """The turn's words placed by a plain chain over [lo, hi), accepted or rejected with the reason.
 
     ahead: the next turn's tokens (empty for the last turn). at_floor: the window starts where
@@ -54,13 +59,15 @@ def first_pass(job: Job, ahead: tuple[Token, ...], search: Search, lo: int, hi: 
     accept a lower mean score (RESCUE_MIN_SCORE), since the alternative is no times at all, and
     skip the uncovered-speech test (the recordings that need a rescue are the ones whose noise
     fools the energy-based speech detector: MFA's cold corpus has "speech" in its silent first second).
+    fillers: an "uh", "um" or "hm" may stand between any two words (grammar.FILLERS), and covers the
+    speech it sits on when it sounds like one (FILLER_SCORE).
     """
     def reject(why: str) -> Attempt:
         return Attempt((), False, why)  # a rejected chain places nothing: it never stands
 
     if not any(t.spoken for t in job.tokens):
         return reject("no spoken words")
-    grammar = chain(job.tokens, ahead)
+    grammar = chain(job.tokens, ahead, fillers)
     hits = search(grammar, lo, hi, wide=rescue)
     if hits is None:
         return reject("no path through the words in the window")
@@ -72,6 +79,9 @@ def first_pass(job: Job, ahead: tuple[Token, ...], search: Search, lo: int, hi: 
     if lost:
         return reject(f"{len(lost)} words not heard (the first: {lost[0]!r})")
     spans = [(h.start, h.end, a.label or "", a.token in mine) for a, h in bound]
+    # a filler covers speech only where it sounds like one: an "uh" or "um" is a steady vowel or
+    # nasal and matches well; speech nobody transcribed, forced through the filler loop, does not
+    heard_as = [(a, b) for (a, b, w, _), (_, h) in zip(spans, bound) if w not in FILLERS or h.score >= FILLER_SCORE]
     long = next((w for a, b, w, _ in spans if b - a > _longest(w)), None)
     if long is not None:
         return reject(f"{long!r} stretched over other audio")
@@ -79,6 +89,11 @@ def first_pass(job: Job, ahead: tuple[Token, ...], search: Search, lo: int, hi: 
     listening = any(t.spoken for t in ahead)
     if listening and not look:
         return reject("none of the next turn's first words heard: the turn may be squeezed against the window's end")
+    weakest = min(placed, key=lambda p: p.score)
+    if fillers and weakest.score < FILLER_WORD_SCORE:
+        # a filler may take a word's own audio while the word is forced onto a breath beside it
+        return reject(f"{next(t.text for t in job.tokens if t.index == weakest.token)!r} matches poorly "
+                      f"({weakest.score:.2f}) beside a filler")
     mean = sum(p.score for p in placed) / len(placed)
     if mean < (RESCUE_MIN_SCORE if rescue else MIN_MEAN_SCORE):
         return reject(f"low acoustic score ({mean:.2f})")
@@ -89,7 +104,7 @@ def first_pass(job: Job, ahead: tuple[Token, ...], search: Search, lo: int, hi: 
     if not at_floor and _inside(regions, lo):
         return reject("the window starts inside speech")
     end = max(b for _, b, _, _ in spans) if listening else min(hi, search.duration)
-    gap = _uncovered(regions, [(a, b) for a, b, _, _ in spans], lo, end)
+    gap = _uncovered(regions, heard_as, lo, end)
     if not rescue and gap > UNCOVERED_MS:
         return reject(f"{gap} ms of speech under no word (untranscribed?)")
     return Attempt(placed, True, onset=speech_onset(regions, look[0][0]) if look else None)
@@ -97,7 +112,9 @@ def first_pass(job: Job, ahead: tuple[Token, ...], search: Search, lo: int, hi: 
 
 def _longest(word: str) -> int:
     """How long the word may last before it counts as stretched over other audio (ms)."""
-    return HESITATION_MS if word in HESITATIONS else STRETCH_MS + PHONE_MS * len(dictionary.pronunciation(word).split())
+    if word in HESITATIONS or word in FILLERS:
+        return HESITATION_MS
+    return STRETCH_MS + PHONE_MS * len(dictionary.pronunciation(word).split())
 
 
 def speech_onset(regions: list[tuple[int, int]], t: int) -> int:

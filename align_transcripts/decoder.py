@@ -12,7 +12,7 @@ from typing import Any
 import numpy as np
 
 from . import dictionary
-from .grammar import GARBAGE_PREFIX, PHONES, Grammar, Hit
+from .grammar import FILLERS, GARBAGE_PREFIX, PHONES, Grammar, Hit
 
 FRAME_MS = 10  # PocketSphinx analyses 100 frames per second
 # Its boundaries come out early by about a frame (a 25.6 ms window is stamped at its start):
@@ -40,7 +40,7 @@ def get_decoder(wide: bool = False):
         beams = {"beam": WIDE_BEAM, "pbeam": WIDE_BEAM, "wbeam": WIDE_BEAM} if wide else {}
         dec = _decoders[wide] = ps.Decoder(lm=None, loglevel="FATAL", bestpath=False, **beams)
         guessed = dictionary.guessed()
-        extra = [(f"{GARBAGE_PREFIX}{ph.lower()}", ph) for ph in PHONES] + list(guessed.items())
+        extra = [(f"{GARBAGE_PREFIX}{ph.lower()}", ph) for ph in PHONES] + list(FILLERS.items()) + list(guessed.items())
         for i, (word, pron) in enumerate(extra):  # the dictionary is rebuilt once, after the last
             dec.add_word(word, pron, i == len(extra) - 1)
         _added[wide] = set(guessed)

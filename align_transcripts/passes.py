@@ -11,6 +11,8 @@ The passes, in order (PASSES); the first one accepted places the turn, each reje
 with its reason in the turn's trace:
 - chain: the turn's words as a plain chain (align_transcripts.chain), trusted only where the
   audio agrees; most turns of a good transcript stop here;
+- fillers: the same chain with an "uh", "um" or "hm" allowed between any two words, the
+  disfluencies a clean-verbatim transcript leaves out (trusted by the same tests);
 - full: the full search with absorbing phone loops, skips of units (sentences, clauses) and the
   next turn's first words, over a window reaching SHORT_TAIL_MS past the slot (accepted when
   every word lands well inside the window);
@@ -110,13 +112,27 @@ class Turn:
         return lo == 0 or (floor is not None and 0 <= floor - lo <= ONSET_LEAD_MS)
 
 
-def _chain(turn: Turn, rec: Recording, lo: int, rescue: bool) -> Attempt:
+def _chain(turn: Turn, rec: Recording, lo: int, rescue: bool, fillers: bool = False) -> Attempt:
     return first_pass(turn.job, turn.ahead, rec.search, lo, turn.chain_end(lo), turn.at_floor(lo), rec.regions,
-                      turn.expected, rescue)
+                      turn.expected, rescue, fillers)
 
 
 def chain_pass(turn: Turn, rec: Recording, partial: Attempt | None) -> Attempt | None:
     return _chain(turn, rec, turn.chain_start(rec.regions), rescue=False)
+
+
+def fillers_pass(turn: Turn, rec: Recording, partial: Attempt | None) -> Attempt | None:
+    """The chain again, an "uh", "um" or "hm" allowed between any two words: a clean-verbatim
+    transcript leaves them out, and the plain chain then stretches a word over them or leaves
+    the speech under no word. Tried only after the plain chain is rejected for one of those
+    (FILLER_SIGNS): where it is accepted, fillers only nibble at word edges (0.8 points within
+    25 ms on the DEV interview), and a turn cut or moved needs the full search, not another chain."""
+    if partial is None or partial.accepted or not partial.reason.endswith(FILLER_SIGNS):
+        return None
+    return _chain(turn, rec, turn.chain_start(rec.regions), rescue=False, fillers=True)
+
+
+FILLER_SIGNS = ("stretched over other audio", "speech under no word (untranscribed?)")
 
 
 def full_search(tokens: tuple[Token, ...], search: Search, lo: int, hi: int,
@@ -217,6 +233,7 @@ def rescue_pass(turn: Turn, rec: Recording, partial: Attempt | None) -> Attempt 
 @dataclass(frozen=True)
 class Pass:
     """A named strategy: returns an Attempt, or None when it has nothing to do for this turn.
+    It is given the attempt that stands so far, else the last one rejected (why it was).
 
     stands: its placements stand when no later pass is accepted (the full search always answers).
     """
@@ -228,6 +245,7 @@ class Pass:
 
 PASSES: tuple[Pass, ...] = (
     Pass("chain", chain_pass),
+    Pass("fillers", fillers_pass),
     Pass("full", full_pass),
     Pass("full-wide", wide_pass, stands=True),
     Pass("rescue", rescue_pass),
@@ -247,11 +265,13 @@ def align_turn(turn: Turn, rec: Recording, passes: tuple[Pass, ...] = PASSES) ->
     """Try the passes in order until one is accepted; else keep what the last standing one placed."""
     tried: list[Tried] = []
     standing: Attempt | None = None
+    last: Attempt | None = None  # the last attempt, when none stands yet: why it was rejected
     by: str | None = None  # the pass whose attempt stands
     for p in passes:
-        a = p.run(turn, rec, standing)
+        a = p.run(turn, rec, standing or last)
         if a is None:
             continue
+        last = a
         tried.append(Tried(p.name, "" if a.accepted else a.reason))
         if a.accepted or p.stands:
             standing, by = a, p.name

@@ -391,8 +391,9 @@ function follow() {
   const wi = find(starts, t);
   const w = wi >= 0 && t <= D.words[wi][2] + 0.15 ? wi : -1;
   if (w !== curWord) {
-    if (curWord >= 0) document.getElementById("w" + curWord).classList.remove("on");
-    if (w >= 0) { const el = document.getElementById("w" + w); el.classList.add("on"); }
+    // ?.: a word being corrected is an input box for the while, not in the page
+    if (curWord >= 0) document.getElementById("w" + curWord)?.classList.remove("on");
+    if (w >= 0) document.getElementById("w" + w)?.classList.add("on");
     curWord = w;
   }
   const si = find(segStarts, t);

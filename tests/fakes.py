@@ -3,8 +3,9 @@
 The "recording" is a list of heard words with their times (what a perfect acoustic model
 would hear); a search over a window takes the words inside it and finds the cheapest path
 through the grammar that says them all: a word arc costs nothing when it says the heard word,
-a garbage phone may absorb any heard word at the price its arc carries (-log of its
-probability), epsilon arcs (sentence skips) cost theirs, and any heard word may pass as
+a garbage phone (or filler) may absorb any heard word at the price its arc carries (-log of its
+probability; a filler taking a word that is no "uh", "um" or "hm" scores POOR), epsilon arcs
+(sentence skips) cost theirs, and any heard word may pass as
 silence at any state for SILENCE_COST, dearer than any of those (PocketSphinx's optional
 silence: a plain chain forced over an untranscribed aside puts silence on it). No path: None.
 """
@@ -14,9 +15,11 @@ import heapq
 import math
 from dataclasses import dataclass, field
 
-from align_transcripts.grammar import GARBAGE_PREFIX, Grammar, Hit
+from align_transcripts.grammar import FILLERS, GARBAGE_PREFIX, Grammar, Hit
 
 SILENCE_COST = 40.0
+SPOKEN_FILLERS = ("uh", "um", "hm")  # what a filler arc matches well; any other word it takes scores POOR
+POOR = 0.5
 
 
 @dataclass(frozen=True)
@@ -78,7 +81,8 @@ class FakeSearch:
             prev, label = back[node]
             if label is not None:
                 h = said[prev[0]]
-                hits.append(Hit(label, h.start, h.end, h.score))
+                score = POOR if label in FILLERS and h.word not in SPOKEN_FILLERS else h.score
+                hits.append(Hit(label, h.start, h.end, score))
             node = prev
         return hits[::-1]
 

@@ -37,6 +37,17 @@ def test_garbage_fillers_and_null_arcs_do_not_bind():
     assert [(k, p.start, p.end) for k, p in sorted(placed.items())] == [(0, 200, 500), (1, 500, 800), (2, 800, 1100)]
 
 
+def test_fillers_stand_between_words_only_and_bind_to_nothing():
+    tokens = toks("Montreal forced aligner.")
+    plain, full = g.chain(tokens), g.chain(tokens, fillers=True)
+    loops = {(a.src, a.label) for a in full.arcs if a.src == a.dst}
+    assert not any(a.src == a.dst for a in plain.arcs)
+    assert {s for s, _ in loops} == {1, 2} and {w for _, w in loops} == set(g.FILLERS)  # not before the first word
+    path = hits("montreal gbg_filler_um gbg_filler_uh forced aligner")
+    placed = bind(path, full)
+    assert [(k, p.start) for k, p in sorted(placed.items())] == [(0, 0), (1, 900), (2, 1200)]
+
+
 def test_a_token_of_several_spoken_words_needs_all_of_them():
     tokens = toks("It costs $5 now.")
     assert tokens[2].spoken == ("five", "dollars")

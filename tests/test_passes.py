@@ -45,6 +45,24 @@ def test_each_chain_starts_just_before_the_onset_the_previous_lookahead_heard():
     assert chains[1:] == [3200 - ONSET_LEAD_MS, 6300 - ONSET_LEAD_MS]
 
 
+def test_fillers_the_transcript_left_out_are_absorbed_between_any_two_words():
+    """Clean verbatim: "thanks um um for having me" said, "Thanks for having me." written. The plain
+    chain leaves the "um"s under no word; the fillers pass absorbs them, and every word keeps its own time."""
+    heard = said([(500, "welcome back to the program"), (3200, "thanks um um for having me"),
+                  (6300, "so tell us about the year")])
+    tokens, placed, trace, _ = run(heard)
+    assert trace[1].placed_by == "fillers"
+    assert trace[1].tried[0].name == "chain" and "speech under no word" in trace[1].tried[0].reason
+    times = {h.word: h.start for h in heard if h.start >= 3200 and h.start < 6300}
+    assert [placed[t.index].start for t in tokens if t.segment == 2] == [times[w] for w in ("thanks", "for", "having", "me")]
+
+
+def test_the_fillers_pass_does_not_run_where_the_chain_failed_for_another_reason():
+    heard = said([(500, "welcome back to the program"), (3200, "thanks for having"), (6300, "so tell us about the year")])
+    _, _, trace, _ = run(heard)
+    assert "fillers" not in [x.name for x in trace[1].tried]  # a word missing: the full search's business
+
+
 def test_an_untranscribed_aside_sends_the_turn_to_the_full_search():
     heard = said([(500, "welcome back to the program"), (3200, "thanks for having me by the way honestly"),
                   (6300, "so tell us about the year")])
