@@ -41,7 +41,7 @@ PHONE_MS = 150  # no word of 7,956 with human or MFA timings exceeds it
 HESITATIONS = frozenset({"uh", "um", "er", "erm", "ah", "eh", "hmm", "hm", "mm", "mhm", "uhm", "oh", "huh"})
 HESITATION_MS = 1500
 FILLER_SCORE = 0.78  # a filler scoring this well is one (disfluency clips: 0.79-0.91; untranscribed speech under the loop: 0.5-0.78)
-# with fillers, every word must match at least this well (the demo's 1st percentile of words is 0.73;
+# with fillers, every word beside one must match at least this well (the demo's 1st percentile of words is 0.73;
 # "Go" forced onto a breath while a filler took its audio scored 0.69)
 FILLER_WORD_SCORE = 0.75
 
@@ -89,11 +89,12 @@ def first_pass(job: Job, ahead: tuple[Token, ...], search: Search, lo: int, hi: 
     listening = any(t.spoken for t in ahead)
     if listening and not look:
         return reject("none of the next turn's first words heard: the turn may be squeezed against the window's end")
-    weakest = min(placed, key=lambda p: p.score)
-    if fillers and weakest.score < FILLER_WORD_SCORE:
-        # a filler may take a word's own audio while the word is forced onto a breath beside it
-        return reject(f"{next(t.text for t in job.tokens if t.index == weakest.token)!r} matches poorly "
-                      f"({weakest.score:.2f}) beside a filler")
+    # a filler may take a word's own audio while the word is forced onto a breath beside it
+    beside = _beside_fillers(bound) if fillers else []
+    weakest = min(beside, key=lambda h: h[1].score, default=None)
+    if weakest is not None and weakest[1].score < FILLER_WORD_SCORE:
+        return reject(f"{next(t.text for t in job.tokens if t.index == weakest[0].token)!r} matches poorly "
+                      f"({weakest[1].score:.2f}) beside a filler")
     mean = sum(p.score for p in placed) / len(placed)
     if mean < (RESCUE_MIN_SCORE if rescue else MIN_MEAN_SCORE):
         return reject(f"low acoustic score ({mean:.2f})")
@@ -108,6 +109,15 @@ def first_pass(job: Job, ahead: tuple[Token, ...], search: Search, lo: int, hi: 
     if not rescue and gap > UNCOVERED_MS:
         return reject(f"{gap} ms of speech under no word (untranscribed?)")
     return Attempt(placed, True, onset=speech_onset(regions, look[0][0]) if look else None)
+
+
+def _beside_fillers(bound) -> list:
+    """The (arc, hit) of every word right before or after a filler on the path."""
+    out = []
+    for k, (a, _) in enumerate(bound):
+        if a.label in FILLERS:
+            out += [bound[j] for j in (k - 1, k + 1) if 0 <= j < len(bound) and bound[j][0].token is not None]
+    return out
 
 
 def _longest(word: str) -> int:

@@ -1,6 +1,7 @@
 """Degrade a benchmark interview (bench/interview.py) the ways real recordings and transcripts disagree.
 
     python bench/degrade.py bench/out/exact ads cuts minutes nostamps subs --out bench/out
+    python bench/degrade.py bench/out/exact fillers babble phone --out bench/out     # issue 15
 
 Variants (each a folder with interview.wav, a transcript and truth.json, as bench/interview.py writes):
   ads       breaks of 15-120 s of other speech over a music bed inserted between words (dynamic ad insertion;
@@ -9,6 +10,10 @@ Variants (each a folder with interview.wav, a transcript and truth.json, as benc
   minutes   every stamp 137 s early (the recording has an intro the transcript's cut lacks)
   nostamps  the transcript as plain text, `Name:` paragraphs, no stamps at all
   subs      SRT cues of about 7 words, every time stretched 25/23.976 and moved 2.3 s (another frame rate and cut)
+  fillers   real "uh"s, "um"s and "hm"s (MFA's disfluency clips) spliced between words inside one word in 8
+            utterances, the transcript unchanged: clean verbatim (issue 15)
+  babble    four streams of other speech mixed under the interview at 10 dB SNR (a café)
+  phone     a telephone line: 300-3400 Hz, 8 kHz, G.711 mu-law
 truth.json words carry "in_audio" (false for cut words) and the file lists the breaks ("at", "length" in s).
 The other speech is LibriSpeech and LibriVox German from ../shared (read there, never copied in); the music is
 synthesized here.
@@ -208,10 +213,90 @@ def subs(src: Path, out: Path, rng: random.Random) -> None:
           {**truth, "words": [{**w, "in_audio": True} for w in truth["words"]]})
 
 
+# The fillers spliced in: (clip, start s, end s) in ../shared/data/speech/disfluency/, where our own
+# alignment of the clip's verbatim transcript puts them (used only to cut them out)
+FILLER_CLIPS = [("mfa_uh", 2.41, 3.65), ("mfa_um", 3.744, 5.196), ("mfa_uhuh", 1.69, 1.89), ("mfa_uhuh", 2.40, 2.60),
+                ("mfa_uhuh", 3.00, 3.52), ("mfa_uhum", 1.81, 2.89), ("mfa_uhum", 2.89, 3.80)]
+
+
+def _rms(x: np.ndarray) -> float:
+    return float(np.sqrt(np.mean(x.astype(np.float64) ** 2))) if len(x) else 0.0
+
+
+def fillers(src: Path, out: Path, rng: random.Random) -> None:
+    audio = decode(str(src / "interview.wav")).samples
+    truth = json.loads((src / "truth.json").read_text())
+    words = truth["words"]
+    pool = []
+    for name, a, b in FILLER_CLIPS:
+        x = decode(str(SHARED / "disfluency" / f"{name}.flac")).samples
+        pool.append(x[int(a * RATE):int(b * RATE)])
+    inner = [k for k in range(len(words) - 1) if (words[k]["turn"], words[k]["utt"]) == (words[k + 1]["turn"], words[k + 1]["utt"])]
+    picks = sorted(rng.sample(inner, len(inner) // 8))
+    pad = np.zeros(int(0.05 * RATE), dtype=np.int16)
+    pieces, inserted, prev = [], [], 0
+    for k in picks:
+        at = (words[k]["end"] + words[k + 1]["start"]) / 2
+        cut = int(at * RATE)
+        near = audio[int(words[k]["start"] * RATE):cut]
+        f = pool[rng.randrange(len(pool))].astype(np.float64)
+        f = np.clip(f * (_rms(near) / max(1.0, _rms(f))), -32768, 32767).astype(np.int16)
+        piece = np.concatenate([pad, f, pad])
+        pieces += [audio[prev:cut], piece]
+        inserted.append((at, len(piece) / RATE))
+        prev = cut
+    pieces.append(audio[prev:])
+
+    def later(t: float) -> float:
+        return t + sum(length for at, length in inserted if at < t)
+
+    new = [{**w, "start": round(later(w["start"]), 3), "end": round(later(w["end"]), 3), "in_audio": True} for w in words]
+    # the transcript of this recording: its stamps where its turns now start (floored, as Rev does)
+    text = "\n\n".join(f"{name} ({clock(int(later(stamp / 1000) * 1000) // 1000 * 1000)}):\n\n{body}"
+                        for name, stamp, body in _turns(src)) + "\n"
+    write(out / "fillers", np.concatenate(pieces), text, "transcript.txt",
+          {"duration": sum(len(x) for x in pieces) / RATE, "words": new,
+           "fillers": [{"at": round(later(at) - length, 3), "length": round(length, 3)} for at, length in inserted]})
+
+
+def babble(src: Path, out: Path, rng: random.Random, snr_db: float = 10.0) -> None:
+    audio = decode(str(src / "interview.wav")).samples
+    truth = json.loads((src / "truth.json").read_text())
+    speech = other_speech()
+    n = len(audio)
+    mix = np.zeros(n)
+    for _ in range(4):
+        at = rng.randrange(0, max(1, len(speech) - n))
+        mix += np.resize(speech[at:], n).astype(np.float64)
+    spoken = np.concatenate([audio[int(w["start"] * RATE):int(w["end"] * RATE)] for w in truth["words"]])
+    gain = _rms(spoken) / max(1.0, _rms(mix)) / 10 ** (snr_db / 20)
+    noisy = np.clip(audio.astype(np.float64) + gain * mix, -32768, 32767).astype(np.int16)
+    write(out / "babble", noisy, (src / "transcript.txt").read_text(), "transcript.txt",
+          {**truth, "words": [{**w, "in_audio": True} for w in truth["words"]]})
+
+
+def phone(src: Path, out: Path, rng: random.Random) -> None:
+    """300-3400 Hz, down to 8 kHz and back, each sample through G.711 mu-law (8 bits)."""
+    audio = decode(str(src / "interview.wav")).samples.astype(np.float64)
+    truth = json.loads((src / "truth.json").read_text())
+    spec = np.fft.rfft(audio)
+    hz = np.fft.rfftfreq(len(audio), 1 / RATE)
+    spec[(hz < 300) | (hz > 3400)] = 0
+    band = np.fft.irfft(spec, len(audio))
+    narrow = band[::2] / 32768.0  # 8 kHz: nothing above 4 kHz is left to alias
+    mu = 255.0
+    coded = np.round(np.sign(narrow) * np.log1p(mu * np.abs(np.clip(narrow, -1, 1))) / np.log1p(mu) * 127) / 127
+    expanded = np.sign(coded) * ((1 + mu) ** np.abs(coded) - 1) / mu
+    up = np.fft.irfft(np.fft.rfft(expanded), 2 * len(expanded)) * 2  # back to 16 kHz, band-limited
+    line = np.clip(up[:len(audio)] * 32768.0, -32768, 32767).astype(np.int16)
+    write(out / "phone", line, (src / "transcript.txt").read_text(), "transcript.txt",
+          {**truth, "words": [{**w, "in_audio": True} for w in truth["words"]]})
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("source", type=Path)
-    ap.add_argument("variants", nargs="+", choices=["ads", "cuts", "minutes", "nostamps", "subs"])
+    ap.add_argument("variants", nargs="+", choices=["ads", "cuts", "minutes", "nostamps", "subs", "fillers", "babble", "phone"])
     ap.add_argument("--seed", type=int, default=11)
     ap.add_argument("--out", type=Path, default=Path(__file__).resolve().parent / "out")
     args = ap.parse_args()
