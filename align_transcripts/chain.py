@@ -108,7 +108,11 @@ def first_pass(job: Job, ahead: tuple[Token, ...], search: Search, lo: int, hi: 
     gap = _uncovered(regions, heard_as, lo, end)
     if not rescue and gap > UNCOVERED_MS:
         return reject(f"{gap} ms of speech under no word (untranscribed?)")
-    return Attempt(placed, True, onset=speech_onset(regions, look[0][0]) if look else None)
+    found: list[tuple[int, int]] = []
+    for a, h in bound:
+        if a.label in FILLERS:  # one stretch for an "uh um" said in a row
+            found[-1:] = [(found[-1][0], h.end)] if found and h.start - found[-1][1] <= 20 else [*found[-1:], (h.start, h.end)]
+    return Attempt(placed, True, onset=speech_onset(regions, look[0][0]) if look else None, fillers=tuple(found))
 
 
 def _beside_fillers(bound) -> list:

@@ -279,7 +279,9 @@ def align_turn(turn: Turn, rec: Recording, passes: tuple[Pass, ...] = PASSES) ->
             break
     placed = standing.placed if standing else ()
     onset = standing.onset if standing and standing.accepted else None
-    return TurnResult(placed, TurnTrace(turn.job.segment, len(turn.job.tokens), by if placed else None, tuple(tried)), onset)
+    fillers = standing.fillers if standing and standing.accepted else ()
+    return TurnResult(placed, TurnTrace(turn.job.segment, len(turn.job.tokens), by if placed else None, tuple(tried),
+                                        fillers), onset)
 
 
 def align_turns(jobs: list[Job], ahead: tuple[Token, ...], rec: Recording,

@@ -90,7 +90,8 @@ def word_counts(words: list[Word]) -> dict:
 def trace_json(t: TurnTrace) -> dict:
     """One turn's trace: the pass whose placements stand, and each pass tried with why it was rejected."""
     return {"segment": t.segment, "tokens": t.tokens, "placed_by": t.placed_by,
-            "tried": [{"pass": x.name, **({"rejected": x.reason} if x.reason else {})} for x in t.tried]}
+            "tried": [{"pass": x.name, **({"rejected": x.reason} if x.reason else {})} for x in t.tried],
+            **({"fillers": [{"start": seconds(a), "end": seconds(b)} for a, b in t.fillers]} if t.fillers else {})}
 
 
 def words_json(words: list[Word], trace: tuple[TurnTrace, ...] = ()) -> dict:
@@ -102,6 +103,7 @@ def words_json(words: list[Word], trace: tuple[TurnTrace, ...] = ()) -> dict:
     }
     if trace:
         summary["placed_by"] = dict(Counter(t.placed_by or "nothing" for t in trace).most_common())
+        summary["fillers"] = sum(len(t.fillers) for t in trace)  # "uh"s and "um"s found that the transcript left out
         out["turns"] = [trace_json(t) for t in trace]
     return out
 
@@ -115,6 +117,9 @@ def trace_text(trace: tuple[TurnTrace, ...]) -> str:
     """How the turns were placed, for a person: turns per pass, then the rejections by kind."""
     by = Counter(t.placed_by or "nothing" for t in trace)
     lines = [f"{counted(len(trace), 'turn')} placed by: " + ", ".join(f"{k} {v}" for k, v in by.most_common())]
+    fillers = sum(len(t.fillers) for t in trace)
+    if fillers:
+        lines.append(f"{counted(fillers, 'filler')} the transcript left out found between words (words.json turns[].fillers)")
     rejected = Counter((x.name, reason_kind(x.reason)) for t in trace for x in t.tried if x.reason)
     if rejected:
         lines.append("rejected:")

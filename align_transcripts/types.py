@@ -161,6 +161,7 @@ class Attempt:
     accepted: bool
     reason: str = ""  # why it was rejected (empty when accepted)
     onset: int | None = None  # ms: where it heard the next turn's speech begin (None: it did not listen)
+    fillers: tuple[tuple[int, int], ...] = ()  # ms: the "uh"s and "um"s it found between words (the fillers pass)
 
 
 @dataclass(frozen=True)
@@ -179,3 +180,4 @@ class TurnTrace:
     tokens: int  # how many tokens it has
     placed_by: str | None  # the pass whose placements stand; None when no pass placed anything
     tried: tuple[Tried, ...]
+    fillers: tuple[tuple[int, int], ...] = ()  # ms: fillers the transcript left out, found between its words

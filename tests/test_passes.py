@@ -55,6 +55,7 @@ def test_fillers_the_transcript_left_out_are_absorbed_between_any_two_words():
     assert trace[1].tried[0].name == "chain" and "speech under no word" in trace[1].tried[0].reason
     times = {h.word: h.start for h in heard if h.start >= 3200 and h.start < 6300}
     assert [placed[t.index].start for t in tokens if t.segment == 2] == [times[w] for w in ("thanks", "for", "having", "me")]
+    assert trace[1].fillers == ((3500, 4100),)  # the two "um"s, one stretch: where an editor would cut
 
 
 def test_the_fillers_pass_does_not_run_where_the_chain_failed_for_another_reason():
