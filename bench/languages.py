@@ -3,6 +3,7 @@ and against the acoustic engine on English TIMIT.
 
     python bench/languages.py                 # every measurement
     python bench/languages.py fr zh en        # some of them (fr, zh, en, de (also es), ads)
+    python bench/languages.py scale           # speed and memory on 10 minutes: alone, for its peak
 
 fr: sentence edges against the 5 hand-transcribed IPU intervals, word edges against SPPAS's forced
 alignment (machine). zh: character edges against Charsiu's (machine), and the two clips' speech
@@ -23,7 +24,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from align_transcripts.aligner import align  # noqa: E402
-from align_transcripts.audio import decode  # noqa: E402
+from align_transcripts.audio import RATE, decode  # noqa: E402
 from align_transcripts.types import Segment  # noqa: E402
 from align_transcripts.warp.engine import align_warp  # noqa: E402
 from align_transcripts.warp.languages import language  # noqa: E402
@@ -230,7 +231,32 @@ def inserted() -> list[str]:
     return [_row("de, 30 s inserted at 34 s (against the clean run)", errs, f"{sum(w.aligned for w in got)}/{len(got)} placed")]
 
 
-MEASURES = {"fr": french, "zh": mandarin, "en": english, "de": unreferenced, "ads": inserted}
+def scale(times: int = 9) -> list[str]:
+    """Speed and memory on 10 minutes: the German reading nine times over, as plain text (no stamps:
+    the widest band). Run it alone (`python bench/languages.py scale`): the peak is the process's."""
+    import resource
+
+    from align_transcripts.audio import Audio
+
+    d = LANG / "deu_aeneas_librivox_simplicissimus"
+    frags = [line.split("|", 1)[1].strip() for line in (d / "de.txt").read_text().splitlines() if "|" in line]
+    one = decode(str(d / "de.mp3")).samples
+    audio = Audio(np.concatenate([np.concatenate([one, np.zeros(RATE // 2, np.int16)])] * times))
+    total, at, segs = len(frags) * times, 0, []
+    for k, f in enumerate(frags * times):
+        segs.append(_seg(k + 1, f, at * audio.duration // total, (at + 1) * audio.duration // total))
+        at += 1
+    t0 = time.perf_counter()
+    (words, _), cpu = _cpu(align_warp, tuple(segs), audio, language("de"))
+    wall = time.perf_counter() - t0
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
+    return [f"| de x{times}, plain text ({audio.duration / 60000:.1f} min) | - | - | - | - | - | "
+            f"{sum(w.aligned for w in words)}/{len(words)} placed; {wall:.1f} s wall "
+            f"({audio.duration / 1000 / wall:.0f}x), {cpu / (audio.duration / 1000) * 1000:.0f} ms CPU per audio s, "
+            f"peak {peak} MB |"]
+
+
+MEASURES = {"fr": french, "zh": mandarin, "en": english, "de": unreferenced, "ads": inserted, "scale": scale}
 
 
 def main(which: list[str]) -> None:
@@ -242,7 +268,7 @@ def main(which: list[str]) -> None:
 
     load_model(), espeak(), words("热点", language("zh")), words("東京", language("ja"))  # loaded once per process: not timed
     print(HEADER)
-    for key in which or list(MEASURES):
+    for key in which or [k for k in MEASURES if k != "scale"]:
         for row in MEASURES[key]():
             print(row, flush=True)
 

@@ -39,7 +39,8 @@ COARSE = 8  # frames per coarse step (80 ms)
 # DEV clip's words flipped between 43 and 80 ms mean error with a 10 ms change in the reading
 FINE_REACH = 100
 BAND_MS = 20_000  # where stamps place the turns, the coarse band reaches this far either side
-FREE_BAND = 0.3  # with no stamps, a fraction of the whole recording either side
+FREE_BAND = 0.3  # with no stamps, a fraction of the whole recording either side...
+FREE_BAND_MAX_MS = 120_000  # ... but no more than this (the band's memory and time grow with its width)
 ABSORB = 0.5  # a frame passed over in a pause of the reading costs this much more than against the garbage model (nats)
 # Is it the recording's transcript: nats a coarse frame of the reading's speech by which its warp
 # beats the same reading's backwards. DEV, right: de, es, fr, zh 0.45-1.25, the 80 TIMIT utterances
@@ -178,6 +179,14 @@ def _path_cost(cost, lo: np.ndarray, hi: np.ndarray, path: np.ndarray | None = N
     return float(sum(cost(i, int(path[i]), int(path[i]) + 1)[0] for i in range(len(path))))
 
 
+def _match_margin(forwards, backwards, lo: np.ndarray, hi: np.ndarray, path: np.ndarray, pause: np.ndarray) -> float:
+    """Is this the recording's transcript? Nats by which its reading's warp (the path given) beats
+    the same reading played backwards, per frame the reading's speech explains: the warp's freedom
+    fits any speech somewhat, a reversal cancels that, and untranscribed audio costs the same either way."""
+    spoken = max(1, int((~pause[path]).sum()))
+    return (_path_cost(backwards, lo, hi) - _path_cost(forwards, lo, hi, path)) / spoken
+
+
 def _garbage(pa: np.ndarray, prior: np.ndarray) -> np.ndarray:
     """Per recording frame, what explaining it by the garbage model costs: against the language's
     average phone distribution (the reading's speech frames pooled), plus ABSORB."""
@@ -211,22 +220,18 @@ def align_warp(segments: tuple[Segment, ...], audio: Audio, lang: Language) -> t
     pause = np.zeros(m, dtype=bool)
     pause[: min(m, len(pause_mask))] = pause_mask[:m]
     stamped = any(s.stamp is not None for s in segments)
-    reach = BAND_MS // 10 if stamped else max(BAND_MS // 10, int(FREE_BAND * max(n, m)))
+    reach = BAND_MS // 10 if stamped else min(FREE_BAND_MAX_MS // 10, max(BAND_MS // 10, int(FREE_BAND * max(n, m))))
     centre = _expected(segments, seg_spans, n, m)
-    # coarse: 80 ms steps inside the band around the stamps
     prior = pr[~pause].mean(axis=0) if (~pause).any() else pr.mean(axis=0)
+    # coarse: 80 ms steps inside the band around the stamps
     ca, cr = _pool(pa, COARSE), _pool(pr, COARSE)
     cpause = _pool(pause[:, None].astype(np.float32), COARSE)[:, 0] > 0.5
     lo, hi = band_around(centre[::COARSE] / COARSE, reach // COARSE + 1, len(cr))
-    coarse_costs = _costs(ca, cr, cpause, _garbage(ca, prior))
+    coarse_garbage = _garbage(ca, prior)
+    coarse_costs = _costs(ca, cr, cpause, coarse_garbage)
     coarse = warp(coarse_costs, lo, hi)
-    # is this the recording's transcript? its reading must explain the recording better than the same
-    # reading backwards does (the warp's freedom fits any speech somewhat; a reversal cancels that)
-    backwards = cr[::-1].copy()
-    # (per frame the reading's speech explains: untranscribed audio costs the same either way)
-    spoken = max(1, int((~cpause[coarse]).sum()))
-    margin = (_path_cost(_costs(ca, backwards, cpause[::-1].copy(), _garbage(ca, prior)), lo, hi)
-              - _path_cost(coarse_costs, lo, hi, coarse)) / spoken
+    margin = _match_margin(coarse_costs, _costs(ca, cr[::-1].copy(), cpause[::-1].copy(), coarse_garbage),
+                           lo, hi, coarse, cpause)
     # fine: 10 ms steps near the coarse path
     guide = np.repeat(coarse * COARSE + COARSE // 2, COARSE)[:n]
     lo, hi = band_around(guide, FINE_REACH + COARSE, m)
@@ -234,7 +239,7 @@ def align_warp(segments: tuple[Segment, ...], audio: Audio, lang: Language) -> t
     path = warp(_costs(pa, pr, pause, garbage), lo, hi)
     # evidence per frame: how much better the reading explains the recording than the language's
     # average phone distribution does (a wrong text scores about 0, the right one clearly above)
-    contrast = -np.log(pa @ prior + FLOOR) + np.log(np.einsum("ij,ij->i", pa, pr[path]) + FLOOR)
+    contrast = (garbage - ABSORB) + np.log(np.einsum("ij,ij->i", pa, pr[path]) + FLOOR)
     placed: dict[int, Placing] = {}
     for k, unit_spans in enumerate(spans):
         times = [_rows(path, span) for span in unit_spans]
