@@ -1,7 +1,7 @@
 """Degrade a benchmark interview (bench/interview.py) the ways real recordings and transcripts disagree.
 
     python bench/degrade.py bench/out/exact ads cuts minutes nostamps subs --out bench/out
-    python bench/degrade.py bench/out/exact fillers babble phone --out bench/out     # issue 15
+    python bench/degrade.py bench/out/exact fillers babble phone crosstalk --out bench/out     # issue 15
 
 Variants (each a folder with interview.wav, a transcript and truth.json, as bench/interview.py writes):
   ads       breaks of 15-120 s of other speech over a music bed inserted between words (dynamic ad insertion;
@@ -14,6 +14,7 @@ Variants (each a folder with interview.wav, a transcript and truth.json, as benc
             utterances, the transcript unchanged: clean verbatim (issue 15)
   babble    four streams of other speech mixed under the interview at 10 dB SNR (a café)
   phone     a telephone line: 300-3400 Hz, 8 kHz, G.711 mu-law
+  crosstalk at a dozen changes of speaker the next one starts 0.8 s before the last one's last word ends
 truth.json words carry "in_audio" (false for cut words) and the file lists the breaks ("at", "length" in s).
 The other speech is LibriSpeech and LibriVox German from ../shared (read there, never copied in); the music is
 synthesized here.
@@ -293,10 +294,45 @@ def phone(src: Path, out: Path, rng: random.Random) -> None:
           {**truth, "words": [{**w, "in_audio": True} for w in truth["words"]]})
 
 
+def crosstalk(src: Path, out: Path, rng: random.Random, overlap: float = 0.8, changes: int = 12) -> None:
+    """Each turn's audio (from the middle of the pause before it to the middle of the pause after)
+    laid so that its first word starts `overlap` s before the previous turn's last word ends, at
+    `changes` of the changes of speaker; the pieces summed; stamps where the turns now start."""
+    audio = decode(str(src / "interview.wav")).samples
+    truth = json.loads((src / "truth.json").read_text())
+    words = truth["words"]
+    turns = sorted({w["turn"] for w in words})
+    first = {t: min(w["start"] for w in words if w["turn"] == t) for t in turns}
+    last = {t: max(w["end"] for w in words if w["turn"] == t) for t in turns}
+    cuts = [0.0] + [(last[a] + first[b]) / 2 for a, b in zip(turns, turns[1:])] + [len(audio) / RATE]
+    speaker = {w["turn"]: w["speaker"] for w in words}
+    switches = [k for k in range(1, len(turns)) if speaker[turns[k]] != speaker[turns[k - 1]]]
+    chosen = set(rng.sample(switches, min(changes, len(switches))))
+    shift, moves = 0.0, {}
+    for k, t in enumerate(turns):
+        if k in chosen:
+            shift += first[t] - (last[turns[k - 1]] - overlap)  # this much earlier than it was
+        moves[t] = shift
+    total = int((len(audio) / RATE - shift) * RATE) + RATE
+    mix = np.zeros(total, dtype=np.float64)
+    for k, t in enumerate(turns):
+        a, b = int(cuts[k] * RATE), int(cuts[k + 1] * RATE)
+        at = a - int(moves[t] * RATE)
+        mix[at:at + (b - a)] += audio[a:b]
+    mix = np.clip(mix, -32768, 32767).astype(np.int16)
+    new = [{**w, "start": round(w["start"] - moves[w["turn"]], 3), "end": round(w["end"] - moves[w["turn"]], 3),
+            "in_audio": True} for w in words]
+    text = "\n\n".join(f"{name} ({clock(int((stamp / 1000 - moves[t]) * 1000) // 1000 * 1000)}):\n\n{body}"
+                        for t, (name, stamp, body) in zip(turns, _turns(src))) + "\n"
+    write(out / "crosstalk", mix[:int((max(w["end"] for w in new) + 1) * RATE)], text, "transcript.txt",
+          {"duration": len(mix) / RATE, "words": new})
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("source", type=Path)
-    ap.add_argument("variants", nargs="+", choices=["ads", "cuts", "minutes", "nostamps", "subs", "fillers", "babble", "phone"])
+    ap.add_argument("variants", nargs="+", choices=["ads", "cuts", "minutes", "nostamps", "subs", "fillers", "babble", "phone",
+                                                      "crosstalk"])
     ap.add_argument("--seed", type=int, default=11)
     ap.add_argument("--out", type=Path, default=Path(__file__).resolve().parent / "out")
     args = ap.parse_args()
