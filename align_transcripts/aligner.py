@@ -30,7 +30,7 @@ from .types import Job, Placed, Segment, Token, Tried, TurnTrace, Word
 from .vad import speech_regions
 from .workers import SharedSamples, process_pool, shared_samples
 
-__all__ = ["Alignment", "align", "align_words", "mismatch", "tokenize"]
+__all__ = ["Alignment", "align", "align_words", "assemble", "mismatch", "tokenize"]
 
 LEAD_SLACK_MS = 4000  # stamps are floored and often off by seconds: look this far before a slot
 TAIL_SLACK_MS = 4000  # ... and this far past its end
@@ -207,7 +207,7 @@ def align(segments: tuple[Segment, ...], audio: Audio, workers: int | None = Non
             if progress:
                 progress(done, len(blocks))
     placed = {p.token: p for r in results for p in r.placed}
-    words = rejoin_stranded(_assemble(segments, tokens, placed), audio.samples)
+    words = rejoin_stranded(assemble(segments, tokens, placed), audio.samples)
     gone = [TurnTrace(s.index, sum(t.segment == s.index for t in tokens), None, (Tried("anchor", NOT_IN_AUDIO),))
             for s in segments if s.index in absent]
     trace = sorted([r.trace for r in results] + gone, key=lambda t: t.segment)
@@ -246,7 +246,7 @@ def _blocks(jobs: list[Job], n: int) -> list[list[Job]]:
     return blocks
 
 
-def _assemble(segments, tokens: list[Token], placed: dict[int, Placed]) -> list[Word]:
+def assemble(segments, tokens: list[Token], placed: dict[int, Placed]) -> list[Word]:
     """Words in transcript order; unplaced tokens interpolated between their placed neighbours."""
     seg_by_index = {s.index: s for s in segments}
     times: list[tuple[int, int, float] | None] = []

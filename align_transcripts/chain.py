@@ -25,7 +25,7 @@ from __future__ import annotations
 from bisect import bisect_left
 
 from . import dictionary
-from .grammar import FILLERS, bound_hits, chain, to_placed
+from .grammar import FILLERS, Arc, Hit, bound_hits, chain, to_placed
 from .search import Search
 from .types import Attempt, Job, Token
 
@@ -115,7 +115,7 @@ def first_pass(job: Job, ahead: tuple[Token, ...], search: Search, lo: int, hi: 
     return Attempt(placed, True, onset=speech_onset(regions, look[0][0]) if look else None, fillers=tuple(found))
 
 
-def _beside_fillers(bound) -> list:
+def _beside_fillers(bound: list[tuple[Arc, Hit]]) -> list[tuple[Arc, Hit]]:
     """The (arc, hit) of every word right before or after a filler on the path."""
     out = []
     for k, (a, _) in enumerate(bound):

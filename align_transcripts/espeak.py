@@ -23,6 +23,7 @@ CHARS_UTF8, SSML = 0x01, 0x10
 EVENT_END, EVENT_MARK = 0, 3
 # espeak_PARAMETER: rate (words a minute), volume, pitch, range, punctuation, capitals, word gap
 DEFAULTS = {1: 175, 2: 100, 3: 50, 4: 50, 5: 0, 6: 0, 7: 0}
+RATE_PARAM = 1
 
 
 class _EventId(ctypes.Union):
@@ -108,12 +109,14 @@ class Espeak:
                     parts.append(out.decode("utf-8"))
             return " ".join(parts)
 
-    def speak(self, voice: str, tokens: list[str], first: int = 0) -> Spoken:
-        """Synthesize the tokens as one utterance, a mark named by its number (from `first`) before each."""
+    def speak(self, voice: str, tokens: list[str], first: int = 0, rate: int | None = None) -> Spoken:
+        """Synthesize the tokens as one utterance, a mark named by its number (from `first`) before
+        each; rate: words a minute, for this call only (the voice's default otherwise)."""
         ssml = "<speak>" + " ".join(f'<mark name="{first + k}"/>{escape(t)}' for k, t in enumerate(tokens)) + "</speak>"
         data = ssml.encode("utf-8")
         with self._lock:
             self._set_voice(voice)
+            self._lib.espeak_SetParameter(RATE_PARAM, rate or DEFAULTS[RATE_PARAM], 0)
             self._chunks, self._marks = [], {}
             if self._lib.espeak_Synth(data, len(data) + 1, 0, 1, 0, CHARS_UTF8 | SSML, None, None) != 0:
                 raise RuntimeError(f"espeak-ng could not synthesize {' '.join(tokens)[:60]!r}")

@@ -39,6 +39,8 @@ def align_files(transcript_path: str, audio_path: str, fmt: str | None = None, e
     audio: suspect.py); raises InputError when the transcript is not of this audio. A language
     other than English is aligned by synthesis and warping (warp/engine.py)."""
     lang = _language(language)
+    if suspects and lang.code != "en":  # said before any decoding
+        raise InputError("--suspects", f"needs the English acoustic model; not available for {lang.name}")
     t = read_transcript(transcript_path, fmt, encoding)
     audio = decode(audio_path)
     r = reconcile(t, audio.duration)
@@ -47,8 +49,6 @@ def align_files(transcript_path: str, audio_path: str, fmt: str | None = None, e
         raise InputError(audio_path, f"{problem} (transcript {transcript_path})")
     regions = speech_regions(audio.samples)
     if lang.code != "en":
-        if suspects:
-            raise InputError(transcript_path, f"--suspects needs the English acoustic model; not available for {lang.name}")
         from .warp.engine import align_warp
 
         warped, trace = align_warp(r.segments, audio, lang)

@@ -156,19 +156,13 @@ def _recording(path, voice: str, sentences: list[list[str]]) -> list[int]:
     from align_transcripts.espeak import espeak
     from align_transcripts.warp.synth import _resample
 
-    eng = espeak()
-    eng._lib.espeak_SetParameter(1, 140, 0)  # espeakRATE: slower than the reading the aligner makes
-    try:
-        parts, truth, at = [np.zeros(8000, np.float32)], [], 8000
-        for n, sentence in enumerate(sentences):
-            said = eng.speak(voice, sentence)
-            x = _resample(said.samples, said.rate)
-            truth.append(at + int(min(said.marks.values()) * 16000 / said.rate))
-            parts += [x, np.zeros(16000 if n == 0 else 4000, np.float32)]
-            at += len(x) + len(parts[-1])
-    finally:
-        eng._lib.espeak_SetParameter(1, 175, 0)
-        eng._voice = ""
+    parts, truth, at = [np.zeros(8000, np.float32)], [], 8000
+    for n, sentence in enumerate(sentences):
+        said = espeak().speak(voice, sentence, rate=140)  # slower than the reading the aligner makes
+        x = _resample(said.samples, said.rate)
+        truth.append(at + int(min(said.marks.values()) * 16000 / said.rate))
+        parts += [x, np.zeros(16000 if n == 0 else 4000, np.float32)]
+        at += len(x) + len(parts[-1])
     noise = np.random.default_rng(0).normal(0, 30, sum(map(len, parts)))
     _write_wav(path, np.concatenate(parts) + noise)
     return truth

@@ -9,9 +9,9 @@ then at 10 ms around the coarse path. Each word takes the recording's frames tha
 its part of the reading. Pauses of the reading (between sentences and turns) may absorb any
 recording at what a garbage model (the language's average phones) would pay for it, a little
 more, so a cough, an intro or an aside nobody transcribed can be passed over rather than
-stretched onto words (a long insertion is not: see docs/languages.md). A word whose reading explains its frames no better than
-the language's average phones do (MIN_CONTRAST) is left unaligned, its times interpolated, never
-claimed; a transcript whose reading explains the recording little better than the same reading
+stretched onto words (a long insertion is not: see docs/languages.md). A word whose reading
+explains its frames no better than the language's average phones do (MIN_CONTRAST) is left
+unaligned, its times interpolated, never claimed; a transcript whose reading explains the recording little better than the same reading
 backwards is not of this recording (MATCH_MARGIN): none of its words is placed.
 """
 from __future__ import annotations
@@ -24,9 +24,10 @@ from ..acoustic.features import cepstra, features
 from ..acoustic.model import load_model
 from ..acoustic.scores import mixture_scores
 from ..acoustic.search import _ci_senones
+from ..aligner import assemble
 from ..audio import Audio
 from ..boundaries import refine_pause_edges
-from ..types import Segment, Tried, TurnTrace, Word
+from ..types import Placed, Segment, Token, Tried, TurnTrace, Word
 from .dtw import band_around, warp
 from .languages import Language
 from .synth import FRAME, read_aloud
@@ -50,7 +51,6 @@ MATCH_MARGIN = 0.15
 # language's average phones (DEV, read right: 1 % of words below -2.4)
 MIN_CONTRAST = -3.0
 SMOOTH = 3  # frames of phone posteriors averaged (TIMIT half A: 31 -> 30 ms; half B 32 -> 31)
-SCALE = 1.0  # acoustic scale on the phone log-likelihoods before they become posteriors
 FLOOR = 1e-4  # posterior floor in the cost -log(p_recording . p_reading)
 
 
@@ -83,17 +83,15 @@ def phone_posteriors(samples: np.ndarray) -> np.ndarray:
     """(frames, phones) posteriors of the model's context-independent phones per 10 ms frame."""
     model = load_model()
     ci = _ci_senones(model)
-    owner = model.sen2cb[ci]
+    to_phone = np.zeros((len(ci), len(model.phones)), dtype=np.float32)  # senone -> its base phone
+    to_phone[np.arange(len(ci)), model.sen2cb[ci]] = 1.0
     feats = features(cepstra(samples))
     out = np.zeros((len(feats), len(model.phones)), dtype=np.float32)
     step = 6000
     for a in range(0, len(feats), step):
         sc = mixture_scores(model, feats[a:a + step], ci)
-        sc -= sc.max(axis=1, keepdims=True)
-        p = np.exp(sc * SCALE)
-        p /= p.sum(axis=1, keepdims=True)
-        for k in range(len(ci)):
-            out[a:a + step, owner[k]] += p[:, k]
+        p = np.exp(sc - sc.max(axis=1, keepdims=True))
+        out[a:a + step] = (p / p.sum(axis=1, keepdims=True)) @ to_phone
     if SMOOTH > 1 and len(out) >= SMOOTH:
         kernel = np.ones(SMOOTH, dtype=np.float32) / SMOOTH
         out = np.stack([np.convolve(out[:, k], kernel, mode="same") for k in range(out.shape[1])], axis=1)
@@ -213,7 +211,7 @@ def align_warp(segments: tuple[Segment, ...], audio: Audio, lang: Language) -> t
     """Every word of every segment as a Word (aligned or not) in transcript order, and a trace per turn."""
     tokens = warp_tokens(segments, lang)
     if not any(any(t.said) for t in tokens):
-        return _unplaced(tokens, segments), ()
+        return _assemble(tokens, segments, {}), ()
     reading, spans, seg_spans, pause_mask = _reading(segments, tokens, lang, audio.samples)
     pa, pr = phone_posteriors(audio.samples), phone_posteriors(reading)
     n, m = len(pa), len(pr)
@@ -285,31 +283,12 @@ def _fit_chars(w: Word) -> Word:
 
 
 def _assemble(tokens: list[WarpToken], segments, placed: dict[int, Placing]) -> list[Word]:
-    """Words in order; a word with no frames, or with too little evidence (MIN_CONTRAST), gets times
-    interpolated between its placed neighbours and aligned=False."""
-    seg_by = {s.index: s for s in segments}
-    good = {k: v for k, v in placed.items() if v.contrast >= MIN_CONTRAST}
-    out: list[Word] = []
-    keys = sorted(good)
-    for k, t in enumerate(tokens):
-        if k in good:
-            p = good[k]
-            out.append(Word(t.text, p.start, p.end, t.speaker, t.segment, True, float(1 / (1 + np.exp(-p.contrast))),
-                            t.line, chars=p.chars))
-            continue
-        before = [j for j in keys if j < k]
-        after = [j for j in keys if j > k]
-        lo = good[before[-1]].end if before else seg_by[t.segment].start
-        hi = good[after[0]].start if after else max(lo, seg_by[t.segment].end)
-        gap_from = before[-1] + 1 if before else 0
-        gap_to = after[0] if after else len(tokens)
-        share = (k - gap_from, gap_to - gap_from)
-        a = lo + (hi - lo) * share[0] // max(1, share[1])
-        b = lo + (hi - lo) * (share[0] + 1) // max(1, share[1])
-        out.append(Word(t.text, a, max(a, b), t.speaker, t.segment, False, 0.0, t.line))
-    return out
-
-
-def _unplaced(tokens: list[WarpToken], segments) -> list[Word]:
-    return _assemble(tokens, segments, {})
-
+    """Words in order, as the acoustic engine assembles them (aligner.assemble: out-of-order
+    placements dropped, the rest interpolated, aligned=False): a word with too little evidence
+    (MIN_CONTRAST) counts as not placed. A Chinese word keeps its characters' times."""
+    toks = [Token(t.text, t.segment, t.speaker, t.line, tuple(u for u in t.said if u), t.sentence_end, k)
+            for k, t in enumerate(tokens)]
+    good = {k: Placed(k, p.start, p.end, float(1 / (1 + np.exp(-p.contrast))))
+            for k, p in placed.items() if p.contrast >= MIN_CONTRAST}
+    out = assemble(segments, toks, good)
+    return [replace(w, chars=placed[k].chars) if w.aligned and k in placed else w for k, w in enumerate(out)]

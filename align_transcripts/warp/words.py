@@ -18,7 +18,8 @@ from .languages import Language
 
 __all__ = ["closes_sentence", "speakable", "units", "words"]
 
-_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+_HAN = r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]"  # a Han character
+_HAN_OR_RUN = re.compile(rf"{_HAN}|(?:(?!{_HAN}).)+", re.S)  # one Han character, or a run of anything else
 _CLOSING = "。．！？!?.…"
 _PUNCT = re.compile(r"^[\s。．，、！？!?,.;；:：…「」『』（）()《》“”\"'・〜ー-]+$")
 
@@ -80,8 +81,7 @@ def units(word: str, lang: Language) -> list[str]:
 
 def _han_units(token: str) -> list[str]:
     """Each Han character alone; runs of anything else (Latin words, digits) kept together."""
-    return [m.group(0) for m in re.finditer(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]|[^\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+",
-                                            token)]
+    return _HAN_OR_RUN.findall(token)
 
 
 @functools.lru_cache(maxsize=1)
