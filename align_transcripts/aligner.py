@@ -13,11 +13,14 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 import numpy as np
 
 from . import dictionary
+from .adapt import Transform
 from .anchor import Split
 from .audio import RATE, Audio
 from .boundaries import refine_pause_edges, rejoin_stranded
@@ -114,6 +117,7 @@ class Alignment:
 
     words: list[Word]
     trace: tuple[TurnTrace, ...]
+    adapted: Transform | None = None  # the model's adaptation to the recording, when it was aligned with one
 
 
 def align_words(segments: tuple[Segment, ...], audio: Audio, workers: int | None = None,
@@ -135,6 +139,7 @@ class Block:
     engine: str = "pocketsphinx"  # what searches the plain chains (ENGINES)
     passes: tuple[str, ...] = ()  # the passes to try, by name (empty: all of PASSES)
     audio: SharedSamples | None = None  # in a worker: the whole recording, mapped by name
+    mllr: str | None = None  # the adaptation file the model is loaded with (align_transcripts.adapt)
 
 
 ENGINES = ("pocketsphinx", "numpy")
@@ -153,18 +158,26 @@ def _align_block(block: Block, samples: np.ndarray) -> list[TurnResult]:
     if block.engine == "numpy":
         from .acoustic.search import NumpySearch
 
-        search: Search = NumpySearch(samples, block.start)
+        search: Search = NumpySearch(samples, block.start, mllr=block.mllr)
     else:
-        search = SphinxSearch(samples, block.start)
+        search = SphinxSearch(samples, block.start, block.mllr)
     chosen = tuple(p for p in PASSES if not block.passes or p.name in block.passes)
     return align_turns(block.jobs, block.ahead, Recording(search, block.regions), chosen)[block.warmup:]
+
+
+PROBE_MS = 60_000  # the turns the model is adapted on: about this much of the recording, spread over it
+# what adapting must gain (nats per frame, EM's auxiliary function) to be used. Measured on the DEV interview
+# (bench/adapt.py): clean TIMIT voices 0.85-1.27 (adapting them moves words by a few ms, for the worse
+# as often as not); a room's reverberation 1.54, white noise at 15 dB 2.74, telephone bands 2.81-3.06
+# (adapting them: 74 -> 85, 65 -> 74, 84 -> 96-97 % of words within 100 ms)
+MIN_GAIN = 1.4
 
 
 def align(segments: tuple[Segment, ...], audio: Audio, workers: int | None = None,
           progress=None, regions: list[tuple[int, int]] | None = None, engine: str = "pocketsphinx",
           passes: tuple[str, ...] = (), absent: frozenset[int] = frozenset(),
           splits: dict[int, Split] | None = None, ends: dict[int, int] | None = None,
-          unsure: dict[int, int] | None = None) -> Alignment:
+          unsure: dict[int, int] | None = None, adapt: bool = True) -> Alignment:
     """Every transcript token of every segment as a Word, in transcript order, and the trace.
 
     absent: segments whose speech anchoring found not to be in the recording (align_transcripts.anchor):
@@ -175,6 +188,8 @@ def align(segments: tuple[Segment, ...], audio: Audio, workers: int | None = Non
     regions: the recording's speech (align_transcripts.vad.speech_regions), when the caller has it already.
     engine: what searches the plain chains (ENGINES). passes: only these of passes.PASSES, by name
     (for measuring what each pays; the default tries them all).
+    adapt: adapt the model to the recording first (align_transcripts.adapt, on the first PROBE_MS
+    of turns) and align with the adapted model.
     """
     unknown = set(passes) - {p.name for p in PASSES}
     if unknown:
@@ -184,34 +199,71 @@ def align(segments: tuple[Segment, ...], audio: Audio, workers: int | None = Non
     tokens = tokenize(segments)
     jobs = plan(tuple(s for s in segments if s.index not in absent), tokens, audio.duration, splits, ends, unsure)
     workers = workers or min(2, os.cpu_count() or 1)
-    groups = _blocks(jobs, max(1, workers * 4))
     regions = speech_regions(audio.samples) if regions is None else regions
-    blocks = []
-    for n, blk in enumerate(groups):
-        warm = groups[n - 1][-1:] if n else []
-        lo = max(0, min(j.start for j in warm + blk))
-        hi = min(audio.duration, max(j.end for j in blk) + 6000)
-        ahead = groups[n + 1][0].tokens if n + 1 < len(groups) else ()
-        blocks.append(Block(warm + blk, len(warm), ahead, [r for r in regions if r[1] > lo and r[0] < hi], lo, hi,
-                            engine, passes))
-    results: list[TurnResult] = []
-    if workers > 1 and len(blocks) > 1:
-        with shared_samples(audio.samples) as shared, process_pool(workers, _context()) as pool:
-            for done, r in enumerate(pool.map(_run_block, [replace(b, audio=shared) for b in blocks]), 1):
-                results += r
-                if progress:
-                    progress(done, len(blocks))
-    else:
-        for done, b in enumerate(blocks, 1):
-            results += _run_block(b, audio.slice(b.start, b.end))
-            if progress:
-                progress(done, len(blocks))
+    run = _Run(audio, regions, engine, passes, workers, progress)
+    transform = _adaptation(audio, jobs, tokens) if adapt else None
+    with tempfile.TemporaryDirectory(prefix="align-") as tmp:
+        mllr = None
+        if transform is not None:
+            mllr = os.path.join(tmp, "adapted.mllr")
+            transform.write(mllr)
+        results = run(_blocks(jobs, max(1, workers * 4)), mllr)
     placed = {p.token: p for r in results for p in r.placed}
     words = rejoin_stranded(assemble(segments, tokens, placed), audio.samples)
     gone = [TurnTrace(s.index, sum(t.segment == s.index for t in tokens), None, (Tried("anchor", NOT_IN_AUDIO),))
             for s in segments if s.index in absent]
     trace = sorted([r.trace for r in results] + gone, key=lambda t: t.segment)
-    return Alignment(refine_pause_edges(words, audio.samples), tuple(trace))
+    return Alignment(refine_pause_edges(words, audio.samples), tuple(trace), transform)
+
+
+def _adaptation(audio: Audio, jobs: list[Job], tokens: list[Token]) -> Transform | None:
+    """The model adapted to the recording (align_transcripts.adapt) on about PROBE_MS of turns spread
+    over it, when it fits the recording better by MIN_GAIN per frame; else None."""
+    from .acoustic.model import load_model
+    from .adapt import estimate, heard, runs
+
+    transform = estimate(load_model(), audio.samples, runs(tokens, heard(SphinxSearch(audio.samples), jobs, PROBE_MS)))
+    return transform if transform is not None and transform.gain >= MIN_GAIN else None
+
+
+@dataclass(frozen=True)
+class _Run:
+    """Aligns groups of jobs (each a block, in a worker when there are several) over one recording."""
+
+    audio: Audio
+    regions: list[tuple[int, int]]
+    engine: str
+    passes: tuple[str, ...]
+    workers: int
+    progress: Callable[[int, int], None] | None
+
+    def __call__(self, groups: list[list[Job]], mllr: str | None = None) -> list[TurnResult]:
+        """The groups' turns in order, each group a block (its warm-up the job before it)."""
+        blocks = []
+        for n, blk in enumerate(groups):
+            prev = groups[n - 1][-1:] if n else []
+            lo = max(0, min(j.start for j in prev + blk))
+            hi = min(self.audio.duration, max(j.end for j in blk) + 6000)
+            nxt = groups[n + 1][0].tokens if n + 1 < len(groups) else ()
+            blocks.append(Block(prev + blk, len(prev), nxt, [r for r in self.regions if r[1] > lo and r[0] < hi],
+                                lo, hi, self.engine, self.passes, mllr=mllr))
+        results: list[TurnResult] = []
+        if self.workers > 1 and len(blocks) > 1:
+            if _context().get_start_method() == "fork":
+                from .decoder import get_decoder
+
+                get_decoder(mllr=mllr)  # loaded once here, the workers forked with it (0.5 s each otherwise)
+            with shared_samples(self.audio.samples) as shared, process_pool(self.workers, _context()) as pool:
+                for done, r in enumerate(pool.map(_run_block, [replace(b, audio=shared) for b in blocks]), 1):
+                    results += r
+                    if self.progress:
+                        self.progress(done, len(blocks))
+        else:
+            for done, b in enumerate(blocks, 1):
+                results += _run_block(b, self.audio.slice(b.start, b.end))
+                if self.progress:
+                    self.progress(done, len(blocks))
+        return results
 
 
 NOT_IN_AUDIO = "not in the recording: its words were not found where the turns around it are"

@@ -250,7 +250,7 @@ def words_cmd(transcript, audio, output, workers, trace, to_format, suspects, fm
         check_file(output)  # before aligning, not after
     a = align_files(transcript, audio, fmt, encoding, progress=_progress("aligning"), workers=workers,
                     suspects=suspects, language=language)
-    text = render_words(kind, a.words, a.audio.duration, a.trace)
+    text = render_words(kind, a.words, a.audio.duration, a.trace, a.adapted)
     if output:
         write_atomic(output, text)
     else:
@@ -260,7 +260,7 @@ def words_cmd(transcript, audio, output, workers, trace, to_format, suspects, fm
                + (f" ({counted(s['tags'], 'sound tag')} kept as tags)" if s["tags"] else "")
                + (f"; {s['suspect']} suspect" if "suspect" in s else ""), err=True)
     if trace:
-        click.echo(trace_text(a.trace), err=True, nl=False)
+        click.echo(trace_text(a.trace, a.adapted), err=True, nl=False)
 
 
 def _language_pace(th: Thresholds, language: str) -> Thresholds:

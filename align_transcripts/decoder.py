@@ -27,44 +27,51 @@ MIN_SAMPLES = 16 * 3 * FRAME_MS  # three frames: the least audio a search is run
 # second decoder that rescues what the usual search could not place (align_transcripts.passes).
 WIDE_BEAM = 1e-80
 
-_decoders: dict[bool, Any] = {}  # pocketsphinx.Decoder (its stubs type nothing)
-_added: dict[bool, set[str]] = {}  # per decoder, the guessed words it has been given
+Key = tuple[bool, str | None]  # wide beams; the MLLR file its model was adapted with (align_transcripts.adapt)
+_decoders: dict[Key, Any] = {}  # pocketsphinx.Decoder (its stubs type nothing)
+_added: dict[Key, set[str]] = {}  # per decoder, the guessed words it has been given
 
 
-def get_decoder(wide: bool = False):
-    """One decoder per process (and one with wide beams when asked), the garbage words added once."""
-    dec = _decoders.get(wide)
+def get_decoder(wide: bool = False, mllr: str | None = None):
+    """One decoder per process (and one with wide beams when asked, and one per adaptation), the
+    garbage words added once."""
+    key = (wide, mllr)
+    dec = _decoders.get(key)
     if dec is None:
         import pocketsphinx as ps
 
-        beams = {"beam": WIDE_BEAM, "pbeam": WIDE_BEAM, "wbeam": WIDE_BEAM} if wide else {}
-        dec = _decoders[wide] = ps.Decoder(lm=None, loglevel="FATAL", bestpath=False, **beams)
+        options: dict[str, Any] = {"beam": WIDE_BEAM, "pbeam": WIDE_BEAM, "wbeam": WIDE_BEAM} if wide else {}
+        if mllr is not None:
+            options["mllr"] = mllr
+        dec = _decoders[key] = ps.Decoder(lm=None, loglevel="FATAL", bestpath=False, **options)
         guessed = dictionary.guessed()
         extra = [(f"{GARBAGE_PREFIX}{ph.lower()}", ph) for ph in PHONES] + list(FILLERS.items()) + list(guessed.items())
         for i, (word, pron) in enumerate(extra):  # the dictionary is rebuilt once, after the last
             dec.add_word(word, pron, i == len(extra) - 1)
-        _added[wide] = set(guessed)
+        _added[key] = set(guessed)
     return dec
 
 
-def ensure_words(words: frozenset[str] | set[str], wide: bool = False) -> None:
+def ensure_words(words: frozenset[str] | set[str], wide: bool = False, mllr: str | None = None) -> None:
     """Give the decoder every word its dictionary lacks, with the pronunciation guessed for it."""
-    dec = get_decoder(wide)
-    new = sorted(w for w in words if w not in _added[wide] and not dictionary.known(w))
+    dec = get_decoder(wide, mllr)
+    added = _added[(wide, mllr)]
+    new = sorted(w for w in words if w not in added and not dictionary.known(w))
     for i, w in enumerate(new):
         dec.add_word(w, dictionary.pronunciation(w), i == len(new) - 1)
-    _added[wide].update(new)
+    added.update(new)
 
 
-def search(samples: np.ndarray, grammar: Grammar, wide: bool = False) -> list[Hit] | None:
+def search(samples: np.ndarray, grammar: Grammar, wide: bool = False, mllr: str | None = None) -> list[Hit] | None:
     """The best path through the grammar over the samples, or None when no path reaches its final state.
 
     wide: search with WIDE_BEAM (slower; for what the usual beams could not place).
+    mllr: the adaptation file to load the model with (align_transcripts.adapt; None: the model as shipped).
     """
     if len(samples) < MIN_SAMPLES:
         return None  # a window past the end of the audio: nothing to search (PocketSphinx fails on it)
-    ensure_words(grammar.words, wide)
-    dec = get_decoder(wide)
+    ensure_words(grammar.words, wide, mllr)
+    dec = get_decoder(wide, mllr)
     name = grammar.name
     dec.add_fsg(name, dec.create_fsg(name, 0, grammar.final, grammar.transitions))
     dec.activate_search(name)

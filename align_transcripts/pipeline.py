@@ -4,6 +4,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, replace
 
+from .adapt import Transform
 from .aligner import align, mismatch
 from .anchor import Anchoring, anchor, anchored_segments
 from .audio import Audio, decode
@@ -31,13 +32,16 @@ class Aligned:
     trace: tuple[TurnTrace, ...] = ()  # how each turn was placed (align_transcripts.passes)
     stamped: Reconciled | None = None  # the segments where the stamps put them, before anchoring
     language: str = "en"  # ISO 639-1 (warp/languages.py)
+    adapted: Transform | None = None  # the acoustic model's adaptation to the recording, when it was adapted
 
 
 def align_files(transcript_path: str, audio_path: str, fmt: str | None = None, encoding: str | None = None,
-                progress=None, workers: int | None = None, suspects: bool = False, language: str = "en") -> Aligned:
+                progress=None, workers: int | None = None, suspects: bool = False, language: str = "en",
+                adapt: bool = True) -> Aligned:
     """Read, decode, reconcile, anchor and align (and, if asked, judge each placed word against the
     audio: suspect.py); raises InputError when the transcript is not of this audio. A language
-    other than English is aligned by synthesis and warping (warp/engine.py)."""
+    other than English is aligned by synthesis and warping (warp/engine.py). adapt: let the
+    English model adapt to the recording where it is far from it (align_transcripts.adapt)."""
     lang = _language(language)
     if suspects and lang.code != "en":  # said before any decoding
         raise InputError("--suspects", f"needs the English acoustic model; not available for {lang.name}")
@@ -67,7 +71,7 @@ def align_files(transcript_path: str, audio_path: str, fmt: str | None = None, e
             raise InputError(audio_path, _not_found(r, audio.duration, transcript_path))
     moved = replace(r, segments=anchored_segments(r.segments, found, audio.duration)) if found.moved else r
     done = align(moved.segments, audio, workers=workers, progress=progress, regions=regions, absent=found.absent,
-                 splits=found.splits, ends=found.ends, unsure=found.unsure)
+                 splits=found.splits, ends=found.ends, unsure=found.unsure, adapt=adapt)
     problem = mismatch(done.words)
     if problem:
         raise InputError(audio_path, f"{problem}{_late(r, audio.duration)} (transcript {transcript_path})")
@@ -77,7 +81,7 @@ def align_files(transcript_path: str, audio_path: str, fmt: str | None = None, e
         from .suspect import mark_suspects
 
         words = mark_suspects(words, tokenize(moved.segments), audio.samples)
-    return Aligned(t, audio, moved, words, regions, found, done.trace, r)
+    return Aligned(t, audio, moved, words, regions, found, done.trace, r, adapted=done.adapted)
 
 
 def _language(code: str):
@@ -209,7 +213,7 @@ def run_all(transcript_path: str, audio_path: str, out_dir: str, rules=None, th:
     outputs = {
         "report.json": dumps({**check_json(summ, a.reconciled.segments, found), "captions": caption_qa}),
         "segments.json": dumps({"segments": [segment_json(s) for s in a.reconciled.segments]}),
-        "words.json": dumps(words_json(a.words, a.trace)),
+        "words.json": dumps(words_json(a.words, a.trace, a.adapted)),
         "captions.vtt": to_webvtt(cues),
         "captions.srt": to_srt(cues),
         "words.TextGrid": to_textgrid(a.words, a.audio.duration),

@@ -3,10 +3,14 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from typing import TYPE_CHECKING
 
 from .text import counted, is_tag
 from .timefmt import clock, seconds
 from .types import Finding, Segment, TurnTrace, Word
+
+if TYPE_CHECKING:
+    from .adapt import Transform
 
 
 def segment_json(s: Segment) -> dict:
@@ -94,8 +98,16 @@ def trace_json(t: TurnTrace) -> dict:
             **({"fillers": [{"start": seconds(a), "end": seconds(b)} for a, b in t.fillers]} if t.fillers else {})}
 
 
-def words_json(words: list[Word], trace: tuple[TurnTrace, ...] = ()) -> dict:
+def adaptation_json(adapted: Transform) -> dict:
+    """What the model's adaptation to the recording was estimated on and what it gained."""
+    return {"speech_s": round(adapted.frames / 100, 1), "gain": round(adapted.gain, 2),
+            "means": "the acoustic model's means moved to fit this recording (MLLR); gain in nats per frame"}
+
+
+def words_json(words: list[Word], trace: tuple[TurnTrace, ...] = (), adapted: Transform | None = None) -> dict:
     summary: dict = word_counts(words)
+    if adapted is not None:
+        summary["adapted"] = adaptation_json(adapted)
     out: dict = {
         "summary": summary,
         "times": "seconds; an unaligned word's times are interpolated between its placed neighbours (not heard)",
@@ -113,10 +125,12 @@ def reason_kind(reason: str) -> str:
     return re.sub(r"'[^']*'|\"[^\"]*\"|[-+]?\d+(\.\d+)?", "N", reason)
 
 
-def trace_text(trace: tuple[TurnTrace, ...]) -> str:
-    """How the turns were placed, for a person: turns per pass, then the rejections by kind."""
+def trace_text(trace: tuple[TurnTrace, ...], adapted: Transform | None = None) -> str:
+    """How the turns were placed, for a person: the model's adaptation, turns per pass, then the rejections by kind."""
     by = Counter(t.placed_by or "nothing" for t in trace)
-    lines = [f"{counted(len(trace), 'turn')} placed by: " + ", ".join(f"{k} {v}" for k, v in by.most_common())]
+    lines = [f"model adapted to the recording on {adapted.frames / 100:.0f} s of its speech "
+             f"(+{adapted.gain:.1f} nats per frame: its channel or voices are far from the model's)"] if adapted else []
+    lines.append(f"{counted(len(trace), 'turn')} placed by: " + ", ".join(f"{k} {v}" for k, v in by.most_common()))
     fillers = sum(len(t.fillers) for t in trace)
     if fillers:
         lines.append(f"{counted(fillers, 'filler')} the transcript left out found between words (words.json turns[].fillers)")

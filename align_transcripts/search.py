@@ -35,10 +35,11 @@ class Search(Protocol):
 
 @dataclass(frozen=True)
 class SphinxSearch:
-    """PocketSphinx over samples that begin `offset` ms into the recording."""
+    """PocketSphinx over samples that begin `offset` ms into the recording (its model adapted by `mllr`)."""
 
     samples: np.ndarray = field(repr=False)
     offset: int = 0
+    mllr: str | None = None  # the model adapted to the recording by this file (align_transcripts.adapt)
 
     @property
     def duration(self) -> int:
@@ -49,7 +50,7 @@ class SphinxSearch:
 
         a = max(0, (lo - self.offset) * RATE // 1000)
         b = max(0, (hi - self.offset) * RATE // 1000)
-        hits = search(self.samples[a:b], grammar, wide)
+        hits = search(self.samples[a:b], grammar, wide, self.mllr)
         start = self.offset + a * 1000 // RATE
         return None if hits is None else [Hit(h.word, h.start + start, h.end + start, h.score) for h in hits]
 

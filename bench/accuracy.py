@@ -3,6 +3,7 @@
     python bench/accuracy.py bench/out/exact bench/out/noisy
     python bench/accuracy.py --engine numpy bench/out/exact     # the numpy chain (align_transcripts.acoustic)
     python bench/accuracy.py --passes full,full-wide,rescue bench/out/exact   # without the chain pass
+    python bench/accuracy.py --no-adapt bench/out/phone     # the model as shipped, never adapted to the recording
 Prints one markdown row per variant.
 """
 from __future__ import annotations
@@ -24,6 +25,7 @@ from align_transcripts.transcript import read_transcript  # noqa: E402
 
 ENGINE = "pocketsphinx"
 PASSES: tuple[str, ...] = ()  # all
+ADAPT = True  # the model adapted to the recording where that pays (align_transcripts.adapt)
 
 
 def halves(ref: list[dict], s_err: np.ndarray, e_err: np.ndarray) -> list[tuple[str, float, float]]:
@@ -38,14 +40,14 @@ def halves(ref: list[dict], s_err: np.ndarray, e_err: np.ndarray) -> list[tuple[
     return out
 
 
-def evaluate(folder: Path, workers: int | None = None) -> dict:
+def evaluate(folder: Path, workers: int | None = None, adapt: bool | None = None) -> dict:
     truth = json.loads((folder / "truth.json").read_text())
     ref = [w for w in truth["words"] if w["transcribed"]]
     t0 = time.perf_counter()
     audio = decode(str(folder / "interview.wav"))
     tr = read_transcript(str(folder / "transcript.txt"))
     segs = reconcile(tr, audio.duration).segments
-    done = align(segs, audio, workers=workers, engine=ENGINE, passes=PASSES)
+    done = align(segs, audio, workers=workers, engine=ENGINE, passes=PASSES, adapt=ADAPT if adapt is None else adapt)
     words = done.words
     wall = time.perf_counter() - t0
     assert [w.word for w in words] == [w["word"] for w in ref], "token sequences differ"
@@ -66,6 +68,7 @@ def evaluate(folder: Path, workers: int | None = None) -> dict:
         "bias_start": float(np.median(signed)),
         "placed_by": Counter(t.placed_by or "nothing" for t in done.trace).most_common(),
         "halves": halves(ref, s_err, e_err),
+        "adapted": done.adapted,
         "wall_s": wall, "xrt": truth["duration"] / wall,
         # peak resident memory of this process, and of the largest worker process
         "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
@@ -77,9 +80,13 @@ def main() -> None:
     print("| variant | audio | words | mean start/end ms | median | p90 | within 25/50/100 ms | worst | >0.5 s "
           "| unaligned | speed | peak RSS |")
     print("|---|---|---|---|---|---|---|---|---|---|---|---|")
-    global ENGINE, PASSES
+    global ENGINE, PASSES, ADAPT
     args = sys.argv[1:]
-    while args[:1] in (["--engine"], ["--passes"]):
+    while args[:1] in (["--engine"], ["--passes"], ["--no-adapt"]):
+        if args[0] == "--no-adapt":
+            ADAPT = False
+            args = args[1:]
+            continue
         if args[0] == "--engine":
             ENGINE = args[1]
         else:

@@ -2,6 +2,7 @@
 
     python bench/degrade.py bench/out/exact ads cuts minutes nostamps subs --out bench/out
     python bench/degrade.py bench/out/exact fillers babble phone crosstalk --out bench/out     # issue 15
+    python bench/degrade.py bench/out/exact band narrow reverb noise --out bench/out
 
 Variants (each a folder with interview.wav, a transcript and truth.json, as bench/interview.py writes):
   ads       breaks of 15-120 s of other speech over a music bed inserted between words (dynamic ad insertion;
@@ -15,6 +16,9 @@ Variants (each a folder with interview.wav, a transcript and truth.json, as benc
   babble    four streams of other speech mixed under the interview at 10 dB SNR (a café)
   phone     a telephone line: 300-3400 Hz, 8 kHz, G.711 mu-law
   crosstalk at a dozen changes of speaker the next one starts 0.8 s before the last one's last word ends
+  band      300-3400 Hz only (no codec); narrow 500-3000 Hz (a speakerphone); reverb a room (0.4 s of decaying
+            noise after the direct sound); noise white noise at 15 dB SNR: the channels the model's adaptation
+            (align_transcripts.adapt) was checked on after it was built on phone alone
 truth.json words carry "in_audio" (false for cut words) and the file lists the breaks ("at", "length" in s).
 The other speech is LibriSpeech and LibriVox German from ../shared (read there, never copied in); the music is
 synthesized here.
@@ -294,6 +298,48 @@ def phone(src: Path, out: Path, rng: random.Random) -> None:
           {**truth, "words": [{**w, "in_audio": True} for w in truth["words"]]})
 
 
+def _same_words(src: Path, out: Path, name: str, samples: np.ndarray) -> None:
+    """The source's transcript and truth over other samples of the same length."""
+    truth = json.loads((src / "truth.json").read_text())
+    write(out / name, np.clip(samples, -32768, 32767).astype(np.int16), (src / "transcript.txt").read_text(),
+          "transcript.txt", {**truth, "words": [{**w, "in_audio": True} for w in truth["words"]]})
+
+
+def _band(audio: np.ndarray, lo: float, hi: float) -> np.ndarray:
+    spec = np.fft.rfft(audio)
+    hz = np.fft.rfftfreq(len(audio), 1 / RATE)
+    spec[(hz < lo) | (hz > hi)] = 0
+    return np.fft.irfft(spec, len(audio))
+
+
+def band(src: Path, out: Path, rng: random.Random) -> None:
+    """300-3400 Hz only, no codec: the telephone band a wideband call keeps."""
+    _same_words(src, out, "band", _band(decode(str(src / "interview.wav")).samples.astype(np.float64), 300, 3400))
+
+
+def narrow(src: Path, out: Path, rng: random.Random) -> None:
+    """500-3000 Hz only: a cheap headset or a speakerphone."""
+    _same_words(src, out, "narrow", _band(decode(str(src / "interview.wav")).samples.astype(np.float64), 500, 3000))
+
+
+def reverb(src: Path, out: Path, rng: random.Random, decay_s: float = 0.08, length_s: float = 0.4) -> None:
+    """A room: the speech convolved with 0.4 s of exponentially decaying noise (RT60 about 0.55 s) behind the direct sound."""
+    audio = decode(str(src / "interview.wav")).samples.astype(np.float64)
+    n = int(length_s * RATE)
+    noise = np.random.default_rng(rng.randrange(2 ** 32)).standard_normal(n)
+    ir = noise * np.exp(-np.arange(n) / (decay_s * RATE))
+    ir[0] = 8.0  # the direct sound
+    ir /= np.abs(ir).sum() / 4
+    _same_words(src, out, "reverb", np.convolve(audio, ir)[:len(audio)])
+
+
+def noise(src: Path, out: Path, rng: random.Random, snr_db: float = 15.0) -> None:
+    """White noise at 15 dB below the recording's mean power: hiss, a fan, a far street."""
+    audio = decode(str(src / "interview.wav")).samples.astype(np.float64)
+    hiss = np.random.default_rng(rng.randrange(2 ** 32)).standard_normal(len(audio))
+    _same_words(src, out, "noise", audio + hiss * np.sqrt(np.mean(audio ** 2) / 10 ** (snr_db / 10)))
+
+
 def crosstalk(src: Path, out: Path, rng: random.Random, overlap: float = 0.8, changes: int = 12) -> None:
     """Each turn's audio (from the middle of the pause before it to the middle of the pause after)
     laid so that its first word starts `overlap` s before the previous turn's last word ends, at
@@ -332,7 +378,7 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("source", type=Path)
     ap.add_argument("variants", nargs="+", choices=["ads", "cuts", "minutes", "nostamps", "subs", "fillers", "babble", "phone",
-                                                      "crosstalk"])
+                                                      "crosstalk", "band", "narrow", "reverb", "noise"])
     ap.add_argument("--seed", type=int, default=11)
     ap.add_argument("--out", type=Path, default=Path(__file__).resolve().parent / "out")
     args = ap.parse_args()

@@ -14,7 +14,7 @@ import numpy as np
 
 from .model import WPOS, AcousticModel
 
-__all__ = ["ChainWord", "Placement", "States", "chain_states", "viterbi"]
+__all__ = ["ChainWord", "Placement", "States", "best_path", "chain_states", "viterbi"]
 
 SIL_PENALTY = np.log(0.005)  # entering an optional silence (PocketSphinx's -silprob)
 NEG = -1e30
@@ -124,6 +124,23 @@ def viterbi(states: States, emit: np.ndarray, keys: list[int], required: int | N
 
     Pure: tested on scores written by hand (tests/test_acoustic.py), no audio needed.
     """
+    path = best_path(states, emit)
+    if path is None:
+        return None
+    owner = states.word[path]
+    out = []
+    for n, key in enumerate(keys):
+        frames = np.nonzero(owner == key)[0]
+        if not len(frames):
+            if required is None or n < required:
+                return None
+            continue
+        out.append(Placement(key, int(frames[0]), int(frames[-1]), float(emit[frames, path[frames]].mean())))
+    return out
+
+
+def best_path(states: States, emit: np.ndarray) -> np.ndarray | None:
+    """The state of every frame on the best path from the string's start to a final state (None: no such path)."""
     n = len(states.senone)
     t = len(emit)
     src = _skip_sources(states)
@@ -160,15 +177,4 @@ def viterbi(states: States, emit: np.ndarray, keys: list[int], required: int | N
         path[f] = s
         move = back[f, s]
         s = s if move == 0 else s - 1 if move == 1 else int(src[s])
-    if path[0] not in (0, 3):
-        return None
-    owner = states.word[path]
-    out = []
-    for n, key in enumerate(keys):
-        frames = np.nonzero(owner == key)[0]
-        if not len(frames):
-            if required is None or n < required:
-                return None
-            continue
-        out.append(Placement(key, int(frames[0]), int(frames[-1]), float(emit[frames, path[frames]].mean())))
-    return out
+    return path if path[0] in (0, 3) else None

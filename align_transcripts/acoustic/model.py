@@ -171,9 +171,9 @@ def load_model(folder: str | None = None) -> AcousticModel:
     phones = md["phones"]
     sseq = md["sseq"].astype(np.int32)
     sen2cb = np.full(md["n_sen"], -1, dtype=np.int32)
-    for pid in range(len(phones)):  # a senone belongs to its phone's base phone
-        base = pid if pid < n_ci else int(phones["attr"][pid][1])
-        sen2cb[sseq[phones["ssid"][pid]]] = base
+    pids = np.arange(len(phones))
+    base = np.where(pids < n_ci, pids, phones["attr"][:, 1].astype(np.int32))  # a senone belongs to its phone's base phone
+    sen2cb[sseq[phones["ssid"]]] = base[:, None]
     tree = np.stack([md["tree"]["ctx"].astype(np.int32), md["tree"]["n_down"].astype(np.int32),
                      md["tree"]["down"].astype(np.int32)], axis=1)
     return AcousticModel(

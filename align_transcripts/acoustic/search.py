@@ -40,6 +40,7 @@ class NumpySearch:
     samples: np.ndarray = field(repr=False)
     offset: int = 0
     scale: float = SCORE_SCALE
+    mllr: str | None = None  # the model adapted to the recording by this file (align_transcripts.adapt)
 
     @property
     def duration(self) -> int:
@@ -48,11 +49,11 @@ class NumpySearch:
     def __call__(self, grammar: Grammar, lo: int, hi: int, wide: bool = False) -> list[Hit] | None:
         """wide: no meaning for a chain here (the Viterbi pass is exact, with no beams to widen)."""
         if grammar.name != "chain":
-            return SphinxSearch(self.samples, self.offset)(grammar, lo, hi, wide)
+            return SphinxSearch(self.samples, self.offset, self.mllr)(grammar, lo, hi, wide)
         a = max(0, (lo - self.offset) * RATE // 1000)
         b = max(0, (hi - self.offset) * RATE // 1000)
         start = self.offset + a * 1000 // RATE
-        hits = chain_hits(load_model(), self.samples[a:b], grammar, self.scale)
+        hits = chain_hits(_model(self.mllr), self.samples[a:b], grammar, self.scale)
         return None if hits is None else [Hit(h.word, h.start + start, h.end + start, h.score) for h in hits]
 
 
@@ -89,6 +90,16 @@ def chain_hits(model: AcousticModel, samples: np.ndarray, grammar: Grammar, scal
         out.append(Hit(words[p.key].label or "", p.first * FRAME_MS + BOUNDARY_SHIFT_MS,
                        (p.last + 1) * FRAME_MS + BOUNDARY_SHIFT_MS, min(1.0, math.exp(scale * rel)) if cap else math.exp(scale * rel)))
     return out
+
+
+@functools.lru_cache(maxsize=2)
+def _model(mllr: str | None) -> AcousticModel:
+    """The model as shipped, or adapted by an MLLR file."""
+    if mllr is None:
+        return load_model()
+    from ..adapt import read
+
+    return read(mllr).apply(load_model())
 
 
 @functools.lru_cache(maxsize=2)

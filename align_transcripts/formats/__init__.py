@@ -9,12 +9,15 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from ..captions import Cue
 from ..errors import InputError
 from ..timefmt import seconds
 from ..types import TurnTrace, Word
+
+if TYPE_CHECKING:
+    from ..adapt import Transform
 
 __all__ = ["CAPTION_FORMATS", "WORD_FORMATS", "Format", "cues_json", "pick", "render_captions", "render_words"]
 
@@ -96,7 +99,8 @@ def render_captions(fmt: Format, cues: list[Cue], estimated: bool = False, word_
     return dumps(cues_json(cues, estimated, qa))
 
 
-def render_words(fmt: Format, words: list[Word], duration: int, trace: tuple[TurnTrace, ...] = ()) -> str:
+def render_words(fmt: Format, words: list[Word], duration: int, trace: tuple[TurnTrace, ...] = (),
+                 adapted: Transform | None = None) -> str:
     """Words -> the text of a word-timing file in fmt."""
     from ..output import dumps
     from ..report import words_json
@@ -108,4 +112,4 @@ def render_words(fmt: Format, words: list[Word], duration: int, trace: tuple[Tur
         return tables.to_csv(words)
     if fmt.name == "audacity":
         return tables.word_labels(words)
-    return dumps(words_json(words, trace))
+    return dumps(words_json(words, trace, adapted))
