@@ -89,6 +89,14 @@ class Turn:
         return self.job.start if floor is None else max(self.job.start, min(floor, self.job.slot_start))
 
     @property
+    def overlapped(self) -> bool:
+        """Whether its first words may be said while the previous speaker is still talking
+        (grammar.turn's entry): whenever a turn before it was heard. Not the first turn heard: a
+        transcript of another recording would have its first words left to the loop and the rest
+        forced onto the audio, where the check that the first turns are there must see them fail."""
+        return self.state.floor is not None
+
+    @property
     def expected(self) -> int:
         return self.job.slot_start + self.state.shift
 
@@ -136,10 +144,12 @@ FILLER_SIGNS = ("stretched over other audio", "speech under no word (untranscrib
 
 
 def full_search(tokens: tuple[Token, ...], search: Search, lo: int, hi: int,
-                ahead: tuple[Token, ...] = ()) -> dict[int, Placed]:
+                ahead: tuple[Token, ...] = (), entry: bool = False) -> dict[int, Placed]:
     """The full search over [lo, hi), then two retries of what it left out.
 
-    The turn is first searched with absorbing loops, unit skips and the next turn's first words.
+    The turn is first searched with absorbing loops, unit skips and the next turn's first words
+    (entry: and its first words may be left to the loop, said under the previous speaker's); where
+    no path survives PocketSphinx's beams at all (two voices at once), again with wide beams.
     Each run of tokens it left out (a skipped sentence, or one the loop took) is searched again between its placed
     neighbours without the loops between sentences. Each sentence still out that sits between
     two placed words is then forced, one at a time, with no skip and a much dearer loop: a
@@ -151,10 +161,13 @@ def full_search(tokens: tuple[Token, ...], search: Search, lo: int, hi: int,
     mine = {t.index for t in tokens}
 
     def found(grammar: g.Grammar, a: int, b: int) -> dict[int, Placed]:
-        return {k: p for k, p in (place(search, grammar, a, b) or {}).items() if k in mine}  # not the lookahead's
+        got = place(search, grammar, a, b)
+        if got is None:  # no path survived the beams at all (two voices at once): search again with wide ones
+            got = place(search, grammar, a, b, wide=True)
+        return {k: p for k, p in (got or {}).items() if k in mine}  # not the lookahead's
 
     last = tokens[-1].index
-    out = found(g.turn(tokens, inner=True, ahead=ahead), lo, hi)
+    out = found(g.turn(tokens, inner=True, ahead=ahead, entry=entry), lo, hi)
     _retry_runs(tokens, out, lo, hi,
                 lambda toks, a, b: found(g.turn(toks, inner=False, ahead=ahead if toks[-1].index == last else ()), a, b))
     _retry_runs(tokens, out, lo, hi,
@@ -193,7 +206,7 @@ def _retry_runs(tokens: tuple[Token, ...], out: dict[int, Placed], lo0: int, hi0
 def _full(turn: Turn, rec: Recording, end: int) -> Attempt:
     start = turn.start
     end = max(end, start + 1000)
-    placed = full_search(turn.job.tokens, rec.search, start, end, turn.ahead)
+    placed = full_search(turn.job.tokens, rec.search, start, end, turn.ahead, turn.overlapped)
     lost = [t for t in turn.job.tokens if t.spoken and t.index not in placed]
     kept = tuple(sorted(placed.values(), key=lambda p: p.token))
     if lost:

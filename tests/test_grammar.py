@@ -119,3 +119,28 @@ def test_the_full_grammar_with_lookahead_ends_through_one_null_arc():
     into_end = {a.src for a in grammar.arcs if a.label is None and a.dst == end and a.src != end}
     straight = {a.src for a in grammar.arcs if a.label is None and a.dst == grammar.final}
     assert into_end and into_end <= straight and end in straight
+
+
+def test_a_turn_entered_late_leaves_its_first_words_to_the_loop_and_binds_the_rest():
+    """The next speaker starts under the last one: the first words, heard as garbage, are left out
+    (to be searched again on their own), not the whole sentence skipped."""
+    tokens = toks("Well I think the harbour should stay open all year.")
+    said = [Hit("gbg_w", 0, 100, 0.5), Hit("gbg_eh", 100, 200, 0.5)] + hits("i think the harbour should stay open all year", 200)
+    placed = bind(said, g.turn(tokens, entry=True))
+    assert [tokens[k].text for k in sorted(placed)] == ["I", "think", "the", "harbour", "should", "stay", "open", "all",
+                                                       "year."]
+    # no entry: only the whole sentence may go (its words cannot follow garbage)
+    assert not bind(said, g.turn(tokens))
+
+
+def test_a_late_entry_is_at_most_a_few_words_in_and_never_past_the_turn():
+    tokens = toks("One two three four five six seven.")
+    grammar = g.turn(tokens, entry=True)
+    starts = {sum(len(t.spoken) for t in tokens[:i]) for i in range(1, g.ENTRY_WORDS + 1)}
+    entries = {a.dst for a in grammar.arcs if a.label is None and a.prob == g.ENTRY_PROB}
+    assert entries == starts
+    # from the start state itself and from the leading loop's last state (one null arc at a time)
+    assert {a.src for a in grammar.arcs if a.prob == g.ENTRY_PROB} == {0, next(
+        a.dst for a in grammar.arcs if a.src == 0 and a.label is None and a.dst > 7) + 1}
+    # a turn is never entered at its last word (that would leave all of it but one word to the loop)
+    assert not any(a.prob == g.ENTRY_PROB for a in g.turn(toks("Just two."), entry=True).arcs)

@@ -130,3 +130,35 @@ def test_a_window_just_inside_the_previous_words_still_starts_at_the_floor():
     assert turn.at_floor(5_000) and turn.at_floor(5_000 - ONSET_LEAD_MS) and turn.at_floor(0)
     assert not turn.at_floor(5_000 - ONSET_LEAD_MS - 1) and not turn.at_floor(5_001)
     assert not Turn(turn.job, (), TurnState()).at_floor(3_000)  # no turn placed yet: no floor to start at
+
+
+def test_a_turn_begun_under_the_last_speaker_keeps_the_words_heard_clearly():
+    """B's first two words are said under A's last ones (heard as neither): they are left out, the
+    rest of B's sentence is placed where it was said, not skipped with them."""
+    heard = said([SAID[0]]) + [Heard("mumble", 3200, 3500), Heard("mumble", 3500, 3800)] + said([(3800, "having me"),
+                                                                                                     SAID[2]])
+    tokens, placed, trace, _ = run(heard)
+    b = [t for t in tokens if t.segment == 2]
+    assert [t.index in placed for t in b] == [False, False, True, True]
+    assert [(placed[t.index].start, placed[t.index].end) for t in b[2:]] == [(3800, 4100), (4100, 4400)]
+    assert trace[1].placed_by == "full-wide"
+
+
+class BeamsLoseEverything(FakeSearch):
+    """A search whose usual beams prune every path through a turn's full grammar: two voices at once."""
+
+    def __call__(self, grammar, lo, hi, wide=False):
+        found = super().__call__(grammar, lo, hi, wide)
+        return None if grammar.name == "turn" and not wide else found
+
+
+def test_where_no_path_survives_the_beams_the_full_search_widens_them():
+    heard = said([SAID[0], (3200, "thanks for having me by the way honestly"), SAID[2]])
+    segs = segments()
+    tokens = tokenize(segs)
+    fake = BeamsLoseEverything(heard, 12_000)
+    results = align_turns(plan(segs, tokens, 12_000), (), Recording(fake, regions_of(heard)))
+    placed = {p.token: p for r in results for p in r.placed}
+    assert all(t.index in placed for t in tokens if t.segment == 2)
+    assert results[1].trace.placed_by == "full"  # not left to the rescue's plain chain
+    assert any(name == "turn" and wide for name, _, _, wide in fake.calls)
