@@ -168,8 +168,8 @@ def _align_block(block: Block, samples: np.ndarray) -> list[TurnResult]:
 PROBE_MS = 60_000  # the turns the model is adapted on: about this much of the recording, spread over it
 # what adapting must gain (nats per frame, EM's auxiliary function) to be used. Measured on the DEV interview
 # (bench/adapt.py): clean TIMIT voices 0.85-1.27 (adapting them moves words by a few ms, for the worse
-# as often as not); a room's reverberation 1.54, white noise at 15 dB 2.74, telephone bands 2.81-3.06
-# (adapting them: 74 -> 85, 65 -> 74, 84 -> 96-97 % of words within 100 ms)
+# as often as not); a room's reverberation 1.32-1.54, white noise at 15 dB 2.53-2.74, telephone bands 2.81-3.06
+# (adapting them: 84 -> 85, 65 -> 71, 89 -> 96-97 % of words within 100 ms; bench/adapt.py, docs/aligner.md)
 MIN_GAIN = 1.4
 
 
