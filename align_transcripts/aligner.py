@@ -188,8 +188,8 @@ def align(segments: tuple[Segment, ...], audio: Audio, workers: int | None = Non
     regions: the recording's speech (align_transcripts.vad.speech_regions), when the caller has it already.
     engine: what searches the plain chains (ENGINES). passes: only these of passes.PASSES, by name
     (for measuring what each pays; the default tries them all).
-    adapt: adapt the model to the recording first (align_transcripts.adapt, on the first PROBE_MS
-    of turns) and align with the adapted model.
+    adapt: first ask whether the model should be adapted to the recording (_adaptation: on about
+    PROBE_MS of turns spread over it), and align with the adapted model where it should.
     """
     unknown = set(passes) - {p.name for p in PASSES}
     if unknown:
@@ -200,14 +200,14 @@ def align(segments: tuple[Segment, ...], audio: Audio, workers: int | None = Non
     jobs = plan(tuple(s for s in segments if s.index not in absent), tokens, audio.duration, splits, ends, unsure)
     workers = workers or min(2, os.cpu_count() or 1)
     regions = speech_regions(audio.samples) if regions is None else regions
-    run = _Run(audio, regions, engine, passes, workers, progress)
     transform = _adaptation(audio, jobs, tokens) if adapt else None
-    with tempfile.TemporaryDirectory(prefix="align-") as tmp:
+    with tempfile.TemporaryDirectory(prefix="align-") as tmp:  # removed on Ctrl-C too
         mllr = None
         if transform is not None:
             mllr = os.path.join(tmp, "adapted.mllr")
             transform.write(mllr)
-        results = run(_blocks(jobs, max(1, workers * 4)), mllr)
+        blocks = _make_blocks(_blocks(jobs, max(1, workers * 4)), audio.duration, regions, engine, passes, mllr)
+        results = _run_blocks(blocks, audio, workers, progress)
     placed = {p.token: p for r in results for p in r.placed}
     words = rejoin_stranded(assemble(segments, tokens, placed), audio.samples)
     gone = [TurnTrace(s.index, sum(t.segment == s.index for t in tokens), None, (Tried("anchor", NOT_IN_AUDIO),))
@@ -226,44 +226,40 @@ def _adaptation(audio: Audio, jobs: list[Job], tokens: list[Token]) -> Transform
     return transform if transform is not None and transform.gain >= MIN_GAIN else None
 
 
-@dataclass(frozen=True)
-class _Run:
-    """Aligns groups of jobs (each a block, in a worker when there are several) over one recording."""
+def _make_blocks(groups: list[list[Job]], duration: int, regions: list[tuple[int, int]], engine: str,
+                 passes: tuple[str, ...], mllr: str | None) -> list[Block]:
+    """One block per group of jobs, its warm-up the job before it."""
+    blocks = []
+    for n, blk in enumerate(groups):
+        prev = groups[n - 1][-1:] if n else []
+        lo = max(0, min(j.start for j in prev + blk))
+        hi = min(duration, max(j.end for j in blk) + 6000)
+        nxt = groups[n + 1][0].tokens if n + 1 < len(groups) else ()
+        blocks.append(Block(prev + blk, len(prev), nxt, [r for r in regions if r[1] > lo and r[0] < hi], lo, hi,
+                            engine, passes, mllr=mllr))
+    return blocks
 
-    audio: Audio
-    regions: list[tuple[int, int]]
-    engine: str
-    passes: tuple[str, ...]
-    workers: int
-    progress: Callable[[int, int], None] | None
 
-    def __call__(self, groups: list[list[Job]], mllr: str | None = None) -> list[TurnResult]:
-        """The groups' turns in order, each group a block (its warm-up the job before it)."""
-        blocks = []
-        for n, blk in enumerate(groups):
-            prev = groups[n - 1][-1:] if n else []
-            lo = max(0, min(j.start for j in prev + blk))
-            hi = min(self.audio.duration, max(j.end for j in blk) + 6000)
-            nxt = groups[n + 1][0].tokens if n + 1 < len(groups) else ()
-            blocks.append(Block(prev + blk, len(prev), nxt, [r for r in self.regions if r[1] > lo and r[0] < hi],
-                                lo, hi, self.engine, self.passes, mllr=mllr))
-        results: list[TurnResult] = []
-        if self.workers > 1 and len(blocks) > 1:
-            if _context().get_start_method() == "fork":
-                from .decoder import get_decoder
+def _run_blocks(blocks: list[Block], audio: Audio, workers: int,
+                progress: Callable[[int, int], None] | None) -> list[TurnResult]:
+    """The blocks' turns in order: in a pool of workers when there are several, else here."""
+    results: list[TurnResult] = []
+    if workers > 1 and len(blocks) > 1:
+        if _context().get_start_method() == "fork" and blocks[0].engine == "pocketsphinx":
+            from .decoder import get_decoder
 
-                get_decoder(mllr=mllr)  # loaded once here, the workers forked with it (0.5 s each otherwise)
-            with shared_samples(self.audio.samples) as shared, process_pool(self.workers, _context()) as pool:
-                for done, r in enumerate(pool.map(_run_block, [replace(b, audio=shared) for b in blocks]), 1):
-                    results += r
-                    if self.progress:
-                        self.progress(done, len(blocks))
-        else:
-            for done, b in enumerate(blocks, 1):
-                results += _run_block(b, self.audio.slice(b.start, b.end))
-                if self.progress:
-                    self.progress(done, len(blocks))
-        return results
+            get_decoder(mllr=blocks[0].mllr)  # loaded once here, the workers forked with it (0.5 s each otherwise)
+        with shared_samples(audio.samples) as shared, process_pool(workers, _context()) as pool:
+            for done, r in enumerate(pool.map(_run_block, [replace(b, audio=shared) for b in blocks]), 1):
+                results += r
+                if progress:
+                    progress(done, len(blocks))
+    else:
+        for done, b in enumerate(blocks, 1):
+            results += _run_block(b, audio.slice(b.start, b.end))
+            if progress:
+                progress(done, len(blocks))
+    return results
 
 
 NOT_IN_AUDIO = "not in the recording: its words were not found where the turns around it are"
