@@ -89,9 +89,9 @@ class Turn:
         return self.job.start if floor is None else max(self.job.start, min(floor, self.job.slot_start))
 
     @property
-    def overlapped(self) -> bool:
-        """Whether its first words may be said while the previous speaker is still talking
-        (grammar.turn's entry): whenever a turn before it was heard. Not the first turn heard: a
+    def after_a_turn(self) -> bool:
+        """Whether a turn before it was heard, so its first words may be said while that speaker is
+        still talking (grammar.turn's entry). Not the first turn heard: a
         transcript of another recording would have its first words left to the loop and the rest
         forced onto the audio, where the check that the first turns are there must see them fail."""
         return self.state.floor is not None
@@ -160,14 +160,15 @@ def full_search(tokens: tuple[Token, ...], search: Search, lo: int, hi: int,
         return {}
     mine = {t.index for t in tokens}
 
-    def found(grammar: g.Grammar, a: int, b: int) -> dict[int, Placed]:
+    def found(grammar: g.Grammar, a: int, b: int, widen: bool = False) -> dict[int, Placed]:
         got = place(search, grammar, a, b)
-        if got is None:  # no path survived the beams at all (two voices at once): search again with wide ones
+        if got is None and widen:  # no path survived the beams at all (two voices at once): wide ones
             got = place(search, grammar, a, b, wide=True)
         return {k: p for k, p in (got or {}).items() if k in mine}  # not the lookahead's
 
     last = tokens[-1].index
-    out = found(g.turn(tokens, inner=True, ahead=ahead, entry=entry), lo, hi)
+    # only the first search is widened: a retry that finds no path says its words are not there
+    out = found(g.turn(tokens, inner=True, ahead=ahead, entry=entry), lo, hi, widen=True)
     _retry_runs(tokens, out, lo, hi,
                 lambda toks, a, b: found(g.turn(toks, inner=False, ahead=ahead if toks[-1].index == last else ()), a, b))
     _retry_runs(tokens, out, lo, hi,
@@ -206,7 +207,7 @@ def _retry_runs(tokens: tuple[Token, ...], out: dict[int, Placed], lo0: int, hi0
 def _full(turn: Turn, rec: Recording, end: int) -> Attempt:
     start = turn.start
     end = max(end, start + 1000)
-    placed = full_search(turn.job.tokens, rec.search, start, end, turn.ahead, turn.overlapped)
+    placed = full_search(turn.job.tokens, rec.search, start, end, turn.ahead, turn.after_a_turn)
     lost = [t for t in turn.job.tokens if t.spoken and t.index not in placed]
     kept = tuple(sorted(placed.values(), key=lambda p: p.token))
     if lost:
