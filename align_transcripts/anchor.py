@@ -245,6 +245,12 @@ class AudioSpotter:
         return [max((x for x in pair if x is not None), key=_total, default=None) for pair in zip(left, right)]
 
 
+# The spotter scores the senones in every other frame, each score held for two (PocketSphinx's
+# `-ds 2`): anchoring asks where words are, to within the aligner's reach, and the aligner then
+# times them on every frame. Half the scoring, most of the spotter's cost: on the 18 recordings
+# with adverts or cuts of bench/anchoring.py's seeds every anchor, break and absent turn came out
+# the same in 35-50 % less time; one frame in three moved a break by a second and searched more.
+SCORE_EVERY = 2
 SPLIT_MS = 30_000  # with workers, a window longer than twice this is searched in two parts at once
 
 
@@ -259,7 +265,7 @@ def _spot_job(job: tuple) -> list:
     shared, samples, lo, hi, probes_ = job
     if samples is None:
         samples = shared.read()[lo * RATE // 1000:hi * RATE // 1000]
-    return spot(samples, lo, probes_) if len(samples) >= RATE else [None] * len(probes_)
+    return spot(samples, lo, probes_, SCORE_EVERY) if len(samples) >= RATE else [None] * len(probes_)
 
 
 def _longest(p: Probe) -> int:

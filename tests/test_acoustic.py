@@ -156,3 +156,39 @@ def test_the_numpy_search_places_a_chain_with_lookahead_where_pocketsphinx_does(
     wrong = g.chain(tuple(tokenize([Segment(1, "A", 0, 2600, "Please shorten this skirt for Joyce.", 1, 0)])))
     assert NumpySearch(samples)(g.turn(mine), 0, 3500) == SphinxSearch(samples)(g.turn(mine), 0, 3500)  # not a chain
     assert NumpySearch(samples)(wrong, 0, 100) is None  # 100 ms cannot hold the chain
+
+
+def test_spotting_on_every_other_frame_finds_the_words_where_every_frame_does():
+    """Anchoring's spotter scores one frame in two (anchor.SCORE_EVERY): a sentence among three
+    others is found where full scoring finds it, within a frame or two, and a sentence that is
+    not there scores as far below the free phone loop as before."""
+    from conftest import SHARED
+
+    from align_transcripts import dictionary
+    from align_transcripts.acoustic.spot import spot
+    from align_transcripts.anchor import SCORE_EVERY
+    from align_transcripts.audio import decode
+
+    base = SHARED / "data" / "speech" / "timit" / "dr2-marc0"
+    names = ["sa1", "sx108", "sa2", "si1188"]
+    if not all((base / f"{n}.wav").exists() for n in names):
+        pytest.skip("shared speech data not here")
+    parts = [decode(str(base / f"{n}.wav")).samples for n in names]
+    samples = np.concatenate(parts)
+    starts = np.cumsum([0] + [len(p) * 1000 // 16000 for p in parts])
+
+    def phones(name):
+        words = [ln.split()[2] for ln in (base / f"{name}.wrd").open()]
+        return [tuple(dictionary.pronunciation(w).split()) for w in words]
+
+    probes = [phones("sx108"), phones("si1188")]
+    assert SCORE_EVERY == 2
+    fine = spot(samples, 0, probes)
+    coarse = spot(samples, 0, probes, every=SCORE_EVERY)
+    for f, c, k in zip(fine, coarse, (1, 3)):
+        assert f is not None and c is not None
+        assert starts[k] - 300 <= c.start and c.end <= starts[k + 1] + 300  # inside its own utterance
+        assert abs(c.start - f.start) <= 30 and abs(c.end - f.end) <= 30, (f, c)
+        assert abs(c.gap - f.gap) < 0.3
+    wrong = spot(samples[: starts[1] * 16], 0, [phones("si1188")], every=SCORE_EVERY)[0]
+    assert wrong is None or wrong.gap < -3.1  # anchoring's SPOT_GAP: not heard

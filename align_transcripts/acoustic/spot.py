@@ -44,9 +44,11 @@ class Spot:
         return (self.end - self.start) // FRAME_MS
 
 
-def spot(samples: np.ndarray, offset: int, probes: list[list[tuple[str, ...]]]) -> list[Spot | None]:
+def spot(samples: np.ndarray, offset: int, probes: list[list[tuple[str, ...]]], every: int = 1) -> list[Spot | None]:
     """For each probe (its words' phones, in order), its best stretch in the samples (which begin
-    `offset` ms into the recording), or None when the samples are too short to hold it."""
+    `offset` ms into the recording), or None when the samples are too short to hold it.
+    every: the senones are scored in one frame of this many, each score held for the next ones
+    (PocketSphinx's `-ds`): the path still moves frame by frame, for a fraction of the scoring."""
     model = load_model()
     parts = [chain_states(model, [ChainWord(k, w) for k, w in enumerate(words)]) for words in probes]
     sizes = [len(p.senone) for p in parts]
@@ -66,7 +68,7 @@ def spot(samples: np.ndarray, offset: int, probes: list[list[tuple[str, ...]]]) 
     if len(feats) < max(sizes):
         return [None] * len(probes)
     best, best_start, best_end = _forward(feats, model, senone, stay, enter, np.where(ok, skip, NEG),
-                                          np.maximum(src, 0), first, last, bonus)
+                                          np.maximum(src, 0), first, last, bonus, every)
     out: list[Spot | None] = []
     for p in range(len(parts)):
         if best[p] <= NEG / 2:
@@ -81,7 +83,7 @@ def spot(samples: np.ndarray, offset: int, probes: list[list[tuple[str, ...]]]) 
 
 def _forward(feats: np.ndarray, model, senone: np.ndarray, stay: np.ndarray, enter: np.ndarray,
              skip: np.ndarray, src: np.ndarray, first: np.ndarray, last: np.ndarray,
-             bonus: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+             bonus: np.ndarray, every: int = 1) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """The forward pass over every frame: per probe, its best end score, and the frames its best
     path began and ended in. acoustic.chain.step's arithmetic (stay, step in, skip; ties to the
     earlier), written into buffers kept across frames, with each state's path start carried
@@ -96,8 +98,12 @@ def _forward(feats: np.ndarray, model, senone: np.ndarray, stay: np.ndarray, ent
     best_end = np.zeros(len(first), dtype=np.int64)
     a, b, c = np.empty(n), np.full(n, NEG), np.empty(n)
     came = np.empty(n, dtype=np.int64)
-    for f0 in range(0, len(feats), MIX_CHUNK):
-        sc = mixture_scores(model, feats[f0:f0 + MIX_CHUNK], wanted)
+    step = MIX_CHUNK - MIX_CHUNK % every  # chunks start on a scored frame
+    for f0 in range(0, len(feats), step):
+        chunk = feats[f0:f0 + step]
+        sc = mixture_scores(model, chunk[::every], wanted)
+        if every > 1:
+            sc = np.repeat(sc, every, axis=0)[:len(chunk)]
         emit = sc[:, inverse] - sc[:, len(uniq):].max(axis=1, keepdims=True) + bonus
         for k in range(len(emit)):
             np.add(score, stay, out=a)
