@@ -246,11 +246,14 @@ class AudioSpotter:
 
 
 # The spotter scores the senones in every other frame, each score held for two (PocketSphinx's
-# `-ds 2`): anchoring asks where words are, to within the aligner's reach, and the aligner then
-# times them on every frame. Half the scoring, most of the spotter's cost: on the 18 recordings
-# with adverts or cuts of bench/anchoring.py's seeds every anchor, break and absent turn came out
-# the same in 35-50 % less time; one frame in three moved a break by a second and searched more.
+# `-ds 2`), to find where a probe is; a find whose gap is too close to SPOT_GAP to judge on coarse
+# scores is searched again on every frame around it (acoustic.spot's confirm) and judged on the
+# full scoring's gap. Half the scoring, most of the spotter's cost: on the 18 recordings with
+# adverts or cuts of bench/anchoring.py's seeds 35-50 % less time, every anchor, break and absent
+# turn the same. Without the confirmation a voice at the edge (-3.03 a frame) fell under SPOT_GAP
+# (-3.11); one frame in three moved a break by a second and searched more.
 SCORE_EVERY = 2
+CONFIRM_BAND = 0.3  # nats per frame either side of SPOT_GAP (coarse and full gaps differed by 0.03-0.09 where measured)
 SPLIT_MS = 30_000  # with workers, a window longer than twice this is searched in two parts at once
 
 
@@ -265,7 +268,9 @@ def _spot_job(job: tuple) -> list:
     shared, samples, lo, hi, probes_ = job
     if samples is None:
         samples = shared.read()[lo * RATE // 1000:hi * RATE // 1000]
-    return spot(samples, lo, probes_, SCORE_EVERY) if len(samples) >= RATE else [None] * len(probes_)
+    if len(samples) < RATE:
+        return [None] * len(probes_)
+    return spot(samples, lo, probes_, SCORE_EVERY, (SPOT_GAP - CONFIRM_BAND, SPOT_GAP + CONFIRM_BAND))
 
 
 def _longest(p: Probe) -> int:

@@ -27,7 +27,7 @@ from bisect import bisect_left
 from . import dictionary
 from .grammar import FILLERS, Arc, Hit, bound_hits, chain, to_placed
 from .search import Search
-from .types import Attempt, Job, Token
+from .types import Attempt, Job, Rejection, Token
 
 STAMP_AGREE_MS = 2000  # a turn's first word this far from its stamp: the stamps do not agree, search fully
 UNCOVERED_MS = 400  # speech left under a silence longer than this: something untranscribed is there
@@ -62,15 +62,15 @@ def first_pass(job: Job, ahead: tuple[Token, ...], search: Search, lo: int, hi: 
     fillers: an "uh", "um" or "hm" may stand between any two words (grammar.FILLERS), and covers the
     speech it sits on when it sounds like one (FILLER_SCORE).
     """
-    def reject(why: str) -> Attempt:
-        return Attempt((), False, why)  # a rejected chain places nothing: it never stands
+    def reject(why: str, kind: Rejection | None = None) -> Attempt:
+        return Attempt((), False, why, kind=kind)  # a rejected chain places nothing: it never stands
 
     if not any(t.spoken for t in job.tokens):
         return reject("no spoken words")
     grammar = chain(job.tokens, ahead, fillers)
     hits = search(grammar, lo, hi, wide=rescue)
     if hits is None:
-        return reject("no path through the words in the window")
+        return reject("no path through the words in the window", "no path")
     bound = bound_hits(hits, grammar)
     mine = {t.index for t in job.tokens}
     placed = tuple(p for p in to_placed(bound, grammar).values() if p.token in mine)
@@ -84,7 +84,7 @@ def first_pass(job: Job, ahead: tuple[Token, ...], search: Search, lo: int, hi: 
     heard_as = [(a, b) for (a, b, w, _), (_, h) in zip(spans, bound) if w not in FILLERS or h.score >= FILLER_SCORE]
     long = next((w for a, b, w, _ in spans if b - a > _longest(w)), None)
     if long is not None:
-        return reject(f"{long!r} stretched over other audio")
+        return reject(f"{long!r} stretched over other audio", "stretched")
     look = [s for s in spans if not s[3]]
     listening = any(t.spoken for t in ahead)
     if listening and not look:
@@ -107,7 +107,7 @@ def first_pass(job: Job, ahead: tuple[Token, ...], search: Search, lo: int, hi: 
     end = max(b for _, b, _, _ in spans) if listening else min(hi, search.duration)
     gap = _uncovered(regions, heard_as, lo, end)
     if not rescue and gap > UNCOVERED_MS:
-        return reject(f"{gap} ms of speech under no word (untranscribed?)")
+        return reject(f"{gap} ms of speech under no word (untranscribed?)", "uncovered")
     found: list[tuple[int, int]] = []
     for a, h in bound:
         if a.label in FILLERS:  # one stretch for an "uh um" said in a row

@@ -153,15 +153,19 @@ class Job:
     tokens: tuple[Token, ...]
 
 
+Rejection = Literal["no path", "stretched", "uncovered"]  # the chain's rejections a later pass acts on
+
+
 @dataclass(frozen=True)
 class Attempt:
     """One pass over one turn (align_transcripts.passes): what it placed, and whether it is trusted and why."""
 
     placed: tuple[Placed, ...]  # in token order
     accepted: bool
-    reason: str = ""  # why it was rejected (empty when accepted)
+    reason: str = ""  # why it was rejected (empty when accepted), for people
     onset: int | None = None  # ms: where it heard the next turn's speech begin (None: it did not listen)
     fillers: tuple[tuple[int, int], ...] = ()  # ms: the "uh"s and "um"s it found between words (the fillers pass)
+    kind: Rejection | None = None  # why it was rejected, for the passes that follow where they act on it
 
 
 @dataclass(frozen=True)

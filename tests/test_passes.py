@@ -68,7 +68,7 @@ def test_an_untranscribed_aside_sends_the_turn_to_the_full_search():
     heard = said([(500, "welcome back to the program"), (3200, "thanks for having me by the way honestly"),
                   (6300, "so tell us about the year")])
     tokens, placed, trace, _ = run(heard)
-    assert trace[1].placed_by == "full"
+    assert trace[1].placed_by == "full"  # the chain had a path, rejected: the short window first
     assert trace[1].tried[0].name == "chain" and "speech under no word" in trace[1].tried[0].reason
     me = next(t for t in tokens if t.text == "me.")
     assert (placed[me.index].start, placed[me.index].end) == (4100, 4400)  # not stretched over the aside
@@ -84,7 +84,10 @@ def test_a_sentence_missing_from_the_audio_is_left_out_not_mistimed():
     b = [t for t in tokens if t.segment == 2]
     assert [t.index in placed for t in b] == [False, False, False, True, True, True]
     assert [placed[t.index].start for t in b[3:]] == [3200, 3500, 3800]
-    assert [x.name for x in trace[1].tried] == ["chain", "full", "full-wide", "rescue"]
+    # the chain found no path at all through the turn's words: the short window is not searched
+    # before the whole one (the turn is not where its slot says)
+    assert [x.name for x in trace[1].tried] == ["chain", "full-wide", "rescue"]
+    assert trace[1].tried[0].reason == "no path through the words in the window"
     assert all(x.reason for x in trace[1].tried)  # every pass says why it was rejected
     assert trace[1].placed_by == "full-wide"  # what the full search placed stands
 

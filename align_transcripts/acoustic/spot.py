@@ -44,11 +44,35 @@ class Spot:
         return (self.end - self.start) // FRAME_MS
 
 
-def spot(samples: np.ndarray, offset: int, probes: list[list[tuple[str, ...]]], every: int = 1) -> list[Spot | None]:
+def spot(samples: np.ndarray, offset: int, probes: list[list[tuple[str, ...]]], every: int = 1,
+         confirm: tuple[float, float] | None = None) -> list[Spot | None]:
     """For each probe (its words' phones, in order), its best stretch in the samples (which begin
     `offset` ms into the recording), or None when the samples are too short to hold it.
+
     every: the senones are scored in one frame of this many, each score held for the next ones
-    (PocketSphinx's `-ds`): the path still moves frame by frame, for a fraction of the scoring."""
+    (PocketSphinx's `-ds`): the path still moves frame by frame, for a fraction of the scoring.
+    The best stretch each probe found so, when its gap lies in the `confirm` band (None: always),
+    is then searched again on every frame within CONFIRM_MS of it, and reported as the full
+    scoring has it: a caller's threshold inside the band judges the full scoring's gap."""
+    feats = features(cepstra(samples))
+    found = _best_stretches(feats, probes, every)
+    if every > 1:
+        margin = CONFIRM_MS // FRAME_MS
+        for k, f in enumerate(found):
+            if f is not None and (confirm is None or confirm[0] <= f[2] <= confirm[1]):
+                a, b = max(0, f[0] - margin), min(len(feats), f[1] + 1 + margin)
+                fine = _best_stretches(feats[a:b], [probes[k]], 1)[0]
+                found[k] = None if fine is None else (fine[0] + a, fine[1] + a, fine[2])
+    return [None if f is None else Spot(offset + f[0] * FRAME_MS + BOUNDARY_SHIFT_MS,
+                                        offset + (f[1] + 1) * FRAME_MS + BOUNDARY_SHIFT_MS, f[2]) for f in found]
+
+
+CONFIRM_MS = 500  # a stretch found on coarse scores is searched again on every frame this far either side
+
+
+def _best_stretches(feats: np.ndarray, probes: list[list[tuple[str, ...]]],
+                    every: int) -> list[tuple[int, int, float] | None]:
+    """Per probe: the first and last frame of its best stretch and its gap per frame, or None."""
     model = load_model()
     parts = [chain_states(model, [ChainWord(k, w) for k, w in enumerate(words)]) for words in probes]
     sizes = [len(p.senone) for p in parts]
@@ -64,20 +88,17 @@ def spot(samples: np.ndarray, offset: int, probes: list[list[tuple[str, ...]]], 
     ok = src >= 0
     bonus = np.where(np.concatenate([p.word for p in parts]) >= 0, BONUS, 0.0)  # silence earns nothing: a path
     #                                                       must not grow through pauses for their bonus
-    feats = features(cepstra(samples))
     if len(feats) < max(sizes):
         return [None] * len(probes)
     best, best_start, best_end = _forward(feats, model, senone, stay, enter, np.where(ok, skip, NEG),
                                           np.maximum(src, 0), first, last, bonus, every)
-    out: list[Spot | None] = []
+    out: list[tuple[int, int, float] | None] = []
     for p in range(len(parts)):
         if best[p] <= NEG / 2:
             out.append(None)
             continue
         frames = int(best_end[p] - best_start[p] + 1)
-        out.append(Spot(offset + int(best_start[p]) * FRAME_MS + BOUNDARY_SHIFT_MS,
-                        offset + (int(best_end[p]) + 1) * FRAME_MS + BOUNDARY_SHIFT_MS,
-                        float(best[p]) / frames - BONUS))
+        out.append((int(best_start[p]), int(best_end[p]), float(best[p]) / frames - BONUS))
     return out
 
 
