@@ -23,7 +23,7 @@ from . import dictionary
 from .acoustic.chain import ChainWord, best_path, chain_states
 from .acoustic.features import cepstra, features
 from .acoustic.model import AcousticModel
-from .acoustic.scores import mixture_scores
+from .acoustic.scores import density_scores, mixture_scores
 from .audio import RATE
 from .grammar import chain
 from .search import Search, place
@@ -177,11 +177,7 @@ def _accumulate(model: AcousticModel, feats: np.ndarray, senones: np.ndarray, oc
         rows = np.nonzero(books == c)[0]
         for s in range(n_streams):
             o = feats[rows, s * dim:(s + 1) * dim].astype(np.float64)
-            mu = model.means[c, s].astype(np.float64)
-            iv = model.inv_var[c, s].astype(np.float64)
-            ll = (model.log_norm[c, s][None, :] - 0.5 * ((o * o) @ iv.T - 2 * o @ (mu * iv).T
-                                                          + (mu * mu * iv).sum(axis=1)[None, :]))
-            ll += model.log_mixw[s][:, senones[rows]].T
+            ll = density_scores(model, o, int(c), s) + model.log_mixw[s][:, senones[rows]].T
             share = np.exp(ll - ll.max(axis=1, keepdims=True))
             share /= share.sum(axis=1, keepdims=True)
             occ[c, s] += share.sum(axis=0)

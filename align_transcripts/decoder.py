@@ -40,6 +40,9 @@ def get_decoder(wide: bool = False, mllr: str | None = None):
     if dec is None:
         import pocketsphinx as ps
 
+        for old in [k for k in _decoders if k[1] not in (None, mllr)]:  # another recording's adaptation:
+            del _decoders[old], _added[old]  # a process aligning many (align batch) keeps one at a time
+
         options: dict[str, Any] = {"beam": WIDE_BEAM, "pbeam": WIDE_BEAM, "wbeam": WIDE_BEAM} if wide else {}
         if mllr is not None:
             options["mllr"] = mllr

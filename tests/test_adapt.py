@@ -93,6 +93,35 @@ def test_pocketsphinx_loads_the_transform_and_no_change_changes_nothing(tmp_path
     assert search(samples, chain(toks), mllr=str(off)) != plain  # the file is read, and it matters
 
 
+def test_one_adapted_decoder_is_kept_at_a_time(tmp_path):
+    """A process that aligns recording after recording (align batch) keeps the model as shipped and
+    the last recording's adaptation, not one decoder per recording."""
+    from align_transcripts import decoder
+
+    paths = []
+    for k in range(2):
+        p = tmp_path / f"rec{k}.mllr"
+        adapt.Transform(np.stack([np.eye(13)] * 3), np.full((3, 13), 0.1 * k), 0, 0.0).write(str(p))
+        paths.append(str(p))
+    decoder.get_decoder()
+    decoder.get_decoder(mllr=paths[0])
+    decoder.get_decoder(wide=True, mllr=paths[0])
+    decoder.get_decoder(mllr=paths[1])
+    kept = {k[1] for k in decoder._decoders}
+    assert kept == {None, paths[1]} and set(decoder._added) == set(decoder._decoders)
+
+
+def test_the_density_scores_are_the_gaussians_log_likelihoods():
+    from align_transcripts.acoustic.model import load_model
+    from align_transcripts.acoustic.scores import density_scores
+
+    model = load_model()
+    x = np.random.default_rng(1).normal(size=(5, 13))
+    mu, iv = model.means[7, 1].astype(np.float64), model.inv_var[7, 1].astype(np.float64)
+    want = model.log_norm[7, 1][None, :] - 0.5 * (((x[:, None, :] - mu[None]) ** 2) * iv[None]).sum(axis=2)
+    assert np.allclose(density_scores(model, x, 7, 1), want, rtol=1e-4, atol=1e-2)
+
+
 TIMIT = SHARED / "data" / "speech" / "timit"
 
 

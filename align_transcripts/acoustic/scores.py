@@ -14,7 +14,7 @@ import numpy as np
 
 from .model import AcousticModel
 
-__all__ = ["mixture_scores"]
+__all__ = ["density_scores", "mixture_scores"]
 
 
 def _weights(model: AcousticModel, stream: int) -> tuple[np.ndarray, np.ndarray]:
@@ -68,6 +68,16 @@ def mixture_scores(model: AcousticModel, feats: np.ndarray, senones: np.ndarray)
                 with np.errstate(divide="ignore"):
                     out[:, a:b] += np.log(p[:, k, :] @ weights[:, a:b]) + peak[:, k:k + 1]
     return total[:, np.argsort(order)]
+
+
+def density_scores(model: AcousticModel, x: np.ndarray, book: int, stream: int) -> np.ndarray:
+    """(frames, densities) log-likelihoods of one codebook's densities in one stream, for that
+    stream's features x (frames, dim), in float64: the terms mixture_scores sums, for a caller that
+    needs each density's share of a frame (align_transcripts.adapt)."""
+    n_dens, dim = model.means.shape[2:]
+    w = _cached(model)[stream][0][:, book * n_dens:(book + 1) * n_dens].astype(np.float64)
+    x = x.astype(np.float64)
+    return np.hstack([x * x, x, np.ones((len(x), 1))]) @ w
 
 
 @functools.lru_cache(maxsize=2)
