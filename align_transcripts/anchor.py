@@ -379,10 +379,13 @@ def resolve(found: Spotter, segments: tuple[Segment, ...], table: dict[int, Prob
     between = [s for s in segments if a.segment <= s.index < b.segment]
     cands = [s for s in between if s.index != a.segment and s.index in table]
     if abs(b.offset - a.offset) <= DRIFT_MS:  # a drift: each turn's share by its place in the transcript
-        span = max(1, b.start - b.offset - (a.start - a.offset))
+        lo, hi = a.start - a.offset, b.start - b.offset  # where the transcript puts the two probes
+        span = max(1, hi - lo)
 
         def share(t: int) -> int:
-            return a.offset + (b.offset - a.offset) * (t - (a.start - a.offset)) // span
+            # not extrapolated: a turn heard by a later sentence than its first (its probe's stamp
+            # after the turn's) keeps its own anchor's offset, not one the slope carries seconds on
+            return a.offset + (b.offset - a.offset) * (min(max(t, lo), hi) - lo) // span
 
         if abs(b.offset - a.offset) > REACH_MS and cands and not searched:
             # more than the aligner's windows absorb (stamps estimated from text length drift turn
@@ -394,13 +397,32 @@ def resolve(found: Spotter, segments: tuple[Segment, ...], table: dict[int, Prob
                 left, gone_left = resolve(found, segments, table, a, got)
                 right, gone_right = resolve(found, segments, table, got, b)
                 return {**left, **right}, gone_left | gone_right
+            if got is None:
+                # not heard halfway: a step of a few seconds (a sentence cut, a short insertion)
+                # rather than a drift; shared out, it would put the turns on one side of it seconds
+                # off. The turns between are spotted as for a break; if none is heard, a drift after all
+                stepped = _stepped(found, segments, table, a, b, between)
+                if stepped is not None:
+                    return stepped
         return {s.index: share(s.start) for s in between}, set()
+    return _stepped(found, segments, table, a, b, between, searched) or ({}, set())
+
+
+def _stepped(found: Spotter, segments: tuple[Segment, ...], table: dict[int, Probe], a: Anchor, b: Anchor,
+             between: list[Segment], searched: bool = False) -> tuple[dict[int, int], set[int]] | None:
+    """resolve's offsets for a run whose offset changes between a and b (a break, or a step a drift
+    does not explain): the turns between spotted, the run split where they are heard. None for a
+    step (not a break) where none of them is heard."""
+    step = abs(b.offset - a.offset) <= DRIFT_MS
+    cands = [s for s in between if s.index != a.segment and s.index in table]
     if not searched:
         # only the audio between a and b is searched, and only their turns can be said there: a
         # sentence said elsewhere in the transcript (not between them) is a probe here
         local = probe_table(tuple(s for s in segments if a.segment <= s.index <= b.segment))
         cands = [s for s in between if s.index != a.segment and s.index in local]
     if searched or not cands:  # the break lies between a's turn and b's; what is between was not heard
+        if step:
+            return None
         # ... as a whole: a turn some unit of which is heard between them lost only a part (a cut
         # inside it), and is aligned; the full search skips what is gone
         unheard = ({s.index for s in cands if not _any_unit_heard(found, s, a.end, b.start)}
@@ -410,12 +432,14 @@ def resolve(found: Spotter, segments: tuple[Segment, ...], table: dict[int, Prob
     chain = halved(found, group, a, b)
     done = False  # whether every turn between was looked for
     if chain is None:  # heard under neither offset (gone, or a third one): every turn between, spotted at once
-        step = -(-len(group) // MAX_GROUP)
-        group = group[::step]
+        every = -(-len(group) // MAX_GROUP)
+        group = group[::every]
         heard = [h for h in found(group, a.start, b.start) if h is not None and h.start >= a.start and h.end <= b.start]
         in_order = sorted(kept_stamps([h.start for h in heard]))  # the largest run heard in transcript order
         chain = [a] + [heard[k] for k in in_order] + [b]
-        done = step == 1
+        done = every == 1
+    if step and len(chain) == 2:
+        return None
     offsets: dict[int, int] = {}
     absent: set[int] = set()
     for x, y in zip(chain, chain[1:]):

@@ -237,16 +237,18 @@ def rescue_pass(turn: Turn, rec: Recording, partial: Attempt | None) -> Attempt 
     placed = {p.token for p in partial.placed} if partial else set()
     if all(t.index in placed for t in turn.job.tokens if t.spoken):
         return None  # nothing to rescue: the full search's placements stand
-    got = _chain(turn, rec, turn.start, rescue=True)
-    if not placed or not got.accepted:
-        return got  # a voice the usual beams lose entirely: the wide chain is all there is
     # words the full search left out before its first or after its last placed word may simply not
     # be in the recording (a cut, an edit): the chain would force them onto the next turn's speech.
     # Only the gaps between placed words are rescued.
     order = [t.index for t in turn.job.tokens]
-    first = min(order.index(i) for i in placed)
-    last = max(order.index(i) for i in placed)
+    first = min((order.index(i) for i in placed), default=0)
+    last = max((order.index(i) for i in placed), default=len(order) - 1)
     inside = set(order[first:last + 1])
+    if placed and all(t.index in placed for t in turn.job.tokens if t.spoken and t.index in inside):
+        return None  # only words at the turn's edges are out: nothing a rescue would keep
+    got = _chain(turn, rec, turn.start, rescue=True)
+    if not placed or not got.accepted:
+        return got  # a voice the usual beams lose entirely: the wide chain is all there is
     trimmed = len(inside) < len(order)
     return Attempt(tuple(p for p in got.placed if p.token in inside), True, "", None if trimmed else got.onset)
 

@@ -334,3 +334,36 @@ def test_the_turn_before_a_cut_may_run_on_when_the_turn_after_was_not_heard():
     found = anchor(segs, audio(70_000), FakeSpotter(truth))
     assert found.breaks == (Break(4, 5, -20_000),)  # unheard, turn 5 goes with the turns after the cut ...
     assert found.unsure[4] == -20_000  # ... and turn 4's window may reach over its slot
+
+
+def test_a_turn_heard_by_a_later_sentence_keeps_its_own_anchors_offset():
+    """Turn 5's probe is a sentence 6 s into it; the next anchor, 4 s on, moved 1.2 s more. The
+    turn keeps the offset it was heard at: the slope between the anchors is not carried back
+    over its first 6 s (that put a turn 3.5 s early on a recording with turns cut out)."""
+    from align_transcripts.anchor import probe_table, resolve
+
+    segs = segments(8)
+    a = Anchor(5, segs[4].start + 6_000 - 9_300, segs[4].start + 8_000 - 9_300, -9_300, -1.0)
+    b = Anchor(6, segs[5].start - 8_100, segs[5].start - 6_000, -8_100, -1.0)
+    offsets, gone = resolve(FakeSpotter({}), segs, probe_table(segs), a, b)
+    assert offsets == {5: -9_300} and not gone
+
+
+def test_a_step_of_a_few_seconds_between_anchors_is_a_step_not_a_drift():
+    """A 4 s sentence cut out of turn 24, the turn halfway between two anchors (its probe is then
+    not heard): more than the aligner's windows absorb, less than a break. The turns either side
+    keep their own offsets, 0 before and -4 s after, instead of offsets shared out between the
+    anchors around it (up to 2 s off)."""
+    segs = segments(40)
+    truth = {i: (-4_000 if i > 24 else 0) for i in range(1, 41)}
+    found = anchor(segs, audio(396_000), FakeSpotter(truth, absent={24}))
+    assert {i: found.offsets[i] for i in truth if i != 24} == {i: truth[i] for i in truth if i != 24}
+
+
+def test_a_drift_the_turns_between_follow_is_still_shared_out():
+    """Stamps that drift (subtitles at another frame rate): the turn halfway is heard where the
+    drift puts it, and the turns are moved by their share, not by steps."""
+    segs = segments(40)
+    truth = {i: -120 * (i - 1) for i in range(1, 41)}  # 1.2 % slow: 4.7 s by the last turn
+    found = anchor(segs, audio(400_000), FakeSpotter(truth))
+    assert all(abs(found.offsets[i] - truth[i]) <= 300 for i in truth if abs(truth[i]) >= 3_000)
