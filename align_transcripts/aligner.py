@@ -107,7 +107,7 @@ def plan(segments: tuple[Segment, ...], tokens: list[Token], duration: int,
                 end = min(duration, latest, slot_end + TAIL_SLACK_MS + max(0, -back))
                 if end - start < 1000:
                     start, end = max(0, end - 1000), max(end, start + 1000)
-                jobs.append(Job(seg.index, start, end, slot_start, slot_end, part))
+                jobs.append(Job(seg.index, start, end, slot_start, slot_end, part, seg.stamp is not None))
     return jobs
 
 

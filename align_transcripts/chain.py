@@ -10,7 +10,9 @@ of a loop), with the model's optional silence between words. The result is rejec
 reason, unless the audio agrees with it:
 - every word is placed, and none is stretched past what its phones allow;
 - its first word lies within STAMP_AGREE_MS of the turn's stamp (moved by the offset the turns
-  before it measured: stamps all late by the same seconds still agree);
+  before it measured: stamps all late by the same seconds still agree); a turn with no stamp,
+  whose slot its text's length estimated, within anchor.REACH_MS (what anchoring leaves to the
+  aligner's windows);
 - the window starts at the previous turn's last word or in silence, not inside speech;
 - no stretch of speech (signal energy, align_transcripts.vad) between the window start and the
   last placed word is left uncovered by words for longer than UNCOVERED_MS: speech under a
@@ -25,7 +27,8 @@ from __future__ import annotations
 from bisect import bisect_left
 
 from . import dictionary
-from .grammar import FILLERS, Arc, Hit, bound_hits, chain, to_placed
+from .anchor import REACH_MS
+from .grammar import FILLERS, LOOKAHEAD_WORDS, Arc, Hit, bound_hits, chain, to_placed
 from .search import Search
 from .types import Attempt, Job, Rejection, Token
 
@@ -67,7 +70,9 @@ def first_pass(job: Job, ahead: tuple[Token, ...], search: Search, lo: int, hi: 
 
     if not any(t.spoken for t in job.tokens):
         return reject("no spoken words")
-    grammar = chain(job.tokens, ahead, fillers)
+    # a turn with no stamp: the window reaches three times as far past the next turn's estimated
+    # slot (passes.Turn.chain_end), and the next turn's words fill that reach, not the last one stretched over it
+    grammar = chain(job.tokens, ahead, fillers, LOOKAHEAD_WORDS if job.stamped else 3 * LOOKAHEAD_WORDS)
     hits = search(grammar, lo, hi, wide=rescue)
     if hits is None:
         return reject("no path through the words in the window", "no path")
@@ -100,7 +105,7 @@ def first_pass(job: Job, ahead: tuple[Token, ...], search: Search, lo: int, hi: 
         return reject(f"low acoustic score ({mean:.2f})")
     first = min(p.start for p in placed)
     want = job.slot_start if expected is None else expected
-    if abs(first - want) > STAMP_AGREE_MS:
+    if abs(first - want) > (STAMP_AGREE_MS if job.stamped else REACH_MS):
         return reject(f"first word {(first - want) / 1000:+.1f} s from where its stamp says")
     if not at_floor and _inside(regions, lo):
         return reject("the window starts inside speech")

@@ -128,17 +128,18 @@ class Grammar:
         return dict(out)
 
 
-def _lookahead(ahead: tuple[Token, ...]) -> list[tuple[int, int, str]]:
+def _lookahead(ahead: tuple[Token, ...], n: int = LOOKAHEAD_WORDS) -> list[tuple[int, int, str]]:
     """(token index, part, word) of the next turn's first LOOKAHEAD_WORDS spoken words."""
-    return [(t.index, k, w) for t in ahead for k, w in enumerate(t.spoken)][:LOOKAHEAD_WORDS]
+    return [(t.index, k, w) for t in ahead for k, w in enumerate(t.spoken)][:n]
 
 
-def chain(tokens: tuple[Token, ...], ahead: tuple[Token, ...] = (), fillers: bool = False) -> Grammar:
-    """The turn's words in a row, then up to LOOKAHEAD_WORDS words of the next turn, any of which
+def chain(tokens: tuple[Token, ...], ahead: tuple[Token, ...] = (), fillers: bool = False,
+          look_words: int = LOOKAHEAD_WORDS) -> Grammar:
+    """The turn's words in a row, then up to look_words words of the next turn, any of which
     may end the path (the window may end inside them); with fillers, an "uh", "um" or "hm" the
     transcript left out may stand between any two of the turn's words (FILLERS)."""
     said = [(t.index, k, w) for t in tokens for k, w in enumerate(t.spoken)]
-    look = _lookahead(ahead)
+    look = _lookahead(ahead, look_words)
     arcs = [Arc(i, i + 1, 1.0, w, tok, k) for i, (tok, k, w) in enumerate(said + look)]
     if fillers:
         arcs += [Arc(s, s, FILLER_PROB, f) for s in range(1, len(said)) for f in FILLERS]

@@ -27,6 +27,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from . import grammar as g
+from .anchor import REACH_MS
 from .chain import first_pass, speech_onset
 from .search import Search, place
 from .types import Attempt, Job, Placed, Rejection, Token, Tried, TurnTrace
@@ -86,7 +87,11 @@ class Turn:
         """Where its windows start: its window's start, but not before the previous turn's words
         end (unless those reach past its own slot start)."""
         floor = self.state.floor
-        return self.job.start if floor is None else max(self.job.start, min(floor, self.job.slot_start))
+        if floor is None:
+            return self.job.start
+        if not self.job.stamped:  # a slot estimated from text length says less than where the last words ended
+            return max(self.job.start, min(floor, self.job.end - 1000))
+        return max(self.job.start, min(floor, self.job.slot_start))
 
     @property
     def after_a_turn(self) -> bool:
@@ -111,7 +116,9 @@ class Turn:
 
     def chain_end(self, lo: int) -> int:
         """Past where the next turn should start (its lookahead's room), else the window's end."""
-        return max(lo + 1000, self.job.slot_end + self.state.shift + CHAIN_TAIL_MS if self.ahead else self.job.end)
+        # the next turn's slot, estimated from text length when it has no stamp, may be off by as much as anchoring leaves
+        tail = CHAIN_TAIL_MS if self.job.stamped else REACH_MS
+        return max(lo + 1000, self.job.slot_end + self.state.shift + tail if self.ahead else self.job.end)
 
     def at_floor(self, lo: int) -> bool:
         """Whether the window starts where the previous turn's words end (or a little before,

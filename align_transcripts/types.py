@@ -151,6 +151,7 @@ class Job:
     slot_start: int
     slot_end: int
     tokens: tuple[Token, ...]
+    stamped: bool = True  # its slot starts at a stamp (else where its text's length put it: plain text)
 
 
 Rejection = Literal["no path", "stretched", "uncovered"]  # the chain's rejections a later pass acts on

@@ -166,3 +166,26 @@ def test_where_no_path_survives_the_beams_the_full_search_widens_them():
     assert all(t.index in placed for t in tokens if t.segment == 2)
     assert results[1].trace.placed_by == "full"  # not left to the rescue's plain chain
     assert any(name == "turn" and wide for name, _, _, wide in fake.calls)
+
+
+def test_turns_with_no_stamp_are_placed_by_the_chain_where_text_length_put_their_slots_off():
+    """Plain text: slots estimated from the length of the text, 2.5 s early here (a slow speaker).
+    Where the previous turn's words end says more than such a slot: the chains start there, reach
+    as far past the next slot as anchoring leaves to the windows, and are accepted. Had the same
+    slots been stamps, 2.5 s off would send the turns to the full search."""
+    turns = [("A", 0, "Welcome back to the program."), ("B", 3000, "Thanks for having me here today."),
+             ("A", 6000, "So tell us about the year you had.")]
+    heard = said([(500, "welcome back to the program"), (5500, "thanks for having me here today"),
+                  (9000, "so tell us about the year you had")])
+    segs = segments(turns, 14_000)
+    plain = tuple(Segment(s.index, s.speaker, s.start, s.end, s.text, s.line, None) for s in segs)
+    for given, chained in ((plain, ["chain"] * 3), (segs, None)):
+        tokens = tokenize(given)
+        results = align_turns(plan(given, tokens, 14_000), (), Recording(FakeSearch(heard, 14_000), regions_of(heard)))
+        placed = {p.token: p for r in results for p in r.placed}
+        by = [r.trace.placed_by for r in results]
+        if chained:
+            assert by == chained
+            assert [(placed[t.index].start, placed[t.index].end) for t in tokens] == [(h.start, h.end) for h in heard]
+        else:
+            assert by != ["chain"] * 3
