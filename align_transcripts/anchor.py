@@ -20,7 +20,8 @@ trace of every spot. Offsets under the aligner's own reach are left at zero.
 """
 from __future__ import annotations
 
-from concurrent.futures import Executor
+import threading
+from concurrent.futures import Executor, ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Protocol
 
@@ -189,12 +190,15 @@ class AudioSpotter:
     """Spots probes in the recording (acoustic.spot) and keeps count and trace. With a pool (and the
     recording in a file its workers map), a long window is cut in overlapping parts searched at once."""
 
-    def __init__(self, audio: Audio, pool: Executor | None = None, shared: SharedSamples | None = None) -> None:
+    def __init__(self, audio: Audio, pool: Executor | None = None, shared: SharedSamples | None = None,
+                 workers: int = 1) -> None:
         self.audio = audio
         self.pool = pool
+        self.workers = workers if pool is not None else 1  # the pool's processes
         self.shared = shared
         self.searched = 0
-        self.trace: list[str] = []
+        self.trace: list[str] = []  # in order within one run between two anchors (runs are resolved at once)
+        self._count = threading.Lock()
 
     def __call__(self, group: list[Probe], lo: int, hi: int) -> list[Anchor | None]:
         lo, hi = max(0, lo), min(self.audio.duration, hi)
@@ -226,12 +230,13 @@ class AudioSpotter:
 
     def many(self, jobs: list[tuple[list[Probe], int, int]]) -> list[list[Spot | None]]:
         """Several searches at once (in the pool when there is one), each [group, lo, hi)."""
-        self.searched += sum(max(0, hi - lo) for _, lo, hi in jobs)
+        with self._count:
+            self.searched += sum(max(0, hi - lo) for _, lo, hi in jobs)
         args = [(self.shared, None if self.shared else self.audio.samples[lo * RATE // 1000:hi * RATE // 1000], lo, hi,
                  [list(p.phones) for p in group]) for group, lo, hi in jobs]
-        if self.pool is None or self.shared is None or len(jobs) < 2:
+        if self.pool is None or self.shared is None:
             return [_spot_job(a) for a in args]
-        return list(self.pool.map(_spot_job, args))
+        return list(self.pool.map(_spot_job, args))  # one search too: another thread's may run beside it
 
     def _spot(self, group: list[Probe], lo: int, hi: int) -> list[Spot | None]:
         if hi - lo < 1000:
@@ -241,7 +246,8 @@ class AudioSpotter:
         overlap = max(_longest(p) for p in group)
         mid = (lo + hi) // 2
         left, right = self.many([(group, lo, mid + overlap), (group, mid - overlap, hi)])
-        self.searched -= 2 * overlap  # counted once
+        with self._count:
+            self.searched -= 2 * overlap  # counted once
         return [max((x for x in pair if x is not None), key=_total, default=None) for pair in zip(left, right)]
 
 
@@ -509,7 +515,7 @@ def anchor(segments: tuple[Segment, ...], audio: Audio, found: Spotter | None = 
         from .workers import process_pool, shared_samples
 
         with shared_samples(audio.samples) as shared, process_pool(workers, _context()) as pool:
-            return _anchor(segments, audio, AudioSpotter(audio, pool, shared))
+            return _anchor(segments, audio, AudioSpotter(audio, pool, shared, workers))
     return _anchor(segments, audio, found or AudioSpotter(audio))
 
 
@@ -531,8 +537,7 @@ def _anchor(segments: tuple[Segment, ...], audio: Audio, found: Spotter) -> Anch
                 offsets[s.index] = anchors[0].offset
             elif s.index >= anchors[-1].segment:
                 offsets[s.index] = anchors[-1].offset
-        for a, b in zip(anchors, anchors[1:]):
-            more, gone = resolve(found, segments, table, a, b)
+        for more, gone in _each_pair(found, segments, table, anchors):
             offsets.update(more)
             absent |= gone
         offsets = _within_reach(offsets, [s.index for s in segments])
@@ -588,6 +593,20 @@ def _anchor(segments: tuple[Segment, ...], audio: Audio, found: Spotter) -> Anch
                 ends[brk.after] = seg.end + offsets.get(brk.after, 0) + TAIL_SLACK_MS
     return Anchoring(offsets, frozenset(absent), tuple(anchors), tuple(breaks), getattr(found, "searched", 0),
                      tuple(getattr(found, "trace", ())), splits, ends, len(ps), unsure)
+
+
+def _each_pair(found: Spotter, segments: tuple[Segment, ...], table: dict[int, Probe],
+               anchors: list[Anchor]) -> list[tuple[dict[int, int], set[int]]]:
+    """resolve for each two anchors in a row. With a pool the runs are resolved at once, each in a
+    thread whose searches go to the pool: one run's searches are short and one after the other
+    (each decides the next), so alone they keep one worker busy (a recording with turns cut out:
+    resolving was about two thirds of the anchoring, on one of two cores)."""
+    pairs = list(zip(anchors, anchors[1:]))
+    workers = getattr(found, "workers", 1)  # a spotter with a pool says how many processes it has
+    if workers < 2 or len(pairs) < 2:
+        return [resolve(found, segments, table, a, b) for a, b in pairs]
+    with ThreadPoolExecutor(workers) as threads:
+        return list(threads.map(lambda ab: resolve(found, segments, table, *ab), pairs))
 
 
 def _within_reach(offsets: dict[int, int], order: list[int]) -> dict[int, int]:

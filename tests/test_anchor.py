@@ -367,3 +367,29 @@ def test_a_drift_the_turns_between_follow_is_still_shared_out():
     truth = {i: -120 * (i - 1) for i in range(1, 41)}  # 1.2 % slow: 4.7 s by the last turn
     found = anchor(segs, audio(400_000), FakeSpotter(truth))
     assert all(abs(found.offsets[i] - truth[i]) <= 300 for i in truth if abs(truth[i]) >= 3_000)
+
+
+def test_runs_between_anchors_resolved_at_once_give_what_they_give_one_after_the_other():
+    """With a pool, each run between two anchors is resolved in a thread of its own: the offsets,
+    turns gone and breaks, and the searches made, are those resolving them in order gives."""
+    import threading
+
+    class PooledSpotter(FakeSpotter):
+        workers = 2
+
+        def __call__(self, group, lo, hi):
+            self.threads.add(threading.get_ident())
+            return super().__call__(group, lo, hi)
+
+    segs = segments(60)
+    gone = {20, 21, 44}
+    truth = {i: 30_000 * (i > 12) - 25_000 * (i > 21) - 12_000 * (i > 44) for i in range(1, 61)}
+    one = FakeSpotter(truth, gone)
+    alone = anchor(segs, audio(600_000), one)
+    many = PooledSpotter(truth, gone)
+    many.threads = set()
+    together = anchor(segs, audio(600_000), many)
+    assert len(alone.anchors) > 2 and alone.breaks  # several runs, some with a break to resolve
+    assert (together.offsets, together.absent, together.breaks) == (alone.offsets, alone.absent, alone.breaks)
+    assert sorted(many.calls) == sorted(one.calls)
+    assert len(many.threads) > 1  # the runs were resolved in threads of their own
