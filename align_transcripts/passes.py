@@ -85,11 +85,12 @@ class Turn:
     @property
     def start(self) -> int:
         """Where its windows start: its window's start, but not before the previous turn's words
-        end (unless those reach past its own slot start)."""
+        end (unless those reach past its own slot start, when it has a stamp: a slot estimated
+        from text length says less than where the previous words ended)."""
         floor = self.state.floor
         if floor is None:
             return self.job.start
-        if not self.job.stamped:  # a slot estimated from text length says less than where the last words ended
+        if not self.job.stamped:
             return max(self.job.start, min(floor, self.job.end - 1000))
         return max(self.job.start, min(floor, self.job.slot_start))
 
@@ -244,18 +245,19 @@ def rescue_pass(turn: Turn, rec: Recording, partial: Attempt | None) -> Attempt 
     placed = {p.token for p in partial.placed} if partial else set()
     if all(t.index in placed for t in turn.job.tokens if t.spoken):
         return None  # nothing to rescue: the full search's placements stand
-    # words the full search left out before its first or after its last placed word may simply not
-    # be in the recording (a cut, an edit): the chain would force them onto the next turn's speech.
-    # Only the gaps between placed words are rescued.
-    order = [t.index for t in turn.job.tokens]
-    first = min((order.index(i) for i in placed), default=0)
-    last = max((order.index(i) for i in placed), default=len(order) - 1)
-    inside = set(order[first:last + 1])
-    if placed and all(t.index in placed for t in turn.job.tokens if t.spoken and t.index in inside):
-        return None  # only words at the turn's edges are out: nothing a rescue would keep
     got = _chain(turn, rec, turn.start, rescue=True)
     if not placed or not got.accepted:
         return got  # a voice the usual beams lose entirely: the wide chain is all there is
+    # words the full search left out before its first or after its last placed word may simply not
+    # be in the recording (a cut, an edit): the chain would force them onto the next turn's speech.
+    # Only the gaps between placed words are rescued (the words between that the full search
+    # placed too are placed again by the wide chain: on the telephone line that is 0.2 points
+    # more words within 100 ms than keeping the full search's, so the rescue runs even when only
+    # words at the edges are out)
+    order = [t.index for t in turn.job.tokens]
+    first = min(order.index(i) for i in placed)
+    last = max(order.index(i) for i in placed)
+    inside = set(order[first:last + 1])
     trimmed = len(inside) < len(order)
     return Attempt(tuple(p for p in got.placed if p.token in inside), True, "", None if trimmed else got.onset)
 
