@@ -188,3 +188,28 @@ def test_turns_with_no_stamp_are_placed_by_the_chain_where_text_length_put_their
             assert [(placed[t.index].start, placed[t.index].end) for t in tokens] == [(h.start, h.end) for h in heard]
         else:
             assert by != ["chain"] * 3
+
+
+def test_the_rescue_keeps_words_at_a_turns_end_only_where_they_match_as_placed_words_do():
+    """The full search placed a turn's first words and lost its last ones. The wide chain finds
+    them: on a telephone line they are there and match well (kept, aligned); cut from the
+    recording, the chain forces them onto the next speaker's speech, where they match badly
+    (left out, unaligned, as before)."""
+    from align_transcripts.passes import Turn, rescue_pass
+    from align_transcripts.types import Attempt, Placed
+
+    segs = segments([("A", 0, "Welcome back to the program."), ("B", 3000, "Thanks for having me here today.")],
+                    8_000)
+    tokens = tokenize(segs)
+    job = plan(segs, tokens, 8_000)[1]
+    first = [t for t in tokens if t.segment == 2][:3]  # "Thanks for having": what the full search placed
+    for late_score, kept in ((0.88, True), (0.6, False)):
+        heard = said([(500, "welcome back to the program")]) + recording("thanks for having", 3200) + \
+            recording("me here today", 4100, score=late_score)
+        partial = Attempt(tuple(Placed(t.index, h.start, h.end, 0.9) for t, h in zip(first, heard[5:8])), False,
+                          "3 words not found (the first: 'me')")
+        got = rescue_pass(Turn(job, (), TurnState(floor=2300)), Recording(FakeSearch(heard, 8_000), regions_of(heard)),
+                          partial)
+        assert got is not None and got.accepted
+        assert ({p.token for p in got.placed} == {t.index for t in job.tokens}) is kept
+        assert {p.token for p in got.placed} >= {t.index for t in first}
