@@ -152,7 +152,7 @@ FILLER_SIGNS: tuple[Rejection, ...] = ("stretched", "uncovered")  # a word stret
 
 
 def full_search(tokens: tuple[Token, ...], search: Search, lo: int, hi: int,
-                ahead: tuple[Token, ...] = (), entry: bool = False) -> dict[int, Placed]:
+                ahead: tuple[Token, ...] = (), entry: bool = False, fillers: bool = False) -> dict[int, Placed]:
     """The full search over [lo, hi), then two retries of what it left out.
 
     The turn is first searched with absorbing loops, unit skips and the next turn's first words
@@ -176,7 +176,7 @@ def full_search(tokens: tuple[Token, ...], search: Search, lo: int, hi: int,
 
     last = tokens[-1].index
     # only the first search is widened: a retry that finds no path says its words are not there
-    out = found(g.turn(tokens, inner=True, ahead=ahead, entry=entry), lo, hi, widen=True)
+    out = found(g.turn(tokens, inner=True, ahead=ahead, entry=entry, fillers=fillers), lo, hi, widen=True)
     _retry_runs(tokens, out, lo, hi,
                 lambda toks, a, b: found(g.turn(toks, inner=False, ahead=ahead if toks[-1].index == last else ()), a, b))
     _retry_runs(tokens, out, lo, hi,
@@ -212,16 +212,20 @@ def _retry_runs(tokens: tuple[Token, ...], out: dict[int, Placed], lo0: int, hi0
         i = j
 
 
-def _full(turn: Turn, rec: Recording, end: int) -> Attempt:
+def _full(turn: Turn, rec: Recording, end: int, partial: Attempt | None) -> Attempt:
+    """The full search over [turn.start, end); with fillers between words where the chain before
+    found a word stretched or speech under no word (the signs of fillers a transcript left out),
+    which it then hands on to the wider search."""
     start = turn.start
     end = max(end, start + 1000)
-    placed = full_search(turn.job.tokens, rec.search, start, end, turn.ahead, turn.after_a_turn)
+    signs = partial.kind if partial is not None and partial.kind in FILLER_SIGNS else None
+    placed = full_search(turn.job.tokens, rec.search, start, end, turn.ahead, turn.after_a_turn, signs is not None)
     lost = [t for t in turn.job.tokens if t.spoken and t.index not in placed]
     kept = tuple(sorted(placed.values(), key=lambda p: p.token))
     if lost:
-        return Attempt(kept, False, f"{len(lost)} words not found (the first: {lost[0].text!r})")
+        return Attempt(kept, False, f"{len(lost)} words not found (the first: {lost[0].text!r})", kind=signs)
     if kept and max(p.end for p in kept) > end - FIT_MARGIN_MS:
-        return Attempt(kept, False, "the words reach the window's end")
+        return Attempt(kept, False, "the words reach the window's end", kind=signs)
     return Attempt(kept, True)
 
 
@@ -234,11 +238,11 @@ def full_pass(turn: Turn, rec: Recording, partial: Attempt | None) -> Attempt | 
     if partial is not None and partial.kind == "no path":
         return None
     end = min(turn.job.end, turn.job.slot_end + SHORT_TAIL_MS)
-    return _full(turn, rec, end) if end < turn.job.end else None
+    return _full(turn, rec, end, partial) if end < turn.job.end else None
 
 
 def wide_pass(turn: Turn, rec: Recording, partial: Attempt | None) -> Attempt | None:
-    return _full(turn, rec, turn.job.end)
+    return _full(turn, rec, turn.job.end, partial)
 
 
 def rescue_pass(turn: Turn, rec: Recording, partial: Attempt | None) -> Attempt | None:

@@ -252,10 +252,14 @@ def fillers(src: Path, out: Path, rng: random.Random) -> None:
         prev = cut
     pieces.append(audio[prev:])
 
-    def later(t: float) -> float:
-        return t + sum(length for at, length in inserted if at < t)
+    def later(t: float, starts: bool = False) -> float:
+        """Where t moved to: past every filler spliced before it. Most words abut (one's end is the
+        next one's start, where the filler goes): a word starting there starts after the filler,
+        a word ending there ends before it (until session 13 the next word's span took the filler)."""
+        return t + sum(length for at, length in inserted if at < t or (starts and at == t))
 
-    new = [{**w, "start": round(later(w["start"]), 3), "end": round(later(w["end"]), 3), "in_audio": True} for w in words]
+    new = [{**w, "start": round(later(w["start"], starts=True), 3), "end": round(later(w["end"]), 3), "in_audio": True}
+           for w in words]
     # the transcript of this recording: its stamps where its turns now start (floored, as Rev does)
     text = "\n\n".join(f"{name} ({clock(int(later(stamp / 1000) * 1000) // 1000 * 1000)}):\n\n{body}"
                         for name, stamp, body in _turns(src)) + "\n"
