@@ -411,7 +411,9 @@ def resolve(found: Spotter, segments: tuple[Segment, ...], table: dict[int, Prob
                 if stepped is not None:
                     return stepped
         return {s.index: share(s.start) for s in between}, set()
-    return _stepped(found, segments, table, a, b, between, searched) or ({}, set())
+    broken = _stepped(found, segments, table, a, b, between, searched)
+    assert broken is not None  # None only for a step within DRIFT_MS
+    return broken
 
 
 def _stepped(found: Spotter, segments: tuple[Segment, ...], table: dict[int, Probe], a: Anchor, b: Anchor,

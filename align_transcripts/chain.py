@@ -10,9 +10,8 @@ of a loop), with the model's optional silence between words. The result is rejec
 reason, unless the audio agrees with it:
 - every word is placed, and none is stretched past what its phones allow;
 - its first word lies within STAMP_AGREE_MS of the turn's stamp (moved by the offset the turns
-  before it measured: stamps all late by the same seconds still agree); a turn with no stamp,
-  whose slot its text's length estimated, within anchor.REACH_MS (what anchoring leaves to the
-  aligner's windows);
+  before it measured: stamps all late by the same seconds still agree; the caller may allow more
+  for a slot with no stamp, passes.Turn.agree_ms);
 - the window starts at the previous turn's last word or in silence, not inside speech;
 - no stretch of speech (signal energy, align_transcripts.vad) between the window start and the
   last placed word is left uncovered by words for longer than UNCOVERED_MS: speech under a
@@ -27,7 +26,6 @@ from __future__ import annotations
 from bisect import bisect_left
 
 from . import dictionary
-from .anchor import REACH_MS
 from .grammar import FILLERS, LOOKAHEAD_WORDS, Arc, Hit, bound_hits, chain, to_placed
 from .search import Search
 from .types import Attempt, Job, Rejection, Token
@@ -51,7 +49,7 @@ FILLER_WORD_SCORE = 0.75
 
 def first_pass(job: Job, ahead: tuple[Token, ...], search: Search, lo: int, hi: int, at_floor: bool,
                regions: list[tuple[int, int]], expected: int | None = None, rescue: bool = False,
-               fillers: bool = False) -> Attempt:
+               fillers: bool = False, agree_ms: int = STAMP_AGREE_MS, look_words: int = LOOKAHEAD_WORDS) -> Attempt:
     """The turn's words placed by a plain chain over [lo, hi), accepted or rejected with the reason.
 
     ahead: the next turn's tokens (empty for the last turn). at_floor: the window starts where
@@ -63,16 +61,15 @@ def first_pass(job: Job, ahead: tuple[Token, ...], search: Search, lo: int, hi: 
     skip the uncovered-speech test (the recordings that need a rescue are the ones whose noise
     fools the energy-based speech detector: MFA's cold corpus has "speech" in its silent first second).
     fillers: an "uh", "um" or "hm" may stand between any two words (grammar.FILLERS), and covers the
-    speech it sits on when it sounds like one (FILLER_SCORE).
+    speech it sits on when it sounds like one (FILLER_SCORE). agree_ms: how far from `expected` the
+    first word may lie; look_words: how many of the next turn's words follow the turn's own.
     """
     def reject(why: str, kind: Rejection | None = None) -> Attempt:
         return Attempt((), False, why, kind=kind)  # a rejected chain places nothing: it never stands
 
     if not any(t.spoken for t in job.tokens):
         return reject("no spoken words")
-    # a turn with no stamp: the window reaches three times as far past the next turn's estimated
-    # slot (passes.Turn.chain_end), and the next turn's words fill that reach, not the last one stretched over it
-    grammar = chain(job.tokens, ahead, fillers, LOOKAHEAD_WORDS if job.stamped else 3 * LOOKAHEAD_WORDS)
+    grammar = chain(job.tokens, ahead, fillers, look_words)
     hits = search(grammar, lo, hi, wide=rescue)
     if hits is None:
         return reject("no path through the words in the window", "no path")
@@ -105,7 +102,7 @@ def first_pass(job: Job, ahead: tuple[Token, ...], search: Search, lo: int, hi: 
         return reject(f"low acoustic score ({mean:.2f})")
     first = min(p.start for p in placed)
     want = job.slot_start if expected is None else expected
-    if abs(first - want) > (STAMP_AGREE_MS if job.stamped else REACH_MS):
+    if abs(first - want) > agree_ms:
         return reject(f"first word {(first - want) / 1000:+.1f} s from where its stamp says")
     if not at_floor and _inside(regions, lo):
         return reject("the window starts inside speech")

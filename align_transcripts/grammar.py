@@ -164,19 +164,16 @@ def garbage_loop(state: int, free: int, total: float) -> list[Arc]:
 
 
 def turn(tokens: tuple[Token, ...], inner: bool = True, skips: bool = True, edge_prob: float = GARBAGE_PROB,
-         ahead: tuple[Token, ...] = (), entry: bool = False, fillers: bool = False) -> Grammar:
+         ahead: tuple[Token, ...] = (), entry: bool = False) -> Grammar:
     """The full turn grammar: garbage loops at the edges (and, inner, between sentences), and,
     skips, an arc over each unit (a sentence or a long sentence's clause). Word states are 0..W
     along the transcript. ahead: the next turn's first words may follow (LOOKAHEAD_WORDS, any of
     them the last, or none): the next speaker's speech inside the window is claimed by their
     words, not left to the end loop, which costs more than forcing this turn's missing words onto it.
     entry: the turn may be entered at one of its first ENTRY_WORDS words (the window starts while the
-    previous speaker is still talking). fillers: an "uh", "um" or "hm" may stand between any two of
-    its words, as in the fillers chain (a clean-verbatim transcript leaves them out)."""
+    previous speaker is still talking)."""
     arcs: list[Arc] = []
     free = sum(len(t.spoken) for t in tokens) + 1  # next unused state after the word chain
-    if fillers:
-        arcs += [Arc(s, s, FILLER_PROB, f) for s in range(1, free - 1) for f in FILLERS]
 
     def garbage(s: int, total: float) -> None:
         nonlocal free

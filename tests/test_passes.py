@@ -214,32 +214,3 @@ def test_the_rescue_keeps_words_at_a_turns_end_only_where_they_match_as_placed_w
         assert ({p.token for p in got.placed} == {t.index for t in job.tokens}) is kept
         assert {p.token for p in got.placed} >= {t.index for t in first}
 
-
-def test_the_full_search_allows_fillers_between_words_only_after_the_chain_saw_signs_of_them():
-    """A chain rejected for a word stretched over other audio (or speech under no word) is what
-    a filler the transcript left out looks like: the full search then lets an "uh", "um" or "hm"
-    stand between any two words, and hands that on to the wider search. After other rejections
-    (no path, a poor match) it searches the words alone, as before."""
-    from align_transcripts.grammar import FILLERS
-    from align_transcripts.grammar import turn as turn_grammar
-    from align_transcripts.passes import Turn, _full
-    from align_transcripts.types import Attempt
-
-    segs = segments()
-    tokens = tokenize(segs)
-    job = plan(segs, tokens, 12_000)[1]
-    heard = said()
-    grammar = turn_grammar(job.tokens, fillers=True)
-    loops = [a for a in grammar.arcs if a.label in FILLERS]
-    assert loops and all(a.src == a.dst for a in loops)  # self-loops on the states between words ...
-    assert {a.src for a in loops} == set(range(1, len([w for t in job.tokens for w in t.spoken])))  # ... and only there
-    for kind, with_fillers in (("stretched", True), ("uncovered", True), ("no path", False), (None, False)):
-        fake = FakeSearch(heard, 12_000)
-        searched = []
-        def spy(g, lo, hi, wide=False, fake=fake, searched=searched):
-            searched.append(g)
-            return fake(g, lo, hi, wide)
-        got = _full(Turn(job, (), TurnState(floor=2300)), Recording(spy, regions_of(heard)), 6000,
-                    Attempt((), False, "why", kind=kind))
-        assert any(a.label in FILLERS for a in searched[0].arcs) is with_fillers
-        assert got.accepted  # the words are all there: placed either way
