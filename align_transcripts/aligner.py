@@ -24,7 +24,7 @@ from .adapt import Transform
 from .anchor import Split
 from .audio import RATE, Audio
 from .boundaries import refine_pause_edges, rejoin_stranded
-from .passes import PASSES, Recording, TurnResult, align_turns
+from .passes import ORDER_SLACK_MS, PASSES, Recording, TurnResult, align_turns
 from .pronounce import spoken
 from .search import Search, SphinxSearch
 from .text import ends_sentence, is_tag
@@ -301,12 +301,14 @@ def assemble(segments, tokens: list[Token], placed: dict[int, Placed]) -> list[W
     for t in tokens:
         p = placed.get(t.index)
         times.append((p.start, p.end, p.score) if p else None)
-    # enforce order: a placed word that starts before the previous placed word ended is suspect
+    # enforce order: a placed word that starts before the previous placed word ended is suspect,
+    # unless the overlap pass found it said over another speaker's words (passes.overlap_pass)
     last_end = 0
     for i, r in enumerate(times):
         if r is None:
             continue
-        if r[0] < last_end - 20:
+        p = placed[tokens[i].index]
+        if r[0] < last_end - ORDER_SLACK_MS and not p.overlapped:
             times[i] = None
             continue
         last_end = r[1]
@@ -317,7 +319,8 @@ def assemble(segments, tokens: list[Token], placed: dict[int, Placed]) -> list[W
         if times[i] is not None:
             a, b, score = times[i]  # type: ignore[misc]
             t = tokens[i]
-            words.append(Word(t.text, a, b, t.speaker, t.segment, True, score, t.line))
+            words.append(Word(t.text, a, b, t.speaker, t.segment, True, score, t.line,
+                              overlapped=placed[t.index].overlapped))
             i += 1
             continue
         j = i
@@ -325,7 +328,7 @@ def assemble(segments, tokens: list[Token], placed: dict[int, Placed]) -> list[W
             j += 1
         lo = words[-1].end if words else seg_by_index[tokens[i].segment].start
         hi = times[j][0] if j < n else max(lo, seg_by_index[tokens[j - 1].segment].end)  # type: ignore[index]
-        lo = max(lo, min(seg_by_index[tokens[i].segment].start, hi)) if not words else lo
+        lo = max(lo, min(seg_by_index[tokens[i].segment].start, hi)) if not words else min(lo, hi)  # hi: overlapped
         weights = [max(1, len(t.spoken)) for t in tokens[i:j]]
         total = sum(weights)
         acc = 0

@@ -76,6 +76,8 @@ def word_json(w: Word) -> dict:
     if w.contrast is not None:  # judged against the audio (--suspects)
         out["suspect"] = w.suspect
         out["contrast"] = w.contrast
+    if w.overlapped:  # said while another speaker was still talking: its times overlap theirs
+        out["overlapped"] = True
     if w.chars:  # a Chinese word: each character timed
         out["chars"] = [{"char": c, "start": seconds(a), "end": seconds(b)} for c, a, b in w.chars]
     return out
@@ -88,6 +90,8 @@ def word_counts(words: list[Word]) -> dict:
     out = {"words": len(spoken), "aligned": aligned, "unaligned": len(spoken) - aligned, "tags": len(words) - len(spoken)}
     if any(w.contrast is not None for w in spoken):
         out["suspect"] = sum(w.suspect for w in spoken)
+    if any(w.overlapped for w in spoken):
+        out["overlapped"] = sum(w.overlapped for w in spoken)
     return out
 
 

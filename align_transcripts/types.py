@@ -116,6 +116,7 @@ class Word:
     suspect: bool = False  # the audio seems to say something else (suspect.py); judged only when asked
     contrast: float | None = None  # suspect.py's measure (gap to the free phone loop x sqrt(frames)); None: not judged
     chars: tuple[tuple[str, int, int], ...] = ()  # a word written without spaces (Chinese): each character's times
+    overlapped: bool = False  # said over another speaker's words (the overlap pass found it there)
 
 
 @dataclass(frozen=True)
@@ -139,6 +140,7 @@ class Placed:
     start: int
     end: int
     score: float
+    overlapped: bool = False  # said over another speaker's words, where the overlap pass found it (passes.overlap_pass)
 
 
 @dataclass(frozen=True)

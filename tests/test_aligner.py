@@ -295,3 +295,70 @@ def test_plan_searches_each_part_of_a_split_turn_where_it_is():
     moved = Segment(1, "A", 20_000, 30_000, "One two three.", 2, 15_000)
     unsure = plan((moved,), tokenize([moved]), 100_000, unsure={1: 5_000})
     assert unsure[0].start == 20_000 - 4_000 - 5_000 and unsure[0].end == 34_000  # reaches back to its stamp
+
+
+def test_words_said_over_another_speakers_are_kept_in_time_only_where_the_overlap_pass_found_them():
+    """assemble keeps transcript order in time: a word placed before the previous placed word
+    ends is distrusted (unaligned, interpolated), unless the overlap pass found it said over
+    the other speaker's words; then both are kept where they were said, overlapping."""
+    from align_transcripts.aligner import assemble, tokenize
+    from align_transcripts.report import word_json
+    from align_transcripts.types import Placed, Segment
+
+    segs = (Segment(1, "A", 0, 2000, "Welcome back to the program.", 1, 0),
+            Segment(2, "B", 2000, 5000, "Thanks for having me.", 4, 2000))
+    tokens = tokenize(segs)
+    base = {t.index: Placed(t.index, 500 + 300 * k, 800 + 300 * k, 0.9) for k, t in enumerate(tokens[:5])}
+    base.update({t.index: Placed(t.index, 2150 + 300 * k, 2450 + 300 * k, 0.9) for k, t in enumerate(tokens[6:])})
+    for overlapped in (False, True):
+        placed = {**base, tokens[5].index: Placed(tokens[5].index, 1800, 2100, 0.8, overlapped)}
+        words = assemble(segs, tokens, placed)
+        assert [w.word for w in words] == [t.text for t in tokens]
+        thanks, program = words[5], words[4]
+        assert thanks.aligned is overlapped
+        assert thanks.overlapped is overlapped
+        assert word_json(thanks).get("overlapped", False) is overlapped  # words.json says so
+        if overlapped:
+            assert (thanks.start, thanks.end) == (1800, 2100) and thanks.start < program.end
+        else:  # interpolated between its placed neighbours, never ahead of the word before it
+            assert program.end <= thanks.start <= thanks.end <= words[6].start
+        assert all(w.aligned for w in words if w is not thanks)
+
+
+def test_real_speech_a_speaker_starting_under_the_other_has_both_placed_where_they_spoke():
+    """Six TIMIT utterances of two speakers, each reply starting 0.8 s before the other's last
+    word ends (the two voices summed): the words said over the other speaker's are placed there,
+    overlapping in time and marked so, near the human boundaries, never refused as out of order."""
+    if not TIMIT.exists():
+        pytest.skip("shared TIMIT data not present")
+    utts = [("dr3-falk0", "sx6"), ("dr4-maeb0", "sx180"), ("dr3-falk0", "sx96"), ("dr4-maeb0", "sx450"),
+            ("dr3-falk0", "sx186"), ("dr4-maeb0", "sx270")]
+    mix = np.zeros(16000 * 30)
+    truth, lines, last_end, at = [], [], None, 8000
+    for spk, u in utts:
+        a = decode(str(TIMIT / spk / f"{u}.wav")).samples.astype(np.float64)
+        text = (TIMIT / spk / f"{u}.txt").read_text().split(None, 2)[2].strip()
+        ref = [(int(s), int(e)) for s, e, _ in (line.split() for line in (TIMIT / spk / f"{u}.wrd").read_text().splitlines())]
+        assert len(ref) == len(text.split())
+        if last_end is not None:
+            at = last_end - 12800 - ref[0][0]  # its first word 0.8 s before the other's last word ends
+        mix[at:at + len(a)] += a
+        truth += [((at + s) / 16, (at + e) / 16) for s, e in ref]
+        first = (at + ref[0][0]) // 16000
+        lines.append(f"{'Ann' if spk == 'dr3-falk0' else 'Bob'} (00:{first:02d}):\n\n{text}\n")
+        last_end = at + ref[-1][1]
+    from align_transcripts.audio import Audio
+    audio = Audio(np.clip(mix[:last_end + 8000], -32768, 32767).astype(np.int16))
+    words = align_words(reconcile(parse_transcript("\n".join(lines)), audio.duration).segments, audio, workers=1)
+    assert len(words) == len(truth)
+    over = [k for k in range(1, len(words)) if words[k].segment != words[k - 1].segment]
+    said_over = [k for k in range(len(words)) if any(truth[k][0] < truth[j - 1][1] and k >= j and
+                                                     words[k].segment == words[j].segment for j in over)]
+    assert said_over  # the mix has words said over the other speaker's
+    err = np.array([max(abs(w.start - s), abs(w.end - e)) for w, (s, e) in zip(words, truth)])
+    placed_over = [k for k in said_over if words[k].aligned]
+    assert len(placed_over) >= 0.6 * len(said_over)
+    assert all(words[k].overlapped for k in placed_over if words[k].start < max(w.end for w in words[:k]))
+    assert np.mean([err[k] <= 150 for k in placed_over]) >= 0.8
+    assert any(words[k].start < words[k - 1].end for k in over)  # the two speakers' words overlap in time
+    assert all(w.aligned for k, w in enumerate(words) if k not in said_over)

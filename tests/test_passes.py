@@ -3,7 +3,7 @@ from fakes import FakeSearch, Heard, recording, regions_of
 
 from align_transcripts.aligner import plan, tokenize
 from align_transcripts.passes import ONSET_LEAD_MS, Recording, TurnState, align_turns
-from align_transcripts.types import Segment
+from align_transcripts.types import Segment, Tried
 
 TURNS = [("A", 0, "Welcome back to the program."), ("B", 3000, "Thanks for having me."),
          ("A", 6000, "So tell us about the year.")]
@@ -86,6 +86,7 @@ def test_a_sentence_missing_from_the_audio_is_left_out_not_mistimed():
     assert [placed[t.index].start for t in b[3:]] == [3200, 3500, 3800]
     # the chain found no path at all through the turn's words: the short window is not searched
     # before the whole one (the turn is not where its slot says)
+    # (nor is the overlap pass tried: the missing sentence had room after the last speaker's words)
     assert [x.name for x in trace[1].tried] == ["chain", "full-wide", "rescue"]
     assert trace[1].tried[0].reason == "no path through the words in the window"
     assert all(x.reason for x in trace[1].tried)  # every pass says why it was rejected
@@ -214,3 +215,48 @@ def test_the_rescue_keeps_words_at_a_turns_end_only_where_they_match_as_placed_w
         assert ({p.token for p in got.placed} == {t.index for t in job.tokens}) is kept
         assert {p.token for p in got.placed} >= {t.index for t in first}
 
+
+
+def test_a_turn_begun_under_the_last_speakers_words_has_those_words_placed_where_they_were_said():
+    """B starts "Thanks" while A is still saying "program". Every pass before searches from where
+    A's words end, so "Thanks" is left out; the overlap pass finds it under A's last word and
+    places it there: the two speakers' words overlap in time, as they were said."""
+    heard = sorted(recording("welcome back to the program", 500) + recording("thanks", 1750) +
+                   recording("for having me", 2050) + recording("so tell us about the year", 6300),
+                   key=lambda h: h.start)
+    tokens, placed, trace, _ = run(heard)
+    thanks = next(t for t in tokens if t.text == "Thanks")
+    program = next(t for t in tokens if t.text == "program.")
+    assert (placed[thanks.index].start, placed[thanks.index].end) == (1750, 2050)
+    assert placed[thanks.index].start < placed[program.index].end  # said over A's last word
+    assert all(t.index in placed for t in tokens)
+    assert trace[1].tried[-1] == Tried("overlap", "")
+    assert all(x.name != "overlap" for t in (trace[0], trace[2]) for x in t.tried)  # nothing left out there
+
+
+def test_the_overlap_pass_keeps_out_words_not_under_the_last_speakers_or_of_the_same_voice():
+    """What the overlap pass refuses: words the search does not hear under the last speaker's
+    (cut from the recording), a turn of the same speaker going on (no one to talk over), a
+    turn whose words the passes before placed all, and words that had room after the last
+    speaker's (there the passes before looked)."""
+    from dataclasses import replace
+
+    from align_transcripts.passes import Turn, overlap_pass
+    from align_transcripts.types import Attempt, Placed
+
+    segs = segments()
+    tokens = tokenize(segs)
+    job = plan(segs, tokens, 12_000)[1]
+    rest = [t for t in job.tokens if t.text != "Thanks"]
+    partial = Attempt(tuple(Placed(t.index, 2050 + 300 * k, 2350 + 300 * k, 0.9) for k, t in enumerate(rest)), False,
+                      "1 words not found (the first: 'Thanks')")
+    cut = recording("welcome back to the program", 500) + recording("for having me", 2050)
+    rec = Recording(FakeSearch(cut, 12_000), regions_of(cut))
+    got = overlap_pass(Turn(job, (), TurnState(floor=2000, speaker="A")), rec, partial)
+    assert got is not None and not got.accepted and "not found" in got.reason
+    assert got.placed == partial.placed
+    assert overlap_pass(Turn(job, (), TurnState(floor=2000, speaker="B")), rec, partial) is None
+    whole = Attempt(tuple(Placed(t.index, 2050 + 300 * k, 2350 + 300 * k, 0.9) for k, t in enumerate(job.tokens)), True)
+    assert overlap_pass(Turn(job, (), TurnState(floor=2000, speaker="A")), rec, whole) is None
+    roomy = Attempt(tuple(replace(p, start=p.start + 400, end=p.end + 400) for p in partial.placed), False, "")
+    assert overlap_pass(Turn(job, (), TurnState(floor=2000, speaker="A")), rec, roomy) is None
