@@ -171,7 +171,9 @@ def _recording(path, voice: str, sentences: list[list[str]]) -> list[int]:
 @pytest.fixture(scope="module")
 def french_recording(tmp_path_factory):
     wav = tmp_path_factory.mktemp("fr") / "fr.wav"
-    return wav, _recording(wav, "fr+f3", [FIRST, SECOND])
+    # a male variant: the female ones breathe at random (another recording each run; on those the
+    # German text's margin ranged 0.02-0.12 over 25 runs and once passed MATCH_MARGIN: README limits)
+    return wav, _recording(wav, "fr+m3", [FIRST, SECOND])
 
 
 def _words(tmp_path, text: str, wav, lang: str) -> subprocess.CompletedProcess:
