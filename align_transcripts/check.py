@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from .anchor import DRIFT_MS, Anchoring
 from .reconcile import Reconciled
-from .text import FAST_SYLLABLES_PER_S, counted, is_tag, text_syllables, tokens
+from .text import counted, is_tag, text_syllables, tokens
 from .timefmt import clock
 from .types import SEVERITIES, Finding, Segment, Transcript, Word
 
@@ -19,8 +19,9 @@ STAMP_RESOLUTION_MS = 1000
 class Thresholds:
     """Where the audit draws its lines; each is an option of `align check`."""
 
-    # Text needing more than its slot even at the fastest plausible pace is an overlap.
-    fast_rate: float = FAST_SYLLABLES_PER_S
+    # Fast conversational English peaks around 6-7 syllables per second over a phrase
+    # (read speech averages ~5); text needing more than the slot even at 7.5 is an overlap.
+    fast_rate: float = 7.5
     # Slow, deliberate speech with ordinary pauses runs at about 2 syllables per second;
     # a slot longer than its text needs at that pace by more than gap_ms is a gap.
     slow_rate: float = 2.0

@@ -75,11 +75,6 @@ def is_tag(token: str) -> bool:
     return bool(_TAG.match(token))
 
 
-# Fast conversational English peaks around 6-7 syllables per second over a phrase (read speech
-# averages ~5): text needing more time than it has even at this pace cannot have been said there.
-FAST_SYLLABLES_PER_S = 7.5
-
-
 @functools.lru_cache(maxsize=200_000)
 def syllables(word: str) -> int:
     """Rough syllable count of one token; digits count as about one syllable each (numbers are spoken long).

@@ -86,8 +86,8 @@ def test_a_sentence_missing_from_the_audio_is_left_out_not_mistimed():
     assert [placed[t.index].start for t in b[3:]] == [3200, 3500, 3800]
     # the chain found no path at all through the turn's words: the short window is not searched
     # before the whole one (the turn is not where its slot says)
-    # (nor is the overlap pass tried: the missing sentence had room after the last speaker's words)
-    assert [x.name for x in trace[1].tried] == ["chain", "full-wide", "rescue"]
+    # (and the sentence is not under the last speaker's words either: the overlap pass finds nothing)
+    assert [x.name for x in trace[1].tried] == ["chain", "full-wide", "rescue", "overlap"]
     assert trace[1].tried[0].reason == "no path through the words in the window"
     assert all(x.reason for x in trace[1].tried)  # every pass says why it was rejected
     assert trace[1].placed_by == "full-wide"  # what the full search placed stands
@@ -217,13 +217,17 @@ def test_the_rescue_keeps_words_at_a_turns_end_only_where_they_match_as_placed_w
 
 
 
+def talking_over(*b_parts: tuple[int, str]):
+    """TURNS said with B's parts where given (the first under A's "program", 1700-2000), in time order."""
+    parts = [SAID[0], *b_parts, SAID[2]]
+    return sorted((h for at, text in parts for h in recording(text, at)), key=lambda h: h.start)
+
+
 def test_a_turn_begun_under_the_last_speakers_words_has_those_words_placed_where_they_were_said():
     """B starts "Thanks" while A is still saying "program". Every pass before searches from where
     A's words end, so "Thanks" is left out; the overlap pass finds it under A's last word and
     places it there: the two speakers' words overlap in time, as they were said."""
-    heard = sorted(recording("welcome back to the program", 500) + recording("thanks", 1750) +
-                   recording("for having me", 2050) + recording("so tell us about the year", 6300),
-                   key=lambda h: h.start)
+    heard = talking_over((1750, "thanks"), (2050, "for having me"))
     tokens, placed, trace, _ = run(heard)
     thanks = next(t for t in tokens if t.text == "Thanks")
     program = next(t for t in tokens if t.text == "program.")
@@ -236,11 +240,8 @@ def test_a_turn_begun_under_the_last_speakers_words_has_those_words_placed_where
 
 def test_the_overlap_pass_keeps_out_words_not_under_the_last_speakers_or_of_the_same_voice():
     """What the overlap pass refuses: words the search does not hear under the last speaker's
-    (cut from the recording), a turn of the same speaker going on (no one to talk over), a
-    turn whose words the passes before placed all, and words that had room after the last
-    speaker's (there the passes before looked)."""
-    from dataclasses import replace
-
+    (cut from the recording), a turn of the same speaker going on (no one to talk over), and a
+    turn whose words the passes before placed all."""
     from align_transcripts.passes import Turn, overlap_pass
     from align_transcripts.types import Attempt, Placed
 
@@ -258,5 +259,21 @@ def test_the_overlap_pass_keeps_out_words_not_under_the_last_speakers_or_of_the_
     assert overlap_pass(Turn(job, (), TurnState(floor=2000, speaker="B")), rec, partial) is None
     whole = Attempt(tuple(Placed(t.index, 2050 + 300 * k, 2350 + 300 * k, 0.9) for k, t in enumerate(job.tokens)), True)
     assert overlap_pass(Turn(job, (), TurnState(floor=2000, speaker="A")), rec, whole) is None
-    roomy = Attempt(tuple(replace(p, start=p.start + 400, end=p.end + 400) for p in partial.placed), False, "")
-    assert overlap_pass(Turn(job, (), TurnState(floor=2000, speaker="A")), rec, roomy) is None
+
+
+def test_the_overlap_pass_keeps_what_it_finds_of_a_turns_first_words_under_the_other_voice():
+    """The other voice masks "Thanks": no path holds it, so the turn is entered at "so", which is
+    kept over A's last word, "Thanks" left out. A whole sentence begun under A's words and said on
+    past them, then a pause before the next one, is kept too: a cut sentence forced onto A's
+    words would end with them."""
+    turns = [TURNS[0], ("B", 3000, "Thanks so much for having me."), TURNS[2]]
+    tokens, placed, trace, _ = run(talking_over((1750, "so much"), (2350, "for having me")), turns)
+    b = [t for t in tokens if t.segment == 2]
+    assert [t.index in placed for t in b] == [False, True, True, True, True, True]
+    assert [placed[t.index].start for t in b[1:3]] == [1750, 2050]
+    assert trace[1].tried[-1] == Tried("overlap", "")
+    turns = [TURNS[0], ("B", 3000, "Thanks so much. For having me."), TURNS[2]]
+    tokens, placed, trace, _ = run(talking_over((1750, "thanks so much"), (3600, "for having me")), turns)
+    b = [t for t in tokens if t.segment == 2]
+    assert [placed[t.index].start for t in b] == [1750, 2050, 2350, 3600, 3900, 4200]
+    assert trace[1].tried[-1] == Tried("overlap", "")
