@@ -204,7 +204,8 @@ def check_alignment(segs: tuple[Segment, ...], words: list[Word], speech: list[t
     by_index = {s.index: s for s in segs}
     cut = _cut_runs(words, th, speech)
     found += [_cut_finding([w for w in words[a:b] if not is_tag(w.word)], room, by_index[words[a].segment],
-                           not any(w.aligned for w in by_seg[words[a].segment]))
+                           not any(w.aligned for w in by_seg[words[a].segment]),
+                           words[a - 1].speaker if a and words[a - 1].segment != words[a].segment else None)
               for (a, b), room in cut]
     in_cut = {k for (a, b), _ in cut for k in range(a, b)}
     lost_in: dict[int, list[Word]] = {}  # per segment, its unplaced words that no cut finding covers
@@ -288,13 +289,19 @@ def _between(a: int, b: int) -> str:
     return f"at {clock(a, True)}" if b - a < 1000 else f"in the {(b - a) / 1000:.1f} s pause at {clock(a, True)}"
 
 
-def _cut_finding(run: list[Word], room: tuple[int, int], seg: Segment, whole: bool) -> Finding:
+def _cut_finding(run: list[Word], room: tuple[int, int], seg: Segment, whole: bool,
+                 other: str | None = None) -> Finding:
+    """other: the speaker whose words come right before the run's, when another one's: the first
+    words of a turn may then have been said over theirs, where the aligner looked and did not hear
+    them (passes.overlap_pass)."""
     sample = " ".join(w.word for w in run[:8]) + (" ..." if len(run) > 8 else "")
     what = f"{seg.speaker}'s turn" if whole else f"{counted(len(run), 'word')} of {seg.speaker}'s turn"
+    why = "cut after transcription?" if whole or other is None or other == seg.speaker else \
+        f"cut after transcription, or said over {other}'s last words and lost under them?"
     return Finding(
         "not_in_audio", "warning", seg.line, room[0], room[1], seg.speaker,
         f"{what} ({sample!r}) not in the recording: they would have been {_between(*room)}, where the words "
-        "either side are heard with no speech between; cut after transcription? They are left unaligned.",
+        f"either side are heard with no speech between; {why} They are left unaligned.",
     )
 
 

@@ -153,3 +153,21 @@ def test_a_short_turn_cut_whole_is_not_in_audio_where_its_neighbours_meet():
     # with speech between them the words may be there, merely unheard: unaligned_words, not a cut
     found = check_alignment(segs, words, [(1000, 2700)])
     assert [f.kind for f in found if f.kind in ("not_in_audio", "unaligned_words")] == ["unaligned_words"]
+
+
+def test_a_turns_first_words_lost_right_after_another_speaker_may_have_been_said_over_them():
+    """The first words of B's turn are unplaced, B's placed words start right where A's end: cut,
+    or said over A's last words and lost under them; the finding says both. Inside one speaker's
+    turns it says cut."""
+    from align_transcripts.check import check_alignment
+    from align_transcripts.types import Segment, Word
+
+    for second, maybe_over in (("B", True), ("A", False)):
+        segs = (Segment(1, "A", 0, 3000, "x", 1, 0), Segment(2, second, 3000, 8000, "y", 4, 3000))
+        words = [Word(w, 500 + 300 * k, 800 + 300 * k, "A", 1, True, 0.9) for k, w in enumerate("so that is that.".split())]
+        words += [Word(w, 1700, 1700, second, 2, False, 0.0) for w in "gus saw pine".split()]
+        words += [Word(w, 1700 + 300 * k, 2000 + 300 * k, second, 2, True, 0.9) for k, w in enumerate("trees grow.".split())]
+        cut = [f for f in check_alignment(segs, words, [(500, 2300)]) if f.kind == "not_in_audio"]
+        assert len(cut) == 1 and "3 words" in cut[0].message
+        assert ("said over A's last words" in cut[0].message) is maybe_over
+        assert "cut after transcription" in cut[0].message
