@@ -168,9 +168,10 @@ def _expected_samples(path: str, start_ms: int, duration_ms: int | None) -> int:
     return 60 * RATE if total is None else max(0, total - start_ms) * RATE // 1000
 
 
-def decode(path: str, start_ms: int = 0, duration_ms: int | None = None) -> Audio:
+def decode(path: str, start_ms: int = 0, duration_ms: int | None = None, channel: int | None = None) -> Audio:
     """Decode (a range of) a file to 16 kHz mono int16, reading ffmpeg's output in chunks.
 
+    channel: that channel alone (0 the first), not the mix of all (align_transcripts.channels).
     Only the 16 kHz result is held in memory (115 MB an hour), never a full-rate copy.
     Raises InputError for missing, corrupt, truncated, silent or non-audio files.
     """
@@ -181,7 +182,10 @@ def decode(path: str, start_ms: int = 0, duration_ms: int | None = None) -> Audi
     cmd += ["-i", path]
     if duration_ms is not None:
         cmd += ["-t", f"{duration_ms / 1000:.3f}"]
-    cmd += ["-vn", "-sn", "-dn", "-map", "0:a:0", "-ac", "1", "-ar", str(RATE), "-f", "s16le", "-acodec", "pcm_s16le", "-"]
+    cmd += ["-vn", "-sn", "-dn", "-map", "0:a:0"]
+    if channel is not None:
+        cmd += ["-af", f"pan=mono|c0=c{channel}"]
+    cmd += ["-ac", "1", "-ar", str(RATE), "-f", "s16le", "-acodec", "pcm_s16le", "-"]
     expected = _expected_samples(path, start_ms, duration_ms)
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, bufsize=0)
     assert proc.stdout is not None and proc.stderr is not None

@@ -16,6 +16,7 @@ Variants (each a folder with interview.wav, a transcript and truth.json, as benc
   babble    four streams of other speech mixed under the interview at 10 dB SNR (a café)
   phone     a telephone line: 300-3400 Hz, 8 kHz, G.711 mu-law
   crosstalk at a dozen changes of speaker the next one starts 0.8 s before the last one's last word ends
+  stereo    crosstalk at a dozen changes between the interviewer (left channel) and a guest (right channel)
   band      300-3400 Hz only (no codec); narrow 500-3000 Hz (a speakerphone); reverb a room (0.4 s of decaying
             noise after the direct sound); noise white noise at 15 dB SNR: the channels the model's adaptation
             (align_transcripts.adapt) was checked on after it was built on phone alone
@@ -344,10 +345,13 @@ def noise(src: Path, out: Path, rng: random.Random, snr_db: float = 15.0) -> Non
     _same_words(src, out, "noise", audio + hiss * np.sqrt(np.mean(audio ** 2) / 10 ** (snr_db / 10)))
 
 
-def crosstalk(src: Path, out: Path, rng: random.Random, overlap: float = 0.8, changes: int = 12) -> None:
+def crosstalk(src: Path, out: Path, rng: random.Random, overlap: float = 0.8, changes: int = 12,
+              stereo: bool = False) -> None:
     """Each turn's audio (from the middle of the pause before it to the middle of the pause after)
     laid so that its first word starts `overlap` s before the previous turn's last word ends, at
-    `changes` of the changes of speaker; the pieces summed; stamps where the turns now start."""
+    `changes` of the changes of speaker; the pieces summed; stamps where the turns now start.
+    stereo: the interviewer on the left channel, the guests on the right (a microphone a person),
+    the overlaps at changes between the two."""
     audio = decode(str(src / "interview.wav")).samples
     truth = json.loads((src / "truth.json").read_text())
     words = truth["words"]
@@ -356,7 +360,9 @@ def crosstalk(src: Path, out: Path, rng: random.Random, overlap: float = 0.8, ch
     last = {t: max(w["end"] for w in words if w["turn"] == t) for t in turns}
     cuts = [0.0] + [(last[a] + first[b]) / 2 for a, b in zip(turns, turns[1:])] + [len(audio) / RATE]
     speaker = {w["turn"]: w["speaker"] for w in words}
-    switches = [k for k in range(1, len(turns)) if speaker[turns[k]] != speaker[turns[k - 1]]]
+    side = {t: int(stereo and speaker[t] != "Interviewer") for t in turns}  # the channel each turn is on
+    switches = [k for k in range(1, len(turns)) if speaker[turns[k]] != speaker[turns[k - 1]]
+                and (not stereo or side[turns[k]] != side[turns[k - 1]])]  # two microphones: they talk over each other
     chosen = set(rng.sample(switches, min(changes, len(switches))))
     shift, moves = 0.0, {}
     for k, t in enumerate(turns):
@@ -364,25 +370,29 @@ def crosstalk(src: Path, out: Path, rng: random.Random, overlap: float = 0.8, ch
             shift += first[t] - (last[turns[k - 1]] - overlap)  # this much earlier than it was
         moves[t] = shift
     total = int((len(audio) / RATE - shift) * RATE) + RATE
-    mix = np.zeros(total, dtype=np.float64)
+    mix = np.zeros((total, 2 if stereo else 1), dtype=np.float64)
     for k, t in enumerate(turns):
         a, b = int(cuts[k] * RATE), int(cuts[k + 1] * RATE)
         at = a - int(moves[t] * RATE)
-        mix[at:at + (b - a)] += audio[a:b]
+        mix[at:at + (b - a), side[t]] += audio[a:b]
     mix = np.clip(mix, -32768, 32767).astype(np.int16)
     new = [{**w, "start": round(w["start"] - moves[w["turn"]], 3), "end": round(w["end"] - moves[w["turn"]], 3),
             "in_audio": True} for w in words]
     text = "\n\n".join(f"{name} ({clock(int((stamp / 1000 - moves[t]) * 1000) // 1000 * 1000)}):\n\n{body}"
                         for t, (name, stamp, body) in zip(turns, _turns(src))) + "\n"
-    write(out / "crosstalk", mix[:int((max(w["end"] for w in new) + 1) * RATE)], text, "transcript.txt",
-          {"duration": len(mix) / RATE, "words": new})
+    write(out / ("stereo" if stereo else "crosstalk"), mix[:int((max(w["end"] for w in new) + 1) * RATE)], text,
+          "transcript.txt", {"duration": len(mix) / RATE, "words": new})
+
+
+def stereo(src: Path, out: Path, rng: random.Random) -> None:
+    crosstalk(src, out, rng, stereo=True)
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("source", type=Path)
     ap.add_argument("variants", nargs="+", choices=["ads", "cuts", "minutes", "nostamps", "subs", "fillers", "babble", "phone",
-                                                      "crosstalk", "band", "narrow", "reverb", "noise"])
+                                                      "crosstalk", "stereo", "band", "narrow", "reverb", "noise"])
     ap.add_argument("--seed", type=int, default=11)
     ap.add_argument("--out", type=Path, default=Path(__file__).resolve().parent / "out")
     args = ap.parse_args()

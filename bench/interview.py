@@ -106,9 +106,9 @@ def build_pass(utts: list[dict], rng: random.Random, offset_s: float) -> tuple[l
 
 
 def write_wav(path: Path, samples: np.ndarray) -> None:
-    """16-bit mono at RATE."""
+    """16-bit at RATE: mono, or one column a channel."""
     with wave.open(str(path), "wb") as wf:
-        wf.setnchannels(1)
+        wf.setnchannels(1 if samples.ndim == 1 else samples.shape[1])
         wf.setsampwidth(2)
         wf.setframerate(RATE)
         wf.writeframes(samples.tobytes())

@@ -1,0 +1,117 @@
+"""Stereo recordings with a voice a channel: which channel each speaker is on, and each speaker's
+turns aligned on their own channel.
+
+Interviews and calls are often recorded with a microphone a person, each on its own channel.
+The mix the aligner otherwise hears has both voices at once where they overlap; each channel
+has one. A speaker is on a channel when, over their turns' slots, that channel is louder by
+SEPARATE_DB in most frames with speech; when every speaker is on one and the speakers are not
+all on the same, the turns of each channel's speakers are aligned on that channel alone, and
+their words merged in transcript order. Words of two channels that overlap in time were said
+over each other: they are marked overlapped (`Word.overlapped`), as the overlap pass marks them
+in a mix.
+"""
+from __future__ import annotations
+
+from dataclasses import replace
+
+import numpy as np
+
+from .aligner import Alignment
+from .audio import RATE, Audio, decode, source_format
+from .errors import InputError
+from .types import Segment, TurnTrace, Word
+
+__all__ = ["SEPARATE_DB", "align_on_channels", "by_channel", "mark_overlaps", "speaker_channels", "split_channels"]
+
+SEPARATE_DB = 10.0  # a speaker's channel is louder than the other by this much (median of their speech frames)
+FRAME_MS = 20
+MIN_FRAMES = 25  # half a second of a speaker's speech at least, to say which channel they are on
+
+
+def split_channels(path: str, audio: Audio) -> list[Audio] | None:
+    """The recording's two channels, each decoded alone; None for mono (or more than two channels,
+    or a channel that is silent or cannot be read)."""
+    if source_format(path).channels != 2:
+        return None
+    try:
+        out = [decode(path, channel=c) for c in (0, 1)]
+    except InputError:
+        return None
+    n = len(audio.samples)
+    return [Audio(a.samples[:n], path) for a in out] if all(len(a.samples) >= n for a in out) else None
+
+
+def _levels(samples: np.ndarray) -> np.ndarray:
+    """Energy (dB) of each FRAME_MS frame."""
+    hop = RATE * FRAME_MS // 1000
+    n = len(samples) // hop
+    x = samples[: n * hop].astype(np.float32).reshape(n, hop)
+    return 10 * np.log10((x * x).mean(axis=1) + 1.0)
+
+
+def speaker_channels(segments: tuple[Segment, ...] | list[Segment], channels: list[Audio]) -> dict[str, int] | None:
+    """Each speaker's channel, where the channels separate the voices; else None.
+
+    Per speaker, over the frames of their turns' slots where either channel holds speech (above
+    the louder channel's median level over the whole recording), the median level difference.
+    """
+    levels = [_levels(c.samples) for c in channels]
+    n = min(len(v) for v in levels)
+    diff = levels[0][:n] - levels[1][:n]
+    loud = np.maximum(levels[0][:n], levels[1][:n])
+    speech = loud > np.median(loud)
+    frames: dict[str, list[np.ndarray]] = {}
+    for s in segments:
+        if not s.text.strip():
+            continue
+        a, b = s.start // FRAME_MS, min(n, s.end // FRAME_MS)
+        frames.setdefault(s.speaker, []).append(diff[a:b][speech[a:b]])
+    out: dict[str, int] = {}
+    for who, parts in frames.items():
+        d = np.concatenate(parts) if parts else np.zeros(0)
+        if len(d) < MIN_FRAMES:
+            return None
+        med = float(np.median(d))
+        if abs(med) < SEPARATE_DB:
+            return None  # this voice is on both channels (a mix, or a room mic)
+        out[who] = 0 if med > 0 else 1
+    return out if len(set(out.values())) > 1 else None
+
+
+def by_channel(segments: tuple[Segment, ...], mapping: dict[str, int]) -> list[tuple[int, tuple[Segment, ...]]]:
+    """The segments of each channel's speakers, in order, per channel."""
+    return [(c, tuple(s for s in segments if mapping.get(s.speaker, -1) == c)) for c in sorted(set(mapping.values()))]
+
+
+def mark_overlaps(words: list[Word]) -> list[Word]:
+    """Words in transcript order from several channels: a placed word that starts before another
+    speaker's last placed word so far ends was said over it (overlapped)."""
+    out = list(words)
+    ends: dict[str, int] = {}  # each speaker's latest placed word end
+    for i, w in enumerate(out):
+        if not w.aligned:
+            continue
+        if any(end > w.start for who, end in ends.items() if who != w.speaker):
+            out[i] = replace(w, overlapped=True)
+        ends[w.speaker] = max(ends.get(w.speaker, 0), w.end)
+    return out
+
+
+def align_on_channels(segments: tuple[Segment, ...], channels: list[Audio], mapping: dict[str, int],
+                      **options) -> Alignment:
+    """aligner.align run on each channel for its speakers' turns (options as align takes them),
+    the words merged in transcript order and marked where they overlap another speaker's."""
+    from .aligner import align
+    from .vad import speech_regions
+
+    words: dict[int, list[Word]] = {}
+    trace: list[TurnTrace] = []
+    adapted = None
+    for c, segs in by_channel(segments, mapping):
+        done = align(segs, channels[c], regions=speech_regions(channels[c].samples), **options)
+        for w in done.words:
+            words.setdefault(w.segment, []).append(w)
+        trace += done.trace
+        adapted = adapted or done.adapted
+    merged = [w for s in segments for w in words.get(s.index, [])]
+    return Alignment(mark_overlaps(merged), tuple(sorted(trace, key=lambda t: t.segment)), adapted)

@@ -1,0 +1,100 @@
+"""Stereo recordings with a voice a channel (align_transcripts/channels.py)."""
+import wave
+
+import numpy as np
+import pytest
+from conftest import SHARED
+
+from align_transcripts.audio import Audio, decode
+from align_transcripts.channels import mark_overlaps, speaker_channels, split_channels
+from align_transcripts.types import Segment, Word
+
+TIMIT = SHARED / "data" / "speech" / "timit"
+
+
+def _tone_speech(n: int, on: list[tuple[int, int]], level: float, seed: int) -> np.ndarray:
+    """Noise bursts (speech-like energy) in the spans given (ms), silence elsewhere."""
+    x = np.zeros(n)
+    rng = np.random.default_rng(seed)
+    for a, b in on:
+        x[a * 16:b * 16] = rng.normal(0, level, (b - a) * 16)
+    return x
+
+
+def _segments(turns):
+    return tuple(Segment(k + 1, who, a, b, "some words here", 1 + 3 * k, a) for k, (who, a, b) in enumerate(turns))
+
+
+def test_each_speaker_is_on_the_channel_their_voice_is_loud_on_and_a_mix_is_on_none():
+    turns = [("Ann", 0, 3000), ("Bob", 3000, 6000), ("Ann", 6000, 9000), ("Bob", 9000, 12000)]
+    n = 12_000 * 16
+    ann = [(200, 2800), (6200, 8800)]
+    bob = [(3200, 5800), (9200, 11800)]
+    left = _tone_speech(n, ann, 3000, 1) + _tone_speech(n, bob, 60, 2)  # Bob's voice leaks in, 34 dB down
+    right = _tone_speech(n, bob, 3000, 3) + _tone_speech(n, ann, 60, 4)
+    chans = [Audio(left.astype(np.int16)), Audio(right.astype(np.int16))]
+    assert speaker_channels(_segments(turns), chans) == {"Ann": 0, "Bob": 1}
+    both = (left + right).astype(np.int16)  # dual mono: each voice on both channels
+    assert speaker_channels(_segments(turns), [Audio(both), Audio(both)]) is None
+    one_side = [Audio((left + right).astype(np.int16)), Audio(np.zeros(n, np.int16))]  # everyone on the left
+    assert speaker_channels(_segments(turns), one_side) is None
+
+
+def test_words_of_two_channels_that_overlap_in_time_are_marked_overlapped():
+    words = [Word("so", 0, 300, "A", 1, True, 0.9), Word("there.", 300, 900, "A", 1, True, 0.9),
+             Word("yes", 700, 1000, "B", 2, True, 0.9), Word("right", 1000, 1300, "B", 2, True, 0.9),
+             Word("ok", 1400, 1600, "A", 3, True, 0.9), Word("fine", 1500, 1500, "B", 4, False, 0.0)]
+    out = mark_overlaps(words)
+    assert [w.overlapped for w in out] == [False, False, True, False, False, False]
+
+
+def _write(path, channels: np.ndarray) -> None:
+    with wave.open(str(path), "wb") as wf:
+        wf.setnchannels(channels.shape[1])
+        wf.setsampwidth(2)
+        wf.setframerate(16000)
+        wf.writeframes(np.clip(channels, -32768, 32767).astype(np.int16).tobytes())
+
+
+def test_a_mono_file_has_no_channels_to_split(tmp_path):
+    path = tmp_path / "mono.wav"
+    _write(path, _tone_speech(16000, [(100, 900)], 3000, 5)[:, None])
+    assert split_channels(str(path), decode(str(path))) is None
+
+
+def test_real_speech_a_microphone_a_speaker_aligns_each_on_their_own_channel(tmp_path):
+    """Two TIMIT speakers, one a channel, turns of two sentences each, each reply starting 1.6 s
+    before the other's last word ends (further than a mix's overlap pass looks). Each speaker's
+    words are aligned on their own channel: every word placed near the human boundaries, the
+    ones said over the other speaker's overlapping theirs in time and marked so."""
+    if not TIMIT.exists():
+        pytest.skip("shared TIMIT data not present")
+    from align_transcripts.pipeline import align_files
+
+    turns = [("dr3-falk0", ("sx6", "sx96")), ("dr4-maeb0", ("sx180", "sx450")), ("dr3-falk0", ("sx186", "sx276")),
+             ("dr4-maeb0", ("sx270", "sx360"))]
+    mix = np.zeros((16000 * 40, 2))
+    truth, lines, last_end, at = [], [], None, 8000
+    for spk, utts in turns:
+        texts, first = [], None
+        for n, u in enumerate(utts):
+            a = decode(str(TIMIT / spk / f"{u}.wav")).samples.astype(np.float64)
+            texts.append((TIMIT / spk / f"{u}.txt").read_text().split(None, 2)[2].strip())
+            ref = [(int(s), int(e)) for s, e, _ in (ln.split() for ln in (TIMIT / spk / f"{u}.wrd").read_text().splitlines())]
+            if n == 0 and last_end is not None:
+                at = last_end - 25600 - ref[0][0]  # the reply's first word 1.6 s before the other's last ends
+            elif n:
+                at = last_end + 4800 - ref[0][0]  # 0.3 s between the turn's two sentences
+            mix[at:at + len(a), int(spk == "dr4-maeb0")] += a
+            truth += [((at + s) / 16, (at + e) / 16) for s, e in ref]
+            first = at + ref[0][0] if first is None else first
+            last_end = at + ref[-1][1]
+        lines.append(f"{'Ann' if spk == 'dr3-falk0' else 'Bob'} (00:{first // 16000:02d}):\n\n{' '.join(texts)}\n")
+    _write(tmp_path / "call.wav", mix[:last_end + 8000])
+    (tmp_path / "call.txt").write_text("\n".join(lines))
+    words = align_files(str(tmp_path / "call.txt"), str(tmp_path / "call.wav")).words
+    assert len(words) == len(truth) and all(w.aligned for w in words)
+    err = np.array([max(abs(w.start - s), abs(w.end - e)) for w, (s, e) in zip(words, truth)])
+    assert (err <= 100).mean() >= 0.9, err
+    changes = [k for k in range(1, len(words)) if words[k].speaker != words[k - 1].speaker]
+    assert all(words[k].start < words[k - 1].end and words[k].overlapped for k in changes)
