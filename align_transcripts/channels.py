@@ -12,27 +12,61 @@ in a mix.
 """
 from __future__ import annotations
 
+import subprocess
 from dataclasses import replace
 
 import numpy as np
 
 from .aligner import Alignment
-from .audio import RATE, Audio, decode, source_format
+from .audio import Audio, decode, ffmpeg_binary, source_format
 from .errors import InputError
 from .types import Segment, TurnTrace, Word
 
-__all__ = ["SEPARATE_DB", "align_on_channels", "by_channel", "mark_overlaps", "speaker_channels", "split_channels"]
+__all__ = ["SEPARATE_DB", "align_on_channels", "by_channel", "channel_levels", "mark_overlaps", "separating_levels",
+           "speaker_channels", "split_channels"]
 
 SEPARATE_DB = 10.0  # a speaker's channel is louder than the other by this much (median of their speech frames)
 FRAME_MS = 20
+LEVEL_RATE = 2000  # Hz: enough for the level of speech (most of its energy lies under 1 kHz), a fraction of the cost
 MIN_FRAMES = 25  # half a second of a speaker's speech at least, to say which channel they are on
 
 
-def split_channels(path: str, audio: Audio) -> list[Audio] | None:
-    """The recording's two channels, each decoded alone; None for mono (or more than two channels,
-    or a channel that is silent or cannot be read)."""
+def separating_levels(path: str, segments: tuple[Segment, ...], duration: int) -> np.ndarray | None:
+    """The channels' levels (channel_levels) when they separate the voices of the turns in the
+    first PROBE_MS (speaker_channels); None for mono, a mix, dual mono. Most stereo files are the
+    last: they are told so from their first minutes (a 62-minute stereo MP3's levels took 8 s)."""
+    levels = channel_levels(path, PROBE_MS if duration > PROBE_MS else None)
+    if levels is None or speaker_channels([s for s in segments if s.start < PROBE_MS], levels) is None:
+        return None
+    return channel_levels(path) if duration > PROBE_MS else levels
+
+
+PROBE_MS = 300_000
+
+
+def channel_levels(path: str, duration_ms: int | None = None) -> np.ndarray | None:
+    """(2, frames) energy (dB) of each FRAME_MS frame of each channel of a two-channel file (its
+    first duration_ms), from a LEVEL_RATE decoding (a 2-hour file 57 MB while it is read); None
+    for any other layout."""
     if source_format(path).channels != 2:
         return None
+    cmd = [ffmpeg_binary(), "-nostdin", "-hide_banner", "-v", "error", "-i", path]
+    cmd += ["-t", f"{duration_ms / 1000:.3f}"] if duration_ms is not None else []
+    cmd += ["-vn", "-sn", "-dn", "-map", "0:a:0", "-ac", "2", "-ar", str(LEVEL_RATE), "-f", "s16le", "-acodec",
+            "pcm_s16le", "-"]
+    proc = subprocess.run(cmd, capture_output=True)
+    if proc.returncode != 0 or len(proc.stdout) < 4:
+        return None
+    x = np.frombuffer(proc.stdout[: len(proc.stdout) // 4 * 4], dtype="<i2").reshape(-1, 2).T
+    hop = LEVEL_RATE * FRAME_MS // 1000
+    n = x.shape[1] // hop
+    frames = x[:, : n * hop].astype(np.float32).reshape(2, n, hop)
+    return 10 * np.log10((frames * frames).mean(axis=2) + 1.0)
+
+
+def split_channels(path: str, audio: Audio) -> list[Audio] | None:
+    """The recording's two channels, each decoded alone at 16 kHz; None when one is silent or
+    cannot be read."""
     try:
         out = [decode(path, channel=c) for c in (0, 1)]
     except InputError:
@@ -41,24 +75,15 @@ def split_channels(path: str, audio: Audio) -> list[Audio] | None:
     return [Audio(a.samples[:n], path) for a in out] if all(len(a.samples) >= n for a in out) else None
 
 
-def _levels(samples: np.ndarray) -> np.ndarray:
-    """Energy (dB) of each FRAME_MS frame."""
-    hop = RATE * FRAME_MS // 1000
-    n = len(samples) // hop
-    x = samples[: n * hop].astype(np.float32).reshape(n, hop)
-    return 10 * np.log10((x * x).mean(axis=1) + 1.0)
-
-
-def speaker_channels(segments: tuple[Segment, ...] | list[Segment], channels: list[Audio]) -> dict[str, int] | None:
+def speaker_channels(segments: tuple[Segment, ...] | list[Segment], levels: np.ndarray) -> dict[str, int] | None:
     """Each speaker's channel, where the channels separate the voices; else None.
 
     Per speaker, over the frames of their turns' slots where either channel holds speech (above
     the louder channel's median level over the whole recording), the median level difference.
     """
-    levels = [_levels(c.samples) for c in channels]
-    n = min(len(v) for v in levels)
-    diff = levels[0][:n] - levels[1][:n]
-    loud = np.maximum(levels[0][:n], levels[1][:n])
+    n = levels.shape[1]
+    diff = levels[0] - levels[1]
+    loud = levels.max(axis=0)
     speech = loud > np.median(loud)
     frames: dict[str, list[np.ndarray]] = {}
     for s in segments:

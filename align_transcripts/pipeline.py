@@ -8,7 +8,7 @@ from .adapt import Transform
 from .aligner import align, mismatch
 from .anchor import Anchoring, anchor, anchored_segments
 from .audio import Audio, decode
-from .channels import align_on_channels, speaker_channels, split_channels
+from .channels import align_on_channels, separating_levels, speaker_channels, split_channels
 from .check import Thresholds, check, check_alignment, check_anchoring, sort_findings
 from .errors import InputError
 from .reconcile import Reconciled, reconcile
@@ -65,12 +65,14 @@ def align_files(transcript_path: str, audio_path: str, fmt: str | None = None, e
     # so that a transcript of another recording is found out before the whole of it is searched in vain
     found = anchor(r.segments, audio, workers=workers or min(2, os.cpu_count() or 1))
     # a voice a channel (a microphone a person): each speaker's turns aligned on their own channel
-    channels = split_channels(audio_path, audio)
+    levels = separating_levels(audio_path, r.segments, audio.duration)
+    channels: list[Audio] | None = None
     if found.probed and not found.anchors:
         # nothing spotted: a voice the spotter cannot match (hoarse, distant, two at once) may still
         # align at its stamps; the first turns alone say which, at once
         first = _first_turns(r.segments)
-        mapping = speaker_channels(r.segments, channels) if channels else None
+        mapping = speaker_channels(r.segments, levels) if levels is not None else None
+        channels = split_channels(audio_path, audio) if mapping else None
         heard = align_on_channels(first, channels, mapping, workers=1) if channels and mapping else \
             align(first, audio, workers=1, regions=regions)
         if mismatch(heard.words):
@@ -78,7 +80,9 @@ def align_files(transcript_path: str, audio_path: str, fmt: str | None = None, e
     moved = replace(r, segments=anchored_segments(r.segments, found, audio.duration)) if found.moved else r
     options = dict(workers=workers, progress=progress, absent=found.absent, splits=found.splits, ends=found.ends,
                    unsure=found.unsure, adapt=adapt)
-    mapping = speaker_channels(moved.segments, channels) if channels else None
+    mapping = speaker_channels(moved.segments, levels) if levels is not None else None
+    if mapping and channels is None:
+        channels = split_channels(audio_path, audio)
     if channels and mapping:
         done = align_on_channels(moved.segments, channels, mapping, **options)
     else:

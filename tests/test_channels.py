@@ -5,8 +5,8 @@ import numpy as np
 import pytest
 from conftest import SHARED
 
-from align_transcripts.audio import Audio, decode
-from align_transcripts.channels import mark_overlaps, speaker_channels, split_channels
+from align_transcripts.audio import decode
+from align_transcripts.channels import channel_levels, mark_overlaps, speaker_channels
 from align_transcripts.types import Segment, Word
 
 TIMIT = SHARED / "data" / "speech" / "timit"
@@ -25,19 +25,21 @@ def _segments(turns):
     return tuple(Segment(k + 1, who, a, b, "some words here", 1 + 3 * k, a) for k, (who, a, b) in enumerate(turns))
 
 
-def test_each_speaker_is_on_the_channel_their_voice_is_loud_on_and_a_mix_is_on_none():
+def test_each_speaker_is_on_the_channel_their_voice_is_loud_on_and_a_mix_is_on_none(tmp_path):
     turns = [("Ann", 0, 3000), ("Bob", 3000, 6000), ("Ann", 6000, 9000), ("Bob", 9000, 12000)]
     n = 12_000 * 16
     ann = [(200, 2800), (6200, 8800)]
     bob = [(3200, 5800), (9200, 11800)]
     left = _tone_speech(n, ann, 3000, 1) + _tone_speech(n, bob, 60, 2)  # Bob's voice leaks in, 34 dB down
     right = _tone_speech(n, bob, 3000, 3) + _tone_speech(n, ann, 60, 4)
-    chans = [Audio(left.astype(np.int16)), Audio(right.astype(np.int16))]
-    assert speaker_channels(_segments(turns), chans) == {"Ann": 0, "Bob": 1}
-    both = (left + right).astype(np.int16)  # dual mono: each voice on both channels
-    assert speaker_channels(_segments(turns), [Audio(both), Audio(both)]) is None
-    one_side = [Audio((left + right).astype(np.int16)), Audio(np.zeros(n, np.int16))]  # everyone on the left
-    assert speaker_channels(_segments(turns), one_side) is None
+
+    def levels(*channels):
+        _write(tmp_path / "s.wav", np.stack(channels, axis=1))
+        return channel_levels(str(tmp_path / "s.wav"))
+
+    assert speaker_channels(_segments(turns), levels(left, right)) == {"Ann": 0, "Bob": 1}
+    assert speaker_channels(_segments(turns), levels(left + right, left + right)) is None  # dual mono
+    assert speaker_channels(_segments(turns), levels(left + right, np.zeros(n))) is None  # everyone on the left
 
 
 def test_words_of_two_channels_that_overlap_in_time_are_marked_overlapped():
@@ -59,7 +61,7 @@ def _write(path, channels: np.ndarray) -> None:
 def test_a_mono_file_has_no_channels_to_split(tmp_path):
     path = tmp_path / "mono.wav"
     _write(path, _tone_speech(16000, [(100, 900)], 3000, 5)[:, None])
-    assert split_channels(str(path), decode(str(path))) is None
+    assert channel_levels(str(path)) is None
 
 
 def test_real_speech_a_microphone_a_speaker_aligns_each_on_their_own_channel(tmp_path):
