@@ -227,6 +227,9 @@ def test_csv_lists_every_word_and_audacity_labels_only_placed_ones():
     assert [r["word"] for r in rows] == [w.word for w in WITH_GAPS]
     assert rows[5]["aligned"] == "false" and rows[0]["aligned"] == "true"
     assert float(rows[0]["start"]) == pytest.approx(WITH_GAPS[0].start / 1000)
+    assert {r["overlapped"] for r in rows} == {"false"}
+    over = [replace(w, overlapped=True) if k == 0 else w for k, w in enumerate(WITH_GAPS)]
+    assert [r["overlapped"] for r in csv.DictReader(io.StringIO(to_csv(over)))][:2] == ["true", "false"]
     labels = [line.split("\t") for line in word_labels(WITH_GAPS).splitlines()]
     assert len(labels) == len(WITH_GAPS) - 1 and labels[0] == ["0.500000", "0.780000", "Last"]
     turns = [line.split("\t") for line in turn_labels(WITH_GAPS).splitlines()]

@@ -15,7 +15,7 @@ from ..types import Word
 
 __all__ = ["audacity_labels", "to_csv", "turn_labels", "turn_spans", "word_labels"]
 
-CSV_FIELDS = ["word", "start", "end", "speaker", "segment", "aligned", "score", "tag"]
+CSV_FIELDS = ["word", "start", "end", "speaker", "segment", "aligned", "score", "tag", "overlapped"]
 
 
 def to_csv(words: list[Word]) -> str:
@@ -25,7 +25,7 @@ def to_csv(words: list[Word]) -> str:
     out.writerow(CSV_FIELDS)
     for w in words:
         out.writerow([w.word, f"{seconds(w.start):.3f}", f"{seconds(w.end):.3f}", w.speaker, w.segment,
-                      str(w.aligned).lower(), f"{w.score:.3f}", str(is_tag(w.word)).lower()])
+                      str(w.aligned).lower(), f"{w.score:.3f}", str(is_tag(w.word)).lower(), str(w.overlapped).lower()])
     return buf.getvalue()
 
 
