@@ -123,7 +123,7 @@ def page_data(title: str, segments: tuple[Segment, ...], words: list[Word], find
         "speakers": [{"name": n, "color": PALETTE[i % len(PALETTE)]} for i, n in enumerate(speakers)],
         "segments": [[s.index, speakers.index(s.speaker), seconds(s.start), seconds(s.end), s.line] for s in segments],
         "words": [[w.word, seconds(w.start), seconds(w.end), w.segment, int(w.aligned), int(is_tag(w.word)),
-                   int(w.suspect)] for w in words],
+                   int(w.suspect), int(w.overlapped)] for w in words],
         "findings": [{"kind": f.kind, "severity": f.severity, "line": f.line, "start": seconds(f.start),
                       "end": seconds(f.end), "speaker": f.speaker, "message": f.message} for f in findings],
         "cues": [[seconds(c.start), seconds(c.end), c.text] for c in cues],
@@ -177,7 +177,7 @@ tbody tr{cursor:pointer}tbody tr:hover{background:#eef3fb}
 .turn{padding:8px 12px;border-bottom:1px solid var(--line)}.turn.cur{background:#f4f8fe}
 .who{font-weight:600;font-size:13px;cursor:pointer}.when{color:var(--muted);font-size:12px;margin-left:6px}
 .w{cursor:pointer;border-radius:3px;padding:0 1px}.w:hover{background:#e2ebf8}.w.un{color:#b03a2e;text-decoration:underline dotted}
-.w.on{background:#ffe27a}.w.sus{background:#fde2d3;box-shadow:inset 0 -2px #c2571a}.w.edited,.when.edited{background:#dff3e4;outline:1px dashed #2e8b57}
+.w.on{background:#ffe27a}.w.ov{font-style:italic}.w.sus{background:#fde2d3;box-shadow:inset 0 -2px #c2571a}.w.edited,.when.edited{background:#dff3e4;outline:1px dashed #2e8b57}
 #wavebox{margin-top:8px;display:flex;gap:6px;align-items:center}#wave{flex:1;height:64px;width:100%;background:#fff;border:1px solid var(--line);border-radius:4px;cursor:pointer;min-width:0}
 #wavebox button,#tools button{font-size:12px;padding:2px 7px}
 #tools{display:flex;gap:10px;flex-wrap:wrap;align-items:center;font-size:13px;margin:0 0 8px}
@@ -274,7 +274,7 @@ tx.innerHTML = D.segments.map(([idx, sp, a, b, line]) =>
   `<div class="turn" id="turn${idx}"><span class="who" data-t="${a}" style="color:${D.speakers[sp].color}">${esc(D.speakers[sp].name)}</span>` +
   `<span class="when" id="when${idx}">` + (stamps[idx] ? `<span class="stamp" data-seg="${idx}" title="Double-click to correct the stamp">${fmt(a)}</span>` : fmt(a)) +
   ` · line ${line}</span><div>` +
-  (byseg.get(idx) || []).map(i => `<span class="w${D.words[i][4] || D.words[i][5] ? "" : " un"}${D.words[i][6] ? " sus" : ""}" id="w${i}" data-t="${D.words[i][1]}">${esc(D.words[i][0])}</span>`).join(D.joiner) +
+  (byseg.get(idx) || []).map(i => `<span class="w${D.words[i][4] || D.words[i][5] ? "" : " un"}${D.words[i][6] ? " sus" : ""}${D.words[i][7] ? " ov" : ""}" id="w${i}" data-t="${D.words[i][1]}">${esc(D.words[i][0])}</span>`).join(D.joiner) +
   `</div></div>`).join("");
 tx.addEventListener("click", e => { const t = e.target.dataset.t; if (t !== undefined) seek(+t); });
 
@@ -282,8 +282,9 @@ tx.addEventListener("click", e => { const t = e.target.dataset.t; if (t !== unde
 const unplaced = D.words.filter(w => !w[4] && !w[5]);  // sound tags are never placed: not counted
 const suspect = D.words.filter(w => w[6]);
 const unTurns = new Set(unplaced.concat(suspect).map(w => w[3])), nUn = unplaced.length, nSus = suspect.length;
+const nOv = D.words.filter(w => w[7]).length;
 document.getElementById("unplaced").textContent = (nUn ? `${nUn} unplaced word${nUn > 1 ? "s" : ""} (underlined)` : "every word placed") +
-  (nSus ? ` · ${nSus} suspect (shaded)` : "");
+  (nSus ? ` · ${nSus} suspect (shaded)` : "") + (nOv ? ` · ${nOv} said over another speaker (italic)` : "");
 document.getElementById("onlyun").addEventListener("change", e => {
   for (const [idx] of D.segments) document.getElementById("turn" + idx).classList.toggle("hide", e.target.checked && !unTurns.has(idx)); });
 
@@ -376,7 +377,9 @@ window.addEventListener("resize", drawWave);
 drawWave();
 
 // follow the playback: current caption, word and turn
-const starts = D.words.map(w => w[1]);
+// by start time: words said over another speaker's start before the words before them end
+const order = D.words.map((w, i) => i).sort((a, b) => D.words[a][1] - D.words[b][1]);
+const starts = order.map(i => D.words[i][1]);
 const segStarts = D.segments.map(s => s[2]);
 function find(arr, t) { let lo = 0, hi = arr.length - 1, ans = -1; while (lo <= hi) { const m = (lo + hi) >> 1; if (arr[m] <= t) { ans = m; lo = m + 1; } else hi = m - 1; } return ans; }
 let curWord = -1, curSeg = -1;
@@ -388,7 +391,7 @@ function follow() {
   head.style.left = (t / dur * 100) + "%";
   const cue = track.activeCues && track.activeCues.length ? track.activeCues[0].text : "";
   if (now.textContent !== cue) now.textContent = cue;
-  const wi = find(starts, t);
+  const k = find(starts, t), wi = k >= 0 ? order[k] : -1;
   const w = wi >= 0 && t <= D.words[wi][2] + 0.15 ? wi : -1;
   if (w !== curWord) {
     // ?.: a word being corrected is an input box for the while, not in the page

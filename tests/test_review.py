@@ -282,3 +282,36 @@ def test_every_demo_word_is_found_where_the_source_has_it():
 def replace_format(t, fmt):
     from dataclasses import replace
     return replace(t, format=fmt)
+
+
+def test_review_marks_words_said_over_another_speaker_and_follows_them(tmp_path):
+    """A reply's first word said under the last speaker's last one: italic, counted in the legend,
+    and lit when the player reaches it although it starts before the word before it ends."""
+    need_browser()
+    from dataclasses import replace
+
+    from align_transcripts import read_transcript, reconcile
+    from align_transcripts.audio import decode
+    from align_transcripts.captions import build_cues, estimated_words
+    from align_transcripts.check import check
+    from align_transcripts.review import render
+    t = read_transcript(str(DEMO / "demo.txt"))
+    r = reconcile(t)
+    words = estimated_words(r.segments, r.rate)
+    k = next(i for i in range(1, len(words)) if words[i].segment != words[i - 1].segment and i > 3)
+    last = words[k - 1]
+    over = replace(words[k], start=last.end - 300, end=max(words[k].end, last.end), overlapped=True)
+    words = [over if i == k else w for i, w in enumerate(words)]
+    audio = decode(str(DEMO / "demo.mp3"))
+    html = render("demo", str(DEMO / "demo.mp3"), str(tmp_path), r.segments, words, check(t, r),
+                  build_cues(words), audio.duration, audio.samples)
+    (tmp_path / "review.html").write_text(html)
+    with page() as p:
+        errors = []
+        p.on("pageerror", lambda e: errors.append(str(e)))
+        p.goto((tmp_path / "review.html").as_uri())
+        assert p.locator("span.w.ov").count() == 1 and p.locator("span.w.ov").get_attribute("id") == f"w{k}"
+        assert "1 said over another speaker" in p.locator("#unplaced").inner_text()
+        p.locator(f"#w{k}").click()
+        p.wait_for_function(f"document.querySelector('span.w.on')?.id === 'w{k}'")
+    assert not errors, errors
