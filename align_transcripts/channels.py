@@ -4,9 +4,9 @@ turns aligned on their own channel.
 Interviews and calls are often recorded with a microphone a person, each on its own channel.
 The mix the aligner otherwise hears has both voices at once where they overlap; each channel
 has one. A speaker is on a channel when, over their turns' slots, that channel is louder by
-SEPARATE_DB in most frames with speech; when every speaker is on one and the speakers are not
-all on the same, the turns of each channel's speakers are aligned on that channel alone, and
-their words merged in transcript order. Words of two channels that overlap in time were said
+SEPARATE_DB in most frames with speech; when one speaker is on each channel, the turns of each
+channel's speakers are aligned on that channel alone (a voice on both, or heard too little to
+say, on the mix), and their words merged in transcript order. Words of two channels that overlap in time were said
 over each other: they are marked overlapped (`Word.overlapped`), as the overlap pass marks them
 in a mix.
 """
@@ -22,7 +22,7 @@ from .audio import Audio, decode, ffmpeg_binary, source_format
 from .errors import InputError
 from .types import Segment, TurnTrace, Word
 
-__all__ = ["SEPARATE_DB", "align_on_channels", "by_channel", "channel_levels", "mark_overlaps", "separating_levels",
+__all__ = ["MIX", "SEPARATE_DB", "align_on_channels", "by_channel", "channel_levels", "mark_overlaps", "separating_levels",
            "speaker_channels", "split_channels"]
 
 SEPARATE_DB = 10.0  # a speaker's channel is louder than the other by this much (median of their speech frames)
@@ -68,18 +68,19 @@ def channel_levels(path: str, duration_ms: int | None = None) -> np.ndarray | No
 
 
 def split_channels(path: str, audio: Audio) -> list[Audio] | None:
-    """The recording's two channels, each decoded alone at 16 kHz; None when one is silent or
-    cannot be read."""
+    """The recording's two channels, each decoded alone at 16 kHz, then its mix (audio, MIX);
+    None when a channel is silent or cannot be read."""
     try:
         out = [decode(path, channel=c) for c in (0, 1)]
     except InputError:
         return None
     n = len(audio.samples)
-    return [Audio(a.samples[:n], path) for a in out] if all(len(a.samples) >= n for a in out) else None
+    return [Audio(a.samples[:n], path) for a in out] + [audio] if all(len(a.samples) >= n for a in out) else None
 
 
 def speaker_channels(segments: tuple[Segment, ...] | list[Segment], levels: np.ndarray) -> dict[str, int] | None:
-    """Each speaker's channel, where the channels separate the voices; else None.
+    """Each speaker's channel (MIX for one on both, or heard too little to say), where the channels
+    separate at least two voices onto different channels; else None.
 
     Per speaker, over the frames of their turns' slots where either channel holds speech (above
     the louder channel's median level over the whole recording), the median level difference.
@@ -97,13 +98,13 @@ def speaker_channels(segments: tuple[Segment, ...] | list[Segment], levels: np.n
     out: dict[str, int] = {}
     for who, parts in frames.items():
         d = np.concatenate(parts) if parts else np.zeros(0)
-        if len(d) < MIN_FRAMES:
-            return None
-        med = float(np.median(d))
-        if abs(med) < SEPARATE_DB:
-            return None  # this voice is on both channels (a mix, or a room mic)
-        out[who] = 0 if med > 0 else 1
-    return out if len(set(out.values())) > 1 else None
+        med = float(np.median(d)) if len(d) >= MIN_FRAMES else 0.0
+        # a voice on both channels (a room microphone, a jingle's voice-over) is aligned on the mix
+        out[who] = MIX if abs(med) < SEPARATE_DB else 0 if med > 0 else 1
+    return out if {0, 1} <= set(out.values()) else None
+
+
+MIX = 2  # speaker_channels' answer for a voice on both channels: aligned on the mix
 
 
 def by_channel(segments: tuple[Segment, ...], mapping: dict[str, int]) -> list[tuple[int, tuple[Segment, ...]]]:
@@ -127,8 +128,9 @@ def mark_overlaps(words: list[Word]) -> list[Word]:
 
 def align_on_channels(segments: tuple[Segment, ...], channels: list[Audio], mapping: dict[str, int],
                       **options) -> Alignment:
-    """aligner.align run on each channel for its speakers' turns (options as align takes them),
-    the words merged in transcript order and marked where they overlap another speaker's."""
+    """aligner.align run on each channel for its speakers' turns (options as align takes them;
+    channels: the two channels and the mix, MIX), the words merged in transcript order and marked
+    where they overlap another speaker's."""
     from .aligner import align
     from .vad import speech_regions
 

@@ -6,7 +6,7 @@ import pytest
 from conftest import SHARED
 
 from align_transcripts.audio import decode
-from align_transcripts.channels import channel_levels, mark_overlaps, speaker_channels
+from align_transcripts.channels import MIX, channel_levels, mark_overlaps, speaker_channels
 from align_transcripts.types import Segment, Word
 
 TIMIT = SHARED / "data" / "speech" / "timit"
@@ -38,6 +38,13 @@ def test_each_speaker_is_on_the_channel_their_voice_is_loud_on_and_a_mix_is_on_n
         return channel_levels(str(tmp_path / "s.wav"))
 
     assert speaker_channels(_segments(turns), levels(left, right)) == {"Ann": 0, "Bob": 1}
+    # a third voice on both channels (a room microphone) is aligned on the mix
+    cy = [(12_200, 14_800)]
+    n3 = 15_000 * 16
+    room = _tone_speech(n3, cy, 2000, 6)
+    three = _segments(turns + [("Cy", 12_000, 15_000)])
+    assert speaker_channels(three, levels(np.pad(left, (0, n3 - n)) + room, np.pad(right, (0, n3 - n)) + room)) == \
+        {"Ann": 0, "Bob": 1, "Cy": MIX}
     assert speaker_channels(_segments(turns), levels(left + right, left + right)) is None  # dual mono
     assert speaker_channels(_segments(turns), levels(left + right, np.zeros(n))) is None  # everyone on the left
 
