@@ -297,37 +297,34 @@ def _blocks(jobs: list[Job], n: int) -> list[list[Job]]:
 def assemble(segments, tokens: list[Token], placed: dict[int, Placed]) -> list[Word]:
     """Words in transcript order; unplaced tokens interpolated between their placed neighbours."""
     seg_by_index = {s.index: s for s in segments}
-    times: list[tuple[int, int, float] | None] = []
-    for t in tokens:
-        p = placed.get(t.index)
-        times.append((p.start, p.end, p.score) if p else None)
+    kept: list[Placed | None] = [placed.get(t.index) for t in tokens]
     # enforce order: a placed word that starts before the previous placed word ended is suspect,
     # unless the overlap pass found it said over another speaker's words (passes.overlap_pass)
     last_end = 0
-    for i, r in enumerate(times):
-        if r is None:
+    for i, p in enumerate(kept):
+        if p is None:
             continue
-        p = placed[tokens[i].index]
-        if r[0] < last_end - ORDER_SLACK_MS and not p.overlapped:
-            times[i] = None
+        if p.start < last_end - ORDER_SLACK_MS and not p.overlapped:
+            kept[i] = None
             continue
-        last_end = r[1]
+        last_end = p.end
     words: list[Word] = []
     n = len(tokens)
     i = 0
     while i < n:
-        if times[i] is not None:
-            a, b, score = times[i]  # type: ignore[misc]
+        p = kept[i]
+        if p is not None:
             t = tokens[i]
-            words.append(Word(t.text, a, b, t.speaker, t.segment, True, score, t.line,
-                              overlapped=placed[t.index].overlapped))
+            words.append(Word(t.text, p.start, p.end, t.speaker, t.segment, True, p.score, t.line,
+                              overlapped=p.overlapped))
             i += 1
             continue
         j = i
-        while j < n and times[j] is None:
+        while j < n and kept[j] is None:
             j += 1
+        after = kept[j] if j < n else None
         lo = words[-1].end if words else seg_by_index[tokens[i].segment].start
-        hi = times[j][0] if j < n else max(lo, seg_by_index[tokens[j - 1].segment].end)  # type: ignore[index]
+        hi = after.start if after is not None else max(lo, seg_by_index[tokens[j - 1].segment].end)
         lo = max(lo, min(seg_by_index[tokens[i].segment].start, hi)) if not words else min(lo, hi)  # hi: overlapped
         weights = [max(1, len(t.spoken)) for t in tokens[i:j]]
         total = sum(weights)

@@ -6,9 +6,10 @@ The mix the aligner otherwise hears has both voices at once where they overlap; 
 has one. A speaker is on a channel when, over their turns' slots, that channel is louder by
 SEPARATE_DB in most frames with speech; when one speaker is on each channel, the turns of each
 channel's speakers are aligned on that channel alone (a voice on both, or heard too little to
-say, on the mix), and their words merged in transcript order. Words of two channels that overlap in time were said
-over each other: they are marked overlapped (`Word.overlapped`), as the overlap pass marks them
-in a mix.
+say, on the mix), and their words merged in transcript order. Words of two channels that
+overlap in time were said over each other: they are marked overlapped (`Word.overlapped`), as
+the overlap pass marks them in a mix. The adaptation words.json reports is the first channel's
+that was adapted.
 """
 from __future__ import annotations
 
@@ -17,10 +18,11 @@ from dataclasses import replace
 
 import numpy as np
 
-from .aligner import Alignment
+from .aligner import Alignment, align
 from .audio import Audio, decode, ffmpeg_binary, source_format
 from .errors import InputError
 from .types import Segment, TurnTrace, Word
+from .vad import speech_regions
 
 __all__ = ["MIX", "SEPARATE_DB", "align_on_channels", "by_channel", "channel_levels", "mark_overlaps", "separating_levels",
            "speaker_channels", "split_channels"]
@@ -131,9 +133,6 @@ def align_on_channels(segments: tuple[Segment, ...], channels: list[Audio], mapp
     """aligner.align run on each channel for its speakers' turns (options as align takes them;
     channels: the two channels and the mix, MIX), the words merged in transcript order and marked
     where they overlap another speaker's."""
-    from .aligner import align
-    from .vad import speech_regions
-
     words: dict[int, list[Word]] = {}
     trace: list[TurnTrace] = []
     adapted = None

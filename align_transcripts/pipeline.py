@@ -1,11 +1,12 @@
 """The stages wired together for the commands: read, decode once, reconcile, align, audit."""
 from __future__ import annotations
 
+import functools
 import os
 from dataclasses import dataclass, replace
 
 from .adapt import Transform
-from .aligner import align, mismatch
+from .aligner import Alignment, align, mismatch
 from .anchor import Anchoring, anchor, anchored_segments
 from .audio import Audio, decode
 from .channels import align_on_channels, separating_levels, speaker_channels, split_channels
@@ -66,27 +67,24 @@ def align_files(transcript_path: str, audio_path: str, fmt: str | None = None, e
     found = anchor(r.segments, audio, workers=workers or min(2, os.cpu_count() or 1))
     # a voice a channel (a microphone a person): each speaker's turns aligned on their own channel
     levels = separating_levels(audio_path, r.segments, audio.duration)
-    channels: list[Audio] | None = None
+    channels = functools.cache(lambda: split_channels(audio_path, audio))  # decoded once, when first needed
+
+    def aligned(segs: tuple[Segment, ...], by: tuple[Segment, ...], **options) -> Alignment:
+        """align, on each speaker's channel where the channels separate the voices of `by`'s speakers."""
+        mapping = speaker_channels(by, levels) if levels is not None else None
+        split = channels() if mapping else None
+        if mapping and split:
+            return align_on_channels(segs, split, mapping, **options)
+        return align(segs, audio, regions=regions, **options)
+
     if found.probed and not found.anchors:
         # nothing spotted: a voice the spotter cannot match (hoarse, distant, two at once) may still
         # align at its stamps; the first turns alone say which, at once
-        first = _first_turns(r.segments)
-        mapping = speaker_channels(r.segments, levels) if levels is not None else None
-        channels = split_channels(audio_path, audio) if mapping else None
-        heard = align_on_channels(first, channels, mapping, workers=1) if channels and mapping else \
-            align(first, audio, workers=1, regions=regions)
-        if mismatch(heard.words):
+        if mismatch(aligned(_first_turns(r.segments), r.segments, workers=1).words):
             raise InputError(audio_path, _not_found(r, audio.duration, transcript_path))
     moved = replace(r, segments=anchored_segments(r.segments, found, audio.duration)) if found.moved else r
-    options = dict(workers=workers, progress=progress, absent=found.absent, splits=found.splits, ends=found.ends,
-                   unsure=found.unsure, adapt=adapt)
-    mapping = speaker_channels(moved.segments, levels) if levels is not None else None
-    if mapping and channels is None:
-        channels = split_channels(audio_path, audio)
-    if channels and mapping:
-        done = align_on_channels(moved.segments, channels, mapping, **options)
-    else:
-        done = align(moved.segments, audio, regions=regions, **options)
+    done = aligned(moved.segments, moved.segments, workers=workers, progress=progress, absent=found.absent,
+                   splits=found.splits, ends=found.ends, unsure=found.unsure, adapt=adapt)
     problem = mismatch(done.words)
     if problem:
         raise InputError(audio_path, f"{problem}{_late(r, audio.duration)} (transcript {transcript_path})")
