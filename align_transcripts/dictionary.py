@@ -10,7 +10,7 @@ from __future__ import annotations
 import functools
 import os
 
-__all__ = ["guessed", "known", "pronunciation"]
+__all__ = ["guessed", "known", "pronunciation", "pronunciations"]
 
 _guessed: dict[str, str] = {}  # words the dictionary lacks, with the pronunciation guessed for them
 
@@ -19,6 +19,23 @@ def dictionary_path() -> str:
     import pocketsphinx
 
     return os.path.join(os.path.dirname(pocketsphinx.__file__), "model", "en-us", "cmudict-en-us.dict")
+
+
+@functools.lru_cache(maxsize=1)
+def _alternates() -> dict[str, tuple[str, ...]]:
+    """Word -> its other pronunciations ("word(2)", "word(3)" ...), for words that have any."""
+    out: dict[str, list[str]] = {}
+    with open(dictionary_path(), encoding="utf-8") as fh:
+        for line in fh:
+            word, _, phones = line.partition(" ")
+            if word.endswith(")") and "(" in word:
+                out.setdefault(word[:word.index("(")], []).append(phones.strip())
+    return {w: tuple(p) for w, p in out.items()}
+
+
+def pronunciations(word: str) -> tuple[str, ...]:
+    """All the word's pronunciations, the first one first (a guessed word has one)."""
+    return (pronunciation(word), *_alternates().get(word, ()))
 
 
 @functools.lru_cache(maxsize=1)

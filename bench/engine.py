@@ -25,6 +25,7 @@ os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import numpy as np  # noqa: E402
 
+from align_transcripts.acoustic.features import cepstra  # noqa: E402
 from align_transcripts.acoustic.model import load_model  # noqa: E402
 from align_transcripts.acoustic.search import BOUNDARY_SHIFT_MS as NUMPY_SHIFT_MS  # noqa: E402
 from align_transcripts.acoustic.search import SCORE_SCALE, chain_hits  # noqa: E402
@@ -51,7 +52,7 @@ def run_numpy(u: dict, model) -> tuple[list[tuple[int, int]] | None, float]:
     words = [w for w, _, _ in u["ref"]]
     grammar = Grammar(tuple(Arc(i, i + 1, 1.0, w, i) for i, w in enumerate(words)), len(words), "chain")
     t0 = time.process_time()
-    hits = chain_hits(model, u["samples"], grammar, SCORE_SCALE)
+    hits = chain_hits(model, cepstra(u["samples"]), grammar, SCORE_SCALE)
     cpu = time.process_time() - t0
     if hits is None:
         return None, cpu

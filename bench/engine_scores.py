@@ -22,6 +22,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import numpy as np  # noqa: E402
 from engine import utterances  # noqa: E402
 
+from align_transcripts.acoustic.features import cepstra  # noqa: E402
 from align_transcripts.acoustic.model import load_model  # noqa: E402
 from align_transcripts.acoustic.search import chain_hits  # noqa: E402
 from align_transcripts.chain import MIN_MEAN_SCORE  # noqa: E402
@@ -49,7 +50,7 @@ def main() -> None:
         for right, words in ((True, [w for w, _, _ in u["ref"]]), (False, [w for w, _, _ in other["ref"]])):
             g = grammar(words)
             ps = mean_score(search(u["samples"], g), len(words))
-            hits = chain_hits(model, u["samples"], g, 1.0, cap=False)
+            hits = chain_hits(model, cepstra(u["samples"]), g, 1.0, cap=False)
             gap = None if hits is None else float(np.mean([np.log(h.score) for h in hits]))
             rows.append((u["speaker"], right, ps, gap))
     right_gaps = [r[3] for r in rows if r[0] in fit and r[1] and r[3] is not None]

@@ -20,12 +20,12 @@ from .. import dictionary
 from ..audio import RATE
 from ..grammar import Grammar, Hit
 from ..search import SphinxSearch
-from .chain import ChainWord, chain_states, viterbi
-from .features import FRAME_MS, cepstra, features
+from .chain import ChainWord, States, chain_states, viterbi
+from .features import FRAME_MS, SHIFT, WINDOW, cepstra, features
 from .model import AcousticModel, load_model
 from .scores import mixture_scores
 
-__all__ = ["NumpySearch"]
+__all__ = ["NumpySearch", "chain_hits"]
 
 BOUNDARY_SHIFT_MS = 5  # frame -> ms: the median signed error on the fitting half of DEV TIMIT (bench/engine.py)
 # per-frame log-likelihood gap to the free phone loop -> squashed score, exp(SCALE * gap): fitted in
@@ -46,50 +46,66 @@ class NumpySearch:
     def duration(self) -> int:
         return self.offset + len(self.samples) * 1000 // RATE
 
+    @functools.cached_property
+    def cepstra(self) -> np.ndarray:
+        """The samples' cepstra, computed once: every window searched takes its frames from here."""
+        return cepstra(self.samples)
+
     def __call__(self, grammar: Grammar, lo: int, hi: int, wide: bool = False) -> list[Hit] | None:
         """wide: no meaning for a chain here (the Viterbi pass is exact, with no beams to widen)."""
-        if grammar.name != "chain":
+        if grammar.name != "chain" or any(a.src == a.dst for a in grammar.arcs):  # fillers loop: not a plain chain
             return SphinxSearch(self.samples, self.offset, self.mllr)(grammar, lo, hi, wide)
-        a = max(0, (lo - self.offset) * RATE // 1000)
-        b = max(0, (hi - self.offset) * RATE // 1000)
-        start = self.offset + a * 1000 // RATE
-        hits = chain_hits(_model(self.mllr), self.samples[a:b], grammar, self.scale)
+        # the frames wholly inside the window, on the grid of the samples' frames
+        first = max(0, -(-(lo - self.offset) // FRAME_MS))
+        last = max(first, ((hi - self.offset) * RATE // 1000 - WINDOW) // SHIFT + 1)
+        start = self.offset + first * FRAME_MS
+        hits = chain_hits(_model(self.mllr), self.cepstra[first:last], grammar, self.scale)
         return None if hits is None else [Hit(h.word, h.start + start, h.end + start, h.score) for h in hits]
 
 
-def chain_hits(model: AcousticModel, samples: np.ndarray, grammar: Grammar, scale: float,
+def chain_hits(model: AcousticModel, cep: np.ndarray, grammar: Grammar, scale: float,
                cap: bool = True) -> list[Hit] | None:
-    """The best path of a chain grammar over the samples, as hits in ms from their start.
+    """The best path of a chain grammar over audio given as its cepstra (features.cepstra), as hits
+    in ms from the first frame.
 
     cap: scores at most 1 (a triphone may beat every context-independent phone); off to fit the scale."""
     words = [a for a in grammar.arcs if a.label is not None]  # in order along the chain
     ends = {a.src for a in grammar.arcs if a.label is None and a.dst == grammar.final}  # a lookahead may end the path
     required = min(ends) if ends else len(words)
-    if any(p not in model.phone_index for a in words for p in dictionary.pronunciation(a.label or "").split()):
+    prons = [[tuple(p.split()) for p in dictionary.pronunciations(a.label or "")] for a in words]
+    if any(p not in model.phone_index for pp in prons for p in pp[0]):
         return None
-    chain = [ChainWord(k, tuple(dictionary.pronunciation(a.label or "").split())) for k, a in enumerate(words)]
+    chain = [ChainWord(k, pp[0], tuple(alt for alt in pp[1:] if all(p in model.phone_index for p in alt)))
+             for k, pp in enumerate(prons)]
     states = chain_states(model, chain)
     finals = states.final.copy()
     for n in ends:  # the path may end after word n - 1 (or in the silence after it)
-        last = int(np.nonzero(states.word == n - 1)[0][-1])
-        finals[[last, last + 3]] = True
-    feats = features(cepstra(samples))
-    if len(feats) < len(states.senone) // 3:
+        last = states.exits(n - 1)
+        finals[[*last, last[-1] + 3]] = True
+    scored = _scored(model, cep, states)
+    if scored is None:
         return None
-    uniq, inverse = np.unique(states.senone, return_inverse=True)
-    ci = _ci_senones(model)
-    scores = mixture_scores(model, feats, np.concatenate([uniq, ci]))  # one pass over every codebook for both
-    emit = scores[:, inverse]
+    emit, best = scored
     placed = viterbi(replace(states, final=finals), emit, list(range(len(words))), required)
     if placed is None:
         return None
-    best = scores[:, len(uniq):].max(axis=1)  # per frame, the best any context-independent phone does
     out = []
     for p in placed:
         rel = p.score - float(best[p.first:p.last + 1].mean())  # <= 0
         out.append(Hit(words[p.key].label or "", p.first * FRAME_MS + BOUNDARY_SHIFT_MS,
                        (p.last + 1) * FRAME_MS + BOUNDARY_SHIFT_MS, min(1.0, math.exp(scale * rel)) if cap else math.exp(scale * rel)))
     return out
+
+
+def _scored(model: AcousticModel, cep: np.ndarray, states: States) -> tuple[np.ndarray, np.ndarray] | None:
+    """Each state's log-likelihood in each frame, and per frame the best any context-independent
+    phone does (what a free phone loop would score); None when the frames cannot hold the states."""
+    feats = features(cep)
+    if len(feats) < len(states.senone) // 3:
+        return None
+    uniq, inverse = np.unique(states.senone, return_inverse=True)
+    scores = mixture_scores(model, feats, np.concatenate([uniq, _ci_senones(model)]))  # one pass over every codebook for both
+    return scores[:, inverse], scores[:, len(uniq):].max(axis=1)
 
 
 @functools.lru_cache(maxsize=2)
