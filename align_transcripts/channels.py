@@ -14,7 +14,7 @@ that was adapted.
 from __future__ import annotations
 
 import subprocess
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -24,8 +24,8 @@ from .errors import InputError
 from .types import Segment, TurnTrace, Word
 from .vad import speech_regions
 
-__all__ = ["MIX", "SEPARATE_DB", "align_on_channels", "by_channel", "channel_levels", "mark_overlaps", "separating_levels",
-           "speaker_channels", "split_channels"]
+__all__ = ["MIX", "SEPARATE_DB", "Channels", "align_on_channels", "channel_levels", "mark_overlaps",
+           "separating_levels", "speaker_channels"]
 
 SEPARATE_DB = 10.0  # a speaker's channel is louder than the other by this much (median of their speech frames)
 FRAME_MS = 20
@@ -69,15 +69,25 @@ def channel_levels(path: str, duration_ms: int | None = None) -> np.ndarray | No
     return 10 * np.log10((frames * frames).mean(axis=2) + 1.0)
 
 
-def split_channels(path: str, audio: Audio) -> list[Audio] | None:
-    """The recording's two channels, each decoded alone at 16 kHz, then its mix (audio, MIX);
-    None when a channel is silent or cannot be read."""
-    try:
-        out = [decode(path, channel=c) for c in (0, 1)]
-    except InputError:
-        return None
-    n = len(audio.samples)
-    return [Audio(a.samples[:n], path) for a in out] + [audio] if all(len(a.samples) >= n for a in out) else None
+@dataclass(frozen=True)
+class Channels:
+    """A two-channel recording's channels, each decoded alone at 16 kHz when asked for and not
+    kept (an hour of one is 115 MB: the mix and one channel are in memory at a time, never both
+    channels), and its mix (MIX), which the caller has decoded already."""
+
+    path: str
+    mix: Audio
+
+    def get(self, c: int) -> Audio | None:
+        """Channel c (or the mix for MIX), as long as the mix; None when it cannot be read."""
+        if c == MIX:
+            return self.mix
+        try:
+            a = decode(self.path, channel=c)
+        except InputError:  # a silent or unreadable channel: its speakers are aligned on the mix
+            return None
+        n = len(self.mix.samples)
+        return Audio(a.samples[:n], self.path) if len(a.samples) >= n else None
 
 
 def speaker_channels(segments: tuple[Segment, ...] | list[Segment], levels: np.ndarray) -> dict[str, int] | None:
@@ -109,11 +119,6 @@ def speaker_channels(segments: tuple[Segment, ...] | list[Segment], levels: np.n
 MIX = 2  # speaker_channels' answer for a voice on both channels: aligned on the mix
 
 
-def by_channel(segments: tuple[Segment, ...], mapping: dict[str, int]) -> list[tuple[int, tuple[Segment, ...]]]:
-    """The segments of each channel's speakers, in order, per channel."""
-    return [(c, tuple(s for s in segments if mapping.get(s.speaker, -1) == c)) for c in sorted(set(mapping.values()))]
-
-
 def mark_overlaps(words: list[Word]) -> list[Word]:
     """Words in transcript order from several channels: a placed word that starts before another
     speaker's last placed word so far ends was said over it (overlapped)."""
@@ -128,19 +133,34 @@ def mark_overlaps(words: list[Word]) -> list[Word]:
     return out
 
 
-def align_on_channels(segments: tuple[Segment, ...], channels: list[Audio], mapping: dict[str, int],
+def align_on_channels(segments: tuple[Segment, ...], channels: Channels, mapping: dict[str, int],
                       **options) -> Alignment:
-    """aligner.align run on each channel for its speakers' turns (options as align takes them;
-    channels: the two channels and the mix, MIX), the words merged in transcript order and marked
-    where they overlap another speaker's."""
+    """aligner.align run on each channel for its speakers' turns (options as align takes them), one
+    channel decoded at a time, then on the mix for the rest (a voice on both channels, or on a
+    channel that cannot be read); the words merged in transcript order and marked where they
+    overlap another speaker's."""
     words: dict[int, list[Word]] = {}
     trace: list[TurnTrace] = []
     adapted = None
-    for c, segs in by_channel(segments, mapping):
-        done = align(segs, channels[c], regions=speech_regions(channels[c].samples), **options)
+
+    def run(segs: tuple[Segment, ...], audio: Audio) -> None:
+        nonlocal adapted, trace
+        done = align(segs, audio, regions=speech_regions(audio.samples), **options)
         for w in done.words:
             words.setdefault(w.segment, []).append(w)
         trace += done.trace
         adapted = adapted or done.adapted
+
+    on_mix = {s.index for s in segments if mapping.get(s.speaker, MIX) == MIX}
+    for c in (0, 1):
+        segs = tuple(s for s in segments if mapping.get(s.speaker, MIX) == c)
+        audio = channels.get(c) if segs else None
+        if audio is None:
+            on_mix |= {s.index for s in segs}
+        else:
+            run(segs, audio)
+        del audio  # one channel in memory at a time
+    if on_mix:
+        run(tuple(s for s in segments if s.index in on_mix), channels.mix)
     merged = [w for s in segments for w in words.get(s.index, [])]
     return Alignment(mark_overlaps(merged), tuple(sorted(trace, key=lambda t: t.segment)), adapted)

@@ -1,7 +1,6 @@
 """The stages wired together for the commands: read, decode once, reconcile, align, audit."""
 from __future__ import annotations
 
-import functools
 import os
 from dataclasses import dataclass, replace
 
@@ -9,7 +8,7 @@ from .adapt import Transform
 from .aligner import Alignment, align, mismatch
 from .anchor import Anchoring, anchor, anchored_segments
 from .audio import Audio, decode
-from .channels import align_on_channels, separating_levels, speaker_channels, split_channels
+from .channels import Channels, align_on_channels, separating_levels, speaker_channels
 from .check import Thresholds, check, check_alignment, check_anchoring, sort_findings
 from .errors import InputError
 from .reconcile import Reconciled, reconcile
@@ -67,14 +66,12 @@ def align_files(transcript_path: str, audio_path: str, fmt: str | None = None, e
     found = anchor(r.segments, audio, workers=workers or min(2, os.cpu_count() or 1))
     # a voice a channel (a microphone a person): each speaker's turns aligned on their own channel
     levels = separating_levels(audio_path, r.segments, audio.duration)
-    channels = functools.cache(lambda: split_channels(audio_path, audio))  # decoded once, when first needed
 
     def aligned(segs: tuple[Segment, ...], by: tuple[Segment, ...], **options) -> Alignment:
         """align, on each speaker's channel where the channels separate the voices of `by`'s speakers."""
         mapping = speaker_channels(by, levels) if levels is not None else None
-        split = channels() if mapping else None
-        if mapping and split:
-            return align_on_channels(segs, split, mapping, **options)
+        if mapping:
+            return align_on_channels(segs, Channels(audio_path, audio), mapping, **options)
         return align(segs, audio, regions=regions, **options)
 
     if found.probed and not found.anchors:

@@ -5,7 +5,9 @@ import numpy as np
 import pytest
 from conftest import SHARED
 
-from align_transcripts.audio import decode
+from align_transcripts import channels
+from align_transcripts.aligner import Alignment
+from align_transcripts.audio import Audio, decode
 from align_transcripts.channels import MIX, channel_levels, mark_overlaps, speaker_channels
 from align_transcripts.types import Segment, Word
 
@@ -57,12 +59,12 @@ def test_words_of_two_channels_that_overlap_in_time_are_marked_overlapped():
     assert [w.overlapped for w in out] == [False, False, True, False, False, False]
 
 
-def _write(path, channels: np.ndarray) -> None:
+def _write(path, chans: np.ndarray) -> None:
     with wave.open(str(path), "wb") as wf:
-        wf.setnchannels(channels.shape[1])
+        wf.setnchannels(chans.shape[1])
         wf.setsampwidth(2)
         wf.setframerate(16000)
-        wf.writeframes(np.clip(channels, -32768, 32767).astype(np.int16).tobytes())
+        wf.writeframes(np.clip(chans, -32768, 32767).astype(np.int16).tobytes())
 
 
 def test_a_mono_file_has_no_channels_to_split(tmp_path):
@@ -107,3 +109,41 @@ def test_real_speech_a_microphone_a_speaker_aligns_each_on_their_own_channel(tmp
     assert (err <= 100).mean() >= 0.9, err
     changes = [k for k in range(1, len(words)) if words[k].speaker != words[k - 1].speaker]
     assert all(words[k].start < words[k - 1].end and words[k].overlapped for k in changes)
+
+
+def test_channels_are_aligned_one_at_a_time_and_an_unreadable_one_falls_to_the_mix(monkeypatch):
+    """Each channel's speakers on their channel, the mix's speakers (and those of a channel that
+    cannot be read) on the mix; a channel is let go before the next is decoded (an hour of one is
+    115 MB), and the words come back in transcript order whatever channel aligned them."""
+    import gc
+    import weakref
+
+    segs = _segments([("A", 0, 1000), ("B", 1000, 2000), ("C", 2000, 3000), ("A", 3000, 4000), ("B", 4000, 5000)])
+    mix = Audio(np.zeros(16000 * 5, np.int16), "mix")
+    seen: list[tuple[tuple[int, ...], str, int]] = []
+    decoded: list[weakref.ref] = []
+
+    def fake_align(todo, audio, regions=None, **options):
+        gc.collect()
+        seen.append((tuple(s.index for s in todo), audio.path, sum(r() is not None for r in decoded)))
+        return Alignment([Word(f"w{s.index}", s.start, s.start + 200, s.speaker, s.index, True, 0.9) for s in todo], (), None)
+
+    class Decoding(channels.Channels):
+        def get(self, c):
+            a = Audio(np.zeros(16000 * 5, np.int16), f"channel {c}")
+            decoded.append(weakref.ref(a))
+            return a
+
+    class Unreadable1(Decoding):
+        def get(self, c):
+            return None if c == 1 else super().get(c)
+
+    monkeypatch.setattr(channels, "align", fake_align)
+    mapping = {"A": 0, "B": 1, "C": MIX}
+    done = channels.align_on_channels(segs, Decoding("x.wav", mix), mapping)
+    assert seen == [((1, 4), "channel 0", 1), ((2, 5), "channel 1", 1), ((3,), "mix", 0)]
+    assert [w.segment for w in done.words] == [1, 2, 3, 4, 5]
+    seen.clear()
+    done = channels.align_on_channels(segs, Unreadable1("x.wav", mix), mapping)
+    assert seen == [((1, 4), "channel 0", 1), ((2, 3, 5), "mix", 0)]
+    assert [w.segment for w in done.words] == [1, 2, 3, 4, 5]
