@@ -8,7 +8,7 @@ from .adapt import Transform
 from .aligner import Alignment, align, mismatch
 from .anchor import Anchoring, anchor, anchored_segments
 from .audio import Audio, decode
-from .channels import Channels, align_on_channels, separating_levels, speaker_channels
+from .channels import Channels, align_on_channels, mark_suspects_on_channels, separating_levels, speaker_channels
 from .check import Thresholds, check, check_alignment, check_anchoring, sort_findings
 from .errors import InputError
 from .reconcile import Reconciled, reconcile
@@ -86,11 +86,14 @@ def align_files(transcript_path: str, audio_path: str, fmt: str | None = None, e
     if problem:
         raise InputError(audio_path, f"{problem}{_late(r, audio.duration)} (transcript {transcript_path})")
     words = done.words
-    if suspects:
+    if suspects:  # each word judged where it was aligned: on its speaker's channel, or on the mix
         from .aligner import tokenize
         from .suspect import mark_suspects
 
-        words = mark_suspects(words, tokenize(moved.segments), audio.samples)
+        mapping = speaker_channels(moved.segments, levels) if levels is not None else None
+        tokens = tokenize(moved.segments)
+        words = (mark_suspects_on_channels(words, tokens, Channels(audio_path, audio), mapping) if mapping
+                 else mark_suspects(words, tokens, audio.samples))
     return Aligned(t, audio, moved, words, regions, found, done.trace, r, adapted=done.adapted)
 
 

@@ -147,3 +147,34 @@ def test_channels_are_aligned_one_at_a_time_and_an_unreadable_one_falls_to_the_m
     done = channels.align_on_channels(segs, Unreadable1("x.wav", mix), mapping)
     assert seen == [((1, 4), "channel 0", 1), ((2, 3, 5), "mix", 0)]
     assert [w.segment for w in done.words] == [1, 2, 3, 4, 5]
+
+
+def test_each_word_is_judged_for_suspicion_on_its_speakers_channel(monkeypatch):
+    """--suspects on a stereo file: each speaker's words against their own channel (on the mix a
+    turn's last words under the next speaker's first are flagged), a voice on both on the mix."""
+    from dataclasses import replace
+
+    from align_transcripts import suspect
+    from align_transcripts.aligner import tokenize
+
+    segs = _segments([("A", 0, 1000), ("B", 1000, 2000), ("C", 2000, 3000), ("A", 3000, 4000)])
+    tokens = tokenize(segs)
+    words = [Word(t.text, t.segment * 1000 + 300 * k, t.segment * 1000 + 300 * k + 200, t.speaker, t.segment, True, 0.9)
+             for k, t in enumerate(tokens)]
+    audio = {c: Audio(np.full(16000 * 4, c, np.int16), f"channel {c}") for c in (0, 1)}
+    judged: list[tuple[list[int], int]] = []
+
+    def fake(ws, toks, samples):
+        assert [w.word for w in ws] == [t.text for t in toks]  # each word with its own token
+        judged.append((sorted({w.segment for w in ws}), int(samples[0])))
+        return [replace(w, suspect=True) for w in ws]
+
+    class Decoding(channels.Channels):
+        def get(self, c):
+            return self.mix if c == MIX else audio[c]
+
+    monkeypatch.setattr(suspect, "mark_suspects", fake)
+    mix = Audio(np.full(16000 * 4, 9, np.int16), "mix")
+    out = channels.mark_suspects_on_channels(words, tokens, Decoding("x.wav", mix), {"A": 0, "B": 1, "C": MIX})
+    assert judged == [([1, 4], 0), ([2], 1), ([3], 9)]
+    assert [(w.word, w.segment) for w in out] == [(w.word, w.segment) for w in words] and all(w.suspect for w in out)
