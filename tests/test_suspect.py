@@ -23,6 +23,22 @@ def test_unplaced_words_and_sound_tags_are_not_judged():
         mark_suspects(words, tokens[:1], np.zeros(16000, np.int16))
 
 
+def test_words_under_another_speakers_words_are_not_judged(monkeypatch):
+    """Two voices at once: the free phone loop follows the louder, so neither word can be judged;
+    a word of the same speaker abutting, or another speaker's after a gap, is judged."""
+    from align_transcripts import suspect
+
+    words = [Word("ended", 0, 500, "A", 1, True, 0.9), Word("there", 500, 900, "A", 1, True, 0.9),
+             Word("but", 800, 1000, "B", 2, True, 0.9), Word("then", 1000, 1300, "B", 2, True, 0.9),
+             Word("so", 1500, 1700, "A", 3, True, 0.9)]
+    assert suspect.under_another_voice(words) == [False, True, True, False, False]
+    tokens = [Token(w.word, w.segment, w.speaker, 1, (w.word,), False, k) for k, w in enumerate(words)]
+    monkeypatch.setattr(suspect, "contrast", lambda samples, w, t: -50.0)  # everything sounds wrong
+    out = mark_suspects(words, tokens, np.zeros(16000 * 2, np.int16))
+    assert [w.suspect for w in out] == [True, False, False, True, True]
+    assert out[1].contrast is None and out[2].contrast is None
+
+
 def test_the_audit_reports_suspect_words_once_per_turn():
     seg = Segment(1, "Ann", 0, 5000, "we met in Paris in 2020", 3, 0)
     words = [Word(w, i * 400, i * 400 + 300, "Ann", 1, True, 0.9, 3, suspect=w in ("Paris", "2020"), contrast=-1.0)
