@@ -20,6 +20,7 @@ Variants (each a folder with interview.wav, a transcript and truth.json, as benc
   band      300-3400 Hz only (no codec); narrow 500-3000 Hz (a speakerphone); reverb a room (0.4 s of decaying
             noise after the direct sound); noise white noise at 15 dB SNR: the channels the model's adaptation
             (align_transcripts.adapt) was checked on after it was built on phone alone
+  bed       a music bed (the synthesized jingle music) under the whole interview, 15 dB below its speech
 truth.json words carry "in_audio" (false for cut words) and the file lists the breaks ("at", "length" in s).
 The other speech is LibriSpeech and LibriVox German from ../shared (read there, never copied in); the music is
 synthesized here.
@@ -338,6 +339,15 @@ def reverb(src: Path, out: Path, rng: random.Random, decay_s: float = 0.08, leng
     _same_words(src, out, "reverb", np.convolve(audio, ir)[:len(audio)])
 
 
+def bed(src: Path, out: Path, rng: random.Random, snr_db: float = 15.0) -> None:
+    """A music bed under the whole interview, 15 dB below its speech (a podcast's theme left running)."""
+    audio = decode(str(src / "interview.wav")).samples.astype(np.float64)
+    truth = json.loads((src / "truth.json").read_text())
+    spoken = np.concatenate([audio[int(w["start"] * RATE):int(w["end"] * RATE)] for w in truth["words"]])
+    tune = music(len(audio) / RATE + 1, rng).astype(np.float64)[:len(audio)]
+    _same_words(src, out, "bed", audio + tune * _rms(spoken) / max(1.0, _rms(tune)) / 10 ** (snr_db / 20))
+
+
 def noise(src: Path, out: Path, rng: random.Random, snr_db: float = 15.0) -> None:
     """White noise at 15 dB below the recording's mean power: hiss, a fan, a far street."""
     audio = decode(str(src / "interview.wav")).samples.astype(np.float64)
@@ -392,7 +402,7 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("source", type=Path)
     ap.add_argument("variants", nargs="+", choices=["ads", "cuts", "minutes", "nostamps", "subs", "fillers", "babble", "phone",
-                                                      "crosstalk", "stereo", "band", "narrow", "reverb", "noise"])
+                                                      "crosstalk", "stereo", "band", "narrow", "reverb", "noise", "bed"])
     ap.add_argument("--seed", type=int, default=11)
     ap.add_argument("--out", type=Path, default=Path(__file__).resolve().parent / "out")
     args = ap.parse_args()

@@ -47,3 +47,21 @@ def test_pause_edges_move_onto_the_signal():
     out = refine_pause_edges([w("one", 440, 1060), w("two", 1500, 2000)], x)
     assert abs(out[0].start - 500) <= 20 and abs(out[0].end - 1000) <= 20
     assert out[0].end <= out[1].start
+
+
+def test_a_pause_with_sound_in_it_leaves_the_edges_to_the_model():
+    """Under a bed of beats 15 dB below the speech (music: each beat loud, then decaying) the energy
+    crosses its level on the bed as well as on the word: the edges stay where the acoustic model
+    put them. Under a steady hiss as loud they move onto the signal."""
+    rng = np.random.default_rng(1)
+    t = np.arange(3000 * RATE // 1000) / RATE
+    beats = np.exp(-12 * (t % 0.25)) * 2.5  # a beat every 250 ms, decaying (its mean power about that of the hiss)
+    for envelope, moved in ((beats, False), (np.ones_like(t), True)):
+        x = rng.normal(0, 6000 / 10 ** (15 / 20), len(t)) * envelope
+        x[500 * RATE // 1000:1000 * RATE // 1000] = rng.normal(0, 6000, 500 * RATE // 1000)
+        x[1500 * RATE // 1000:2000 * RATE // 1000] = rng.normal(0, 6000, 500 * RATE // 1000)
+        words = [w("one", 440, 1060), w("two", 1500, 2000)]
+        out = refine_pause_edges(words, np.clip(x, -32768, 32767).astype(np.int16))
+        assert (out[0] != words[0]) is moved
+        if moved:
+            assert abs(out[0].start - 500) <= 20 and abs(out[0].end - 1000) <= 20

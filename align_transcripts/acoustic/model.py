@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-__all__ = ["AcousticModel", "load_model", "model_dir"]
+__all__ = ["AcousticModel", "ci_senones", "load_model", "model_dir"]
 
 WPOS = {"internal": 0, "begin": 1, "end": 2, "single": 3}  # word positions, as the context tree keys them
 MIXW_NATS = 1024 * np.log(1.0001)  # one step of a sendump weight: logmath base 1.0001, shifted by 10 bits
@@ -183,3 +183,9 @@ def load_model(folder: str | None = None) -> AcousticModel:
         phone_sseq=phones["ssid"].astype(np.int32), phone_tmat=phones["tmat"].astype(np.int32), sseq=sseq,
         cd_tree=tree,
     )
+
+
+@functools.lru_cache(maxsize=2)
+def ci_senones(model: AcousticModel) -> np.ndarray:
+    """The senones of the context-independent phones: their best per frame is what a free phone loop would score."""
+    return np.array(sorted({int(s) for p in range(len(model.phones)) for s in model.senones(p)}))

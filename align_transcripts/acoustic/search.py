@@ -22,7 +22,7 @@ from ..grammar import Grammar, Hit
 from ..search import SphinxSearch
 from .chain import ChainWord, States, chain_states, viterbi
 from .features import FRAME_MS, SHIFT, WINDOW, cepstra, features
-from .model import AcousticModel, load_model
+from .model import AcousticModel, ci_senones, load_model
 from .scores import mixture_scores
 
 __all__ = ["NumpySearch", "chain_hits"]
@@ -104,7 +104,7 @@ def _scored(model: AcousticModel, cep: np.ndarray, states: States) -> tuple[np.n
     if len(feats) < len(states.senone) // 3:
         return None
     uniq, inverse = np.unique(states.senone, return_inverse=True)
-    scores = mixture_scores(model, feats, np.concatenate([uniq, _ci_senones(model)]))  # one pass over every codebook for both
+    scores = mixture_scores(model, feats, np.concatenate([uniq, ci_senones(model)]))  # one pass over every codebook for both
     return scores[:, inverse], scores[:, len(uniq):].max(axis=1)
 
 
@@ -116,9 +116,3 @@ def _model(mllr: str | None) -> AcousticModel:
     from ..adapt import read
 
     return read(mllr).apply(load_model())
-
-
-@functools.lru_cache(maxsize=2)
-def _ci_senones(model: AcousticModel) -> np.ndarray:
-    """The senones of the context-independent phones: their best per frame is what a free phone loop would score."""
-    return np.array(sorted({int(s) for p in range(len(model.phones)) for s in model.senones(p)}))

@@ -17,9 +17,9 @@ import numpy as np
 
 from .chain import NEG, ChainWord, _skip_sources, chain_states
 from .features import FRAME_MS, cepstra, features
-from .model import load_model
+from .model import ci_senones, load_model
 from .scores import MIX_CHUNK, mixture_scores
-from .search import BOUNDARY_SHIFT_MS, _ci_senones
+from .search import BOUNDARY_SHIFT_MS
 
 __all__ = ["Spot", "spot"]
 
@@ -110,7 +110,7 @@ def _forward(feats: np.ndarray, model, senone: np.ndarray, stay: np.ndarray, ent
     earlier), written into buffers kept across frames, with each state's path start carried
     along instead of back-pointers."""
     uniq, inverse = np.unique(senone, return_inverse=True)
-    wanted = np.concatenate([uniq, _ci_senones(model)])
+    wanted = np.concatenate([uniq, ci_senones(model)])
     n = len(senone)
     score = np.full(n, NEG)
     begun = np.zeros(n, dtype=np.int64)  # the frame each state's best path began in

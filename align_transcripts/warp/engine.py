@@ -21,9 +21,8 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from ..acoustic.features import cepstra, features
-from ..acoustic.model import load_model
+from ..acoustic.model import ci_senones, load_model
 from ..acoustic.scores import mixture_scores
-from ..acoustic.search import _ci_senones
 from ..aligner import assemble
 from ..audio import Audio
 from ..boundaries import refine_pause_edges
@@ -82,7 +81,7 @@ def warp_tokens(segments: tuple[Segment, ...], lang: Language) -> list[WarpToken
 def phone_posteriors(samples: np.ndarray) -> np.ndarray:
     """(frames, phones) posteriors of the model's context-independent phones per 10 ms frame."""
     model = load_model()
-    ci = _ci_senones(model)
+    ci = ci_senones(model)
     to_phone = np.zeros((len(ci), len(model.phones)), dtype=np.float32)  # senone -> its base phone
     to_phone[np.arange(len(ci)), model.sen2cb[ci]] = 1.0
     feats = features(cepstra(samples))
