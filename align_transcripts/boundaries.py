@@ -23,11 +23,11 @@ HOP_MS = 2
 WIN_MS = 8
 LEVEL = 0.4  # the crossing level, as a fraction of the way from noise floor to speech level (dB); measured best of 0.1-0.6
 MIN_CONTRAST_DB = 12  # below this, silence and speech cannot be told apart: leave the edge alone
-# ... nor when the pause's energy is not steady (its median this far above its quietest tenth):
-# music, other voices or breaths under it, on which the level crosses as well as on the word. The
-# DEV interview under a music bed 15 dB down: pause edges refined at every steady-enough pause were
-# worse than the model's (within 50 ms 78.2 -> 66.4 %); with this test all its words 97.1 -> 97.6 %
-# within 100 ms, the clean recording's halves 93.7 / 93.5 -> 93.8 / 93.5 % within 50 ms (docs/benchmarks.md)
+# ... nor when the pause the new edge would open onto is not steady (its median energy this far above
+# its quietest tenth): music, other voices or breaths under it, on which the level crosses as well
+# as on the word. The DEV interview under a music bed 15 dB down: refined at every pause, its pause
+# edges were worse than the model's (within 50 ms 78.2 -> 66.4 %); with this test all its words
+# 97.1 -> 97.5 % within 100 ms, the clean recording's moved edges 13 closer, 5 further (docs/benchmarks.md)
 MAX_PAUSE_SPREAD_DB = 4.0
 
 
@@ -53,9 +53,13 @@ def _levels(e: np.ndarray, quiet: np.ndarray, loud: np.ndarray) -> float | None:
     floor, speech = np.percentile(quiet, 20), np.percentile(loud, 80)
     if speech - floor < MIN_CONTRAST_DB:
         return None
-    if np.percentile(quiet, 50) - np.percentile(quiet, 10) > MAX_PAUSE_SPREAD_DB:
-        return None
     return floor + LEVEL * (speech - floor)
+
+
+def _steady(pause: np.ndarray) -> bool:
+    """Whether the pause the edge would open onto is quiet all along: its median energy within
+    MAX_PAUSE_SPREAD_DB of its quietest tenth (music, other voices or breaths in it are not)."""
+    return len(pause) < 5 or np.percentile(pause, 50) - np.percentile(pause, 10) <= MAX_PAUSE_SPREAD_DB
 
 
 def _refine_start(samples: np.ndarray, w: Word, lo: int) -> int:
@@ -77,7 +81,7 @@ def _refine_start(samples: np.ndarray, w: Word, lo: int) -> int:
         run = run + 1 if quiet[i] else 0
         if run >= need:
             onset = i + run
-            return int(times[min(onset, len(e) - 1)] - WIN_MS // 2)
+            return int(times[min(onset, len(e) - 1)] - WIN_MS // 2) if _steady(e[:onset]) else w.start
         i -= 1
     return w.start
 
@@ -99,7 +103,7 @@ def _refine_end(samples: np.ndarray, w: Word, hi: int) -> int:
         run = run + 1 if quiet[i] else 0
         if run >= need:
             offset = i - run + 1
-            return int(times[offset] - WIN_MS // 2)
+            return int(times[offset] - WIN_MS // 2) if _steady(e[offset:]) else w.end
         i += 1
     return w.end
 

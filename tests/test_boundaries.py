@@ -65,3 +65,12 @@ def test_a_pause_with_sound_in_it_leaves_the_edges_to_the_model():
         assert (out[0] != words[0]) is moved
         if moved:
             assert abs(out[0].start - 500) <= 20 and abs(out[0].end - 1000) <= 20
+
+
+def test_an_end_the_model_put_inside_the_word_still_moves_out_to_the_pause():
+    """The stretch searched after the model's end holds the rest of the word, then the pause: only
+    the pause the new edge opens onto has to be steady (the tests/test_chain.py fixture's "did."
+    ended 250 ms early while the whole stretch was judged)."""
+    x = signal((500, 1000), (1600, 2000))
+    out = refine_pause_edges([w("one", 500, 700), w("two", 1600, 2000)], x)
+    assert abs(out[0].end - 1000) <= 20
