@@ -253,6 +253,49 @@ def check_alignment(segs: tuple[Segment, ...], words: list[Word], speech: list[t
     return found
 
 
+SHIFTED_RUN = 3  # this many turns in a row whose speech is off their stamps the same way: one finding
+SHIFT_SPREAD_MS = 1500  # ... the same way: within this of the run's first (stamps are to the second)
+
+
+def group_stamp_offsets(found: list[Finding], segs: tuple[Segment, ...]) -> list[Finding]:
+    """Runs of SHIFTED_RUN or more stamped turns in a row, each with a stamp_offset finding and all
+    off by about the same amount, as one stamps_shifted finding: a recording trimmed, or an intro
+    or advert of a few seconds added, after the transcript was made, moves every later stamp alike
+    (every stamp of the DEV interview 3 s late was 50 findings, one a turn)."""
+    offsets = {f.line: f for f in found if f.kind == "stamp_offset" and f.start is not None}
+    runs: list[list[tuple[Finding, int]]] = []
+    current: list[tuple[Finding, int]] = []
+    for s in segs:
+        if s.stamp is None:
+            continue  # no stamp to be off: neither in a run nor breaking one
+        f = offsets.get(s.line)
+        off = f.start - s.stamp if f is not None and f.start is not None else None
+        if f is not None and off is not None and current and (off > 0) == (current[0][1] > 0) \
+                and abs(off - current[0][1]) <= SHIFT_SPREAD_MS:
+            current.append((f, off))
+            continue
+        if len(current) >= SHIFTED_RUN:
+            runs.append(current)
+        current = [(f, off)] if f is not None and off is not None else []
+    if len(current) >= SHIFTED_RUN:
+        runs.append(current)
+    grouped = {id(f) for run in runs for f, _ in run}
+    out = [f for f in found if id(f) not in grouped]
+    for run in runs:
+        offs = [off for _, off in run]
+        mean = sum(offs) / len(offs)
+        how = "early" if mean > 0 else "late"
+        first, last = run[0][0], run[-1][0]
+        out.append(Finding(
+            "stamps_shifted", "warning", first.line, first.start, last.start, None,
+            f"the stamps of {counted(len(run), 'turn')} (lines {first.line}-{last.line}) are {abs(mean) / 1000:.1f} s "
+            f"{how} against this recording (each between {min(offs, key=abs) / 1000:+.1f} and "
+            f"{max(offs, key=abs) / 1000:+.1f} s); their words were aligned where they were found. "
+            "`align check --audio --fix-stamps` writes the transcript with corrected stamps.",
+        ))
+    return out
+
+
 MIN_CUT_WORDS = 3  # a run of unplaced words this long with no room for it is reported as cut, not unplaced
 
 

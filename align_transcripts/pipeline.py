@@ -9,7 +9,7 @@ from .aligner import Alignment, align, mismatch
 from .anchor import Anchoring, anchor, anchored_segments
 from .audio import Audio, decode
 from .channels import Channels, align_on_channels, mark_suspects_on_channels, separating_levels, speaker_channels
-from .check import Thresholds, check, check_alignment, check_anchoring, sort_findings
+from .check import Thresholds, check, check_alignment, check_anchoring, group_stamp_offsets, sort_findings
 from .errors import InputError
 from .reconcile import Reconciled, reconcile
 from .timefmt import clock
@@ -171,7 +171,7 @@ def audit(a: Aligned, th: Thresholds | None = None) -> list[Finding]:
     found += check_alignment(a.reconciled.segments, a.words, a.regions, th)
     if a.anchoring is not None and a.anchoring.moved:
         found = check_anchoring(stamped.segments, a.anchoring, a.words, a.audio.duration, found, a.regions)
-    return sort_findings(found)
+    return sort_findings(group_stamp_offsets(found, a.reconciled.segments))
 
 
 def fixed_stamps(a: Aligned) -> dict[int, int]:

@@ -85,6 +85,29 @@ def test_anchoring_findings_one_per_block():
     assert shifted.line == 6 and "60.0 s early" in shifted.message
 
 
+def test_turns_off_their_stamps_alike_are_one_stamps_shifted_finding():
+    """Four turns in a row 2-3 s late (the recording trimmed after transcription): one finding for
+    the run; a lone turn off the other way, a pair, and a turn without a stamp in the run stay as they are."""
+    from align_transcripts.check import group_stamp_offsets
+    from align_transcripts.types import Finding, Segment
+
+    stamps = [0, 10_000, 20_000, None, 30_000, 40_000, 50_000, 60_000, 70_000]
+    segs = tuple(Segment(i + 1, "A", st or 25_000, (st or 25_000) + 5_000, "one two", 10 * (i + 1), st)
+                 for i, st in enumerate(stamps))
+    heard = {10: -2_400, 20: -2_900, 30: -2_100, 50: -2_600,  # the run (line 40 has no stamp)
+             60: 3_000,  # the other way: on its own
+             80: -2_200, 90: -2_300}  # only two in a row
+    found = [Finding("stamp_offset", "warning", line, stamps[line // 10 - 1] + off, stamps[line // 10 - 1] + off, "A", "x")
+             for line, off in heard.items()]
+    found.append(Finding("long_silence", "info", 20, 1000, 9000, None, "y"))
+    out = group_stamp_offsets(found, segs)
+    shifted = [f for f in out if f.kind == "stamps_shifted"]
+    assert len(shifted) == 1 and shifted[0].line == 10 and shifted[0].end == 27_400  # line 50: stamped 30 s, heard 27.4
+    assert "4 turns (lines 10-50) are 2.5 s late" in shifted[0].message
+    assert sorted(f.line for f in out if f.kind == "stamp_offset") == [60, 80, 90]
+    assert any(f.kind == "long_silence" for f in out)
+
+
 def test_an_inserted_block_is_reported_where_its_sound_is():
     """An advert sits in the pause between two words: the block runs from its first sound to its
     last, not from word to word; where nothing sounds (no regions), from word to word."""
