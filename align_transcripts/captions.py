@@ -386,8 +386,9 @@ def _dual_line(cue: Cue, rules: Rules, mode: str) -> str:
 
 def can_pair(a: Cue, b: Cue, rules: Rules, mode: str) -> bool:
     """Two exchanges share one cue only when each is short and whole (one line, a complete
-    sentence or a cut-off), they come too quickly for a cue each, the rules allow two lines and
-    the speakers can be shown apart."""
+    sentence or a cut-off), they come too quickly for a cue each (or are said over each other: the
+    second begins before the first's last word ends), the rules allow two lines and the speakers
+    can be shown apart."""
     if not (rules.pair_speakers and rules.max_lines >= 2 and mode != "none"):
         return False
     if len(a.lines) != 1 or len(b.lines) != 1 or len(a.speakers) != 1 or len(b.speakers) != 1:
@@ -395,8 +396,8 @@ def can_pair(a: Cue, b: Cue, rules: Rules, mode: str) -> bool:
     if a.speakers == b.speakers or not (a.complete and b.complete):
         return False
     need = max(rules.min_duration, len(a.words) * rules.min_ms_per_word)
-    if b.start - a.start >= need + rules.min_gap:
-        return False  # a has time enough on its own
+    if b.start - a.start >= need + rules.min_gap and b.start >= max(w.end for w in a.words):
+        return False  # a has time enough on its own, and b waits for it
     lines = (_dual_line(a, rules, mode), _dual_line(b, rules, mode))
     return max(map(len, lines)) <= rules.max_chars and b.words[-1].end - a.start <= rules.max_duration
 

@@ -150,6 +150,19 @@ def test_quick_exchange_becomes_a_dual_speaker_cue():
     assert cues[0].end - cues[0].start >= 833
 
 
+def test_a_reply_said_over_the_last_words_shares_their_cue():
+    """Bob starts while Ann is still saying her last words: one two-speaker cue shown from Ann's
+    first word, instead of Bob's cue waiting until hers ends; a reply after a pause stays apart."""
+    ann = [Word("I", 0, 200, "Ann", 1, True, 1.0), Word("never", 200, 600, "Ann", 1, True, 1.0),
+           Word("said", 600, 900, "Ann", 1, True, 1.0), Word("that.", 900, 1600, "Ann", 1, True, 1.0)]
+    over = [Word("You", 1300, 1500, "Bob", 2, True, 1.0, overlapped=True), Word("did!", 1500, 1900, "Bob", 2, True, 1.0)]
+    cues = build_cues(ann + over)
+    assert len(cues) == 1 and cues[0].lines == ("-I never said that.", "-You did!")
+    assert cues[0].start == 0 and cues[0].end >= 1900
+    later = [Word("You", 2300, 2500, "Bob", 2, True, 1.0), Word("did!", 2500, 2900, "Bob", 2, True, 1.0)]
+    assert [c.speakers for c in build_cues(ann + later)] == [("Ann",), ("Bob",)]
+
+
 def test_speaker_labels_follow_each_presets_guide():
     ws = words_from([("Hello.", "Ann", 0, 600), ("Good", "Bob", 3000, 300), ("day.", "Bob", 0, 300)])
     # Netflix: no dash on a one-speaker event; names in brackets where nobody is seen
