@@ -21,7 +21,7 @@ import numpy as np
 from .aligner import Alignment, align
 from .audio import Audio, decode, ffmpeg_binary, source_format
 from .errors import InputError
-from .types import Segment, Token, TurnTrace, Word
+from .types import Segment, Token, TurnTrace, Word, spoken_over
 from .vad import speech_regions
 
 __all__ = ["MIX", "SEPARATE_DB", "Channels", "align_on_channels", "channel_levels", "mark_overlaps", "mark_suspects_on_channels",
@@ -31,6 +31,8 @@ SEPARATE_DB = 10.0  # a speaker's channel is louder than the other by this much 
 FRAME_MS = 20
 LEVEL_RATE = 2000  # Hz: enough for the level of speech (most of its energy lies under 1 kHz), a fraction of the cost
 MIN_FRAMES = 25  # half a second of a speaker's speech at least, to say which channel they are on
+PROBE_MS = 300_000  # the channels are first asked whether they separate the voices of these first minutes
+MIX = 2  # speaker_channels' answer for a voice on both channels: aligned on the mix
 
 
 def separating_levels(path: str, segments: tuple[Segment, ...], duration: int) -> np.ndarray | None:
@@ -42,8 +44,6 @@ def separating_levels(path: str, segments: tuple[Segment, ...], duration: int) -
         return None
     return channel_levels(path) if duration > PROBE_MS else levels
 
-
-PROBE_MS = 300_000
 
 
 def channel_levels(path: str, duration_ms: int | None = None) -> np.ndarray | None:
@@ -77,6 +77,7 @@ class Channels:
 
     path: str
     mix: Audio
+    mix_regions: list[tuple[int, int]] | None = None  # the mix's speech (vad.speech_regions), where the caller has it
 
     def get(self, c: int) -> Audio | None:
         """Channel c (or the mix for MIX), as long as the mix; None when it cannot be read."""
@@ -116,20 +117,13 @@ def speaker_channels(segments: tuple[Segment, ...] | list[Segment], levels: np.n
     return out if {0, 1} <= set(out.values()) else None
 
 
-MIX = 2  # speaker_channels' answer for a voice on both channels: aligned on the mix
-
 
 def mark_overlaps(words: list[Word]) -> list[Word]:
-    """Words in transcript order from several channels: a placed word that starts before another
-    speaker's last placed word so far ends was said over it (overlapped)."""
+    """Words from several channels: of two speakers' placed words that overlap in time, the one
+    that starts second was said over the other (overlapped)."""
     out = list(words)
-    ends: dict[str, int] = {}  # each speaker's latest placed word end
-    for i, w in enumerate(out):
-        if not w.aligned:
-            continue
-        if any(end > w.start for who, end in ends.items() if who != w.speaker):
-            out[i] = replace(w, overlapped=True)
-        ends[w.speaker] = max(ends.get(w.speaker, 0), w.end)
+    for _, later in spoken_over(words):
+        out[later] = replace(out[later], overlapped=True)
     return out
 
 
@@ -143,9 +137,9 @@ def align_on_channels(segments: tuple[Segment, ...], channels: Channels, mapping
     trace: list[TurnTrace] = []
     adapted = None
 
-    def run(segs: tuple[Segment, ...], audio: Audio) -> None:
+    def run(segs: tuple[Segment, ...], audio: Audio, regions: list[tuple[int, int]] | None = None) -> None:
         nonlocal adapted, trace
-        done = align(segs, audio, regions=speech_regions(audio.samples), **options)
+        done = align(segs, audio, regions=regions or speech_regions(audio.samples), **options)
         for w in done.words:
             words.setdefault(w.segment, []).append(w)
         trace += done.trace
@@ -161,7 +155,7 @@ def align_on_channels(segments: tuple[Segment, ...], channels: Channels, mapping
             run(segs, audio)
         del audio  # one channel in memory at a time
     if on_mix:
-        run(tuple(s for s in segments if s.index in on_mix), channels.mix)
+        run(tuple(s for s in segments if s.index in on_mix), channels.mix, channels.mix_regions)
     merged = [w for s in segments for w in words.get(s.index, [])]
     return Alignment(mark_overlaps(merged), tuple(sorted(trace, key=lambda t: t.segment)), adapted)
 

@@ -257,18 +257,20 @@ SHIFTED_RUN = 3  # this many turns in a row whose speech is off their stamps the
 SHIFT_SPREAD_MS = 1500  # ... the same way: within this of the run's first (stamps are to the second)
 
 
-def group_stamp_offsets(found: list[Finding], segs: tuple[Segment, ...]) -> list[Finding]:
+def group_stamp_offsets(found: list[Finding], segs: tuple[Segment, ...],
+                        anchored: frozenset[int] = frozenset()) -> list[Finding]:
     """Runs of SHIFTED_RUN or more stamped turns in a row, each with a stamp_offset finding and all
     off by about the same amount, as one stamps_shifted finding: a recording trimmed, or an intro
     or advert of a few seconds added, after the transcript was made, moves every later stamp alike
-    (every stamp of the DEV interview 3 s late was 50 findings, one a turn)."""
+    (every stamp of the DEV interview 3 s late was 50 findings, one a turn). Turns anchoring moved
+    (`anchored`, segment indexes) break a run: check_anchoring reports their shift."""
     offsets = {f.line: f for f in found if f.kind == "stamp_offset" and f.start is not None}
     runs: list[list[tuple[Finding, int]]] = []
     current: list[tuple[Finding, int]] = []
     for s in segs:
         if s.stamp is None:
             continue  # no stamp to be off: neither in a run nor breaking one
-        f = offsets.get(s.line)
+        f = offsets.get(s.line) if s.index not in anchored else None
         off = f.start - s.stamp if f is not None and f.start is not None else None
         if f is not None and off is not None and current and (off > 0) == (current[0][1] > 0) \
                 and abs(off - current[0][1]) <= SHIFT_SPREAD_MS:

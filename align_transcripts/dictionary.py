@@ -22,32 +22,28 @@ def dictionary_path() -> str:
 
 
 @functools.lru_cache(maxsize=1)
-def _alternates() -> dict[str, tuple[str, ...]]:
-    """Word -> its other pronunciations ("word(2)", "word(3)" ...), for words that have any."""
-    out: dict[str, list[str]] = {}
-    with open(dictionary_path(), encoding="utf-8") as fh:
-        for line in fh:
-            word, _, phones = line.partition(" ")
-            if word.endswith(")") and "(" in word:
-                out.setdefault(word[:word.index("(")], []).append(phones.strip())
-    return {w: tuple(p) for w, p in out.items()}
-
-
-def pronunciations(word: str) -> tuple[str, ...]:
-    """All the word's pronunciations, the first one first (a guessed word has one)."""
-    return (pronunciation(word), *_alternates().get(word, ()))
-
-
-@functools.lru_cache(maxsize=1)
-def _entries() -> dict[str, str]:
-    """Word -> its first pronunciation (alternates, written "word(2)", are the decoder's business)."""
-    out: dict[str, str] = {}
+def _read() -> tuple[dict[str, str], dict[str, tuple[str, ...]]]:
+    """The dictionary in one pass: word -> its first pronunciation, and word -> its others
+    ("word(2)", "word(3)" ...) for the words that have any."""
+    first: dict[str, str] = {}
+    others: dict[str, list[str]] = {}
     with open(dictionary_path(), encoding="utf-8") as fh:
         for line in fh:
             word, _, phones = line.partition(" ")
             if "(" not in word:
-                out.setdefault(word, phones.strip())
-    return out
+                first.setdefault(word, phones.strip())
+            elif word.endswith(")"):
+                others.setdefault(word[:word.index("(")], []).append(phones.strip())
+    return first, {w: tuple(p) for w, p in others.items()}
+
+
+def _entries() -> dict[str, str]:
+    return _read()[0]
+
+
+def pronunciations(word: str) -> tuple[str, ...]:
+    """All the word's pronunciations, the first one first (a guessed word has one)."""
+    return (pronunciation(word), *_read()[1].get(word, ()))
 
 
 def known(word: str) -> bool:

@@ -147,7 +147,7 @@ def chain(tokens: tuple[Token, ...], ahead: tuple[Token, ...] = (), fillers: boo
     if look:
         final += 1
         arcs += [Arc(i, final, 1.0) for i in range(len(said) + 1, final)]
-    return Grammar(tuple(arcs), final, "chain")
+    return Grammar(tuple(arcs), final, "chain+fillers" if fillers else "chain")  # with fillers, not a plain chain
 
 
 def garbage_loop(state: int, free: int, total: float) -> list[Arc]:

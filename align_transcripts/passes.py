@@ -442,4 +442,3 @@ def align_turns(jobs: list[Job], ahead: tuple[Token, ...], rec: Recording,
         state = state.after(job, {p.token: p for p in res.placed}, res.onset)
         out.append(res)
     return out
-

@@ -66,21 +66,25 @@ def align_files(transcript_path: str, audio_path: str, fmt: str | None = None, e
     found = anchor(r.segments, audio, workers=workers or min(2, os.cpu_count() or 1))
     # a voice a channel (a microphone a person): each speaker's turns aligned on their own channel
     levels = separating_levels(audio_path, r.segments, audio.duration)
+    channels = Channels(audio_path, audio, regions)
 
-    def aligned(segs: tuple[Segment, ...], by: tuple[Segment, ...], **options) -> Alignment:
-        """align, on each speaker's channel where the channels separate the voices of `by`'s speakers."""
-        mapping = speaker_channels(by, levels) if levels is not None else None
+    def aligned(segs: tuple[Segment, ...], mapping: dict[str, int] | None, **options) -> Alignment:
+        """align, on each speaker's channel where the channels separate the voices (mapping)."""
         if mapping:
-            return align_on_channels(segs, Channels(audio_path, audio), mapping, **options)
+            return align_on_channels(segs, channels, mapping, **options)
         return align(segs, audio, regions=regions, **options)
+
+    def on_channels(by: tuple[Segment, ...]) -> dict[str, int] | None:
+        return speaker_channels(by, levels) if levels is not None else None
 
     if found.probed and not found.anchors:
         # nothing spotted: a voice the spotter cannot match (hoarse, distant, two at once) may still
         # align at its stamps; the first turns alone say which, at once
-        if mismatch(aligned(_first_turns(r.segments), r.segments, workers=1).words):
+        if mismatch(aligned(_first_turns(r.segments), on_channels(r.segments), workers=1).words):
             raise InputError(audio_path, _not_found(r, audio.duration, transcript_path))
     moved = replace(r, segments=anchored_segments(r.segments, found, audio.duration)) if found.moved else r
-    done = aligned(moved.segments, moved.segments, workers=workers, progress=progress, absent=found.absent,
+    mapping = on_channels(moved.segments)
+    done = aligned(moved.segments, mapping, workers=workers, progress=progress, absent=found.absent,
                    splits=found.splits, ends=found.ends, unsure=found.unsure, adapt=adapt)
     problem = mismatch(done.words)
     if problem:
@@ -90,9 +94,8 @@ def align_files(transcript_path: str, audio_path: str, fmt: str | None = None, e
         from .aligner import tokenize
         from .suspect import mark_suspects
 
-        mapping = speaker_channels(moved.segments, levels) if levels is not None else None
         tokens = tokenize(moved.segments)
-        words = (mark_suspects_on_channels(words, tokens, Channels(audio_path, audio), mapping) if mapping
+        words = (mark_suspects_on_channels(words, tokens, channels, mapping) if mapping
                  else mark_suspects(words, tokens, audio.samples))
     return Aligned(t, audio, moved, words, regions, found, done.trace, r, adapted=done.adapted)
 
@@ -169,9 +172,11 @@ def audit(a: Aligned, th: Thresholds | None = None) -> list[Finding]:
     # with the words placed, the measured overlap replaces the text-length guess
     found = [f for f in found if f.kind != "overlap"]
     found += check_alignment(a.reconciled.segments, a.words, a.regions, th)
+    anchored: frozenset[int] = frozenset()
     if a.anchoring is not None and a.anchoring.moved:
         found = check_anchoring(stamped.segments, a.anchoring, a.words, a.audio.duration, found, a.regions)
-    return sort_findings(group_stamp_offsets(found, a.reconciled.segments))
+        anchored = frozenset(i for i, off in a.anchoring.offsets.items() if off)
+    return sort_findings(group_stamp_offsets(found, a.reconciled.segments, anchored))
 
 
 def fixed_stamps(a: Aligned) -> dict[int, int]:

@@ -17,7 +17,7 @@ import numpy as np
 from . import dictionary
 from .acoustic.spot import spot
 from .text import is_tag
-from .types import Token, Word
+from .types import Token, Word, spoken_over
 
 __all__ = ["SUSPECT_CONTRAST", "contrast", "mark_suspects", "under_another_voice"]
 
@@ -60,11 +60,6 @@ def mark_suspects(words: list[Word], tokens: list[Token], samples: np.ndarray) -
 def under_another_voice(words: list[Word]) -> list[bool]:
     """Per word: whether a placed word of another speaker overlaps it in time."""
     out = [False] * len(words)
-    placed = sorted((w.start, w.end, w.speaker, k) for k, w in enumerate(words) if w.aligned)
-    for i, (_, end, who, k) in enumerate(placed):
-        j = i + 1
-        while j < len(placed) and placed[j][0] < end:  # the words starting before this one ends
-            if placed[j][2] != who:
-                out[k] = out[placed[j][3]] = True
-            j += 1
+    for a, b in spoken_over(words):
+        out[a] = out[b] = True
     return out

@@ -119,6 +119,20 @@ class Word:
     overlapped: bool = False  # said over another speaker's words (the overlap pass found it there)
 
 
+def spoken_over(words: list[Word]) -> list[tuple[int, int]]:
+    """Every pair of placed words of two speakers that overlap in time, as (index of the one that
+    starts first, index of the other): where two voices are heard at once."""
+    placed = sorted((w.start, w.end, w.speaker, k) for k, w in enumerate(words) if w.aligned)
+    pairs = []
+    for i, (_, end, who, k) in enumerate(placed):
+        j = i + 1
+        while j < len(placed) and placed[j][0] < end:  # the words starting before this one ends
+            if placed[j][2] != who:
+                pairs.append((k, placed[j][3]))
+            j += 1
+    return pairs
+
+
 @dataclass(frozen=True)
 class Token:
     """A transcript token as the aligner sees it: where it is, and the dictionary words said for it."""

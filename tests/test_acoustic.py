@@ -188,6 +188,8 @@ def test_the_numpy_search_places_a_chain_with_lookahead_where_pocketsphinx_does(
         assert 0 < ours[k].score <= 1
     wrong = g.chain(tuple(tokenize([Segment(1, "A", 0, 2600, "Please shorten this skirt for Joyce.", 1, 0)])))
     assert NumpySearch(samples)(g.turn(mine), 0, 3500) == SphinxSearch(samples)(g.turn(mine), 0, 3500)  # not a chain
+    fillers = g.chain(mine, fillers=True)  # a chain with "uh/um" loops on its states is not a plain chain either
+    assert NumpySearch(samples)(fillers, 0, 3500) == SphinxSearch(samples)(fillers, 0, 3500)
     assert NumpySearch(samples)(wrong, 0, 100) is None  # 100 ms cannot hold the chain
 
 

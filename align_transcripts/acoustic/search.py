@@ -53,7 +53,7 @@ class NumpySearch:
 
     def __call__(self, grammar: Grammar, lo: int, hi: int, wide: bool = False) -> list[Hit] | None:
         """wide: no meaning for a chain here (the Viterbi pass is exact, with no beams to widen)."""
-        if grammar.name != "chain" or any(a.src == a.dst for a in grammar.arcs):  # fillers loop: not a plain chain
+        if grammar.name != "chain":  # a turn's full search, or a chain with fillers' loops
             return SphinxSearch(self.samples, self.offset, self.mllr)(grammar, lo, hi, wide)
         # the frames wholly inside the window, on the grid of the samples' frames
         first = max(0, -(-(lo - self.offset) // FRAME_MS))
