@@ -23,7 +23,7 @@ from . import dictionary
 from .adapt import Transform
 from .anchor import Split
 from .audio import RATE, Audio
-from .boundaries import refine_pause_edges, rejoin_stranded
+from .boundaries import refine_pause_edges, rejoin_stranded, restore_hiss
 from .passes import ORDER_SLACK_MS, PASSES, Recording, TurnResult, align_turns
 from .pronounce import spoken
 from .search import Search, SphinxSearch
@@ -213,7 +213,9 @@ def align(segments: tuple[Segment, ...], audio: Audio, workers: int | None = Non
     gone = [TurnTrace(s.index, sum(t.segment == s.index for t in tokens), None, (Tried("anchor", NOT_IN_AUDIO),))
             for s in segments if s.index in absent]
     trace = sorted([r.trace for r in results] + gone, key=lambda t: t.segment)
-    return Alignment(refine_pause_edges(words, audio.samples), tuple(trace), transform)
+    last_phones = [(dictionary.pronunciation(t.spoken[-1]).split() or [""])[-1] if t.spoken else "" for t in tokens]
+    words = restore_hiss(refine_pause_edges(words, audio.samples), audio.samples, last_phones, words)
+    return Alignment(words, tuple(trace), transform)
 
 
 def _adaptation(audio: Audio, jobs: list[Job], tokens: list[Token]) -> Transform | None:

@@ -1,8 +1,17 @@
 """Word edges on the signal: pause edges refined, stranded short words rejoined to their phrase."""
+from dataclasses import replace
+
 import numpy as np
 
 from align_transcripts.audio import RATE
-from align_transcripts.boundaries import refine_pause_edges, rejoin_stranded
+from align_transcripts.boundaries import (
+    PAUSE_MS,
+    TAIL_MS,
+    band_limited,
+    refine_pause_edges,
+    rejoin_stranded,
+    restore_hiss,
+)
 from align_transcripts.types import Word
 
 
@@ -74,3 +83,42 @@ def test_an_end_the_model_put_inside_the_word_still_moves_out_to_the_pause():
     x = signal((500, 1000), (1600, 2000))
     out = refine_pause_edges([w("one", 500, 700), w("two", 1600, 2000)], x)
     assert abs(out[0].end - 1000) <= 20
+
+
+def test_a_word_that_opens_on_a_long_silence_starts_where_the_sound_does():
+    """The model gave "in" the pause before it as well (abutting the word before): its start moves
+    to where its sound rises, opening the pause; a short quiet opening (a stop's closure) stays."""
+    x = signal((200, 700), (1300, 1500), (1500, 1900))
+    out = refine_pause_edges([w("letters", 200, 700), w("in", 700, 1500), w("being", 1500, 1900)], x)
+    assert abs(out[1].start - 1300) <= 20
+    assert out[0].end <= out[1].start and out[1].end <= out[2].start
+    short = signal((200, 700), (780, 1100))
+    kept = refine_pause_edges([w("letters", 200, 700), w("to", 700, 1100)], short)
+    assert kept[1].start == 700
+
+
+def band(x: np.ndarray, top_hz: int) -> np.ndarray:
+    spectrum = np.fft.rfft(x.astype(np.float64))
+    spectrum[np.fft.rfftfreq(len(x), 1 / RATE) > top_hz] = 0
+    return np.fft.irfft(spectrum, len(x)).astype(np.int16)
+
+
+def test_a_phone_line_is_told_from_full_band_audio():
+    x = signal((200, 900), (1200, 2600))
+    assert not band_limited(x)
+    assert band_limited(band(x, 3400))
+
+
+def test_on_a_phone_line_a_hissed_end_is_put_back_after_the_models():
+    """Over a phone line the s of "types" is inaudible: the end moves TAIL_MS past the model's end
+    (never into the next word's pause margin); a word ending otherwise, or on full-band audio, stays."""
+    full = signal((200, 900), (1200, 1600), (1700, 2600))
+    phone = band(full, 3400)
+    model = [w("types.", 200, 900), w("the", 1200, 1600), w("cartoon", 1700, 2600)]
+    refined = [replace(model[0], end=860), model[1], model[2]]
+    ends = ["S", "AH", "N"]
+    out = restore_hiss(refined, phone, ends, model)
+    assert out[0].end == 900 + TAIL_MS and out[1:] == refined[1:]
+    assert restore_hiss(refined, full, ends, model) == refined
+    crowded = [model[0], replace(model[1], start=940)]
+    assert restore_hiss(crowded, phone, ["S", "AH"], crowded)[0].end == 940 - PAUSE_MS
