@@ -30,6 +30,7 @@ from ..types import Placed, Segment, Token, Tried, TurnTrace, Word
 from .dtw import band_around, warp
 from .languages import Language
 from .synth import FRAME, read_aloud
+from .verify import Heard, heard_gaps, unheard
 from .words import closes_sentence, speakable, units, words
 
 __all__ = ["WarpToken", "align_warp", "warp_tokens"]
@@ -246,10 +247,31 @@ def align_warp(segments: tuple[Segment, ...], audio: Audio, lang: Language) -> t
         start, end = heard[0][0], heard[-1][1]
         chars = tuple((u, t[0] * 10, t[1] * 10) for u, t in zip(tokens[k].units, times) if t is not None)
         placed[k] = Placing(start * 10, end * 10, float(contrast[start:end].mean()), chars if len(chars) > 1 else ())
-    words_out = _assemble(tokens, segments, placed if margin >= MATCH_MARGIN else {})
-    trace = tuple(TurnTrace(s.index, sum(t.segment == s.index for t in tokens), "warp",
-                            (Tried("warp"),)) for s in segments if s.index in seg_spans)
-    return [_fit_chars(w) for w in refine_pause_edges(words_out, audio.samples)], trace
+    if margin < MATCH_MARGIN:
+        placed = {}
+    words_out = _placed_words(tokens, segments, placed, audio)
+    # each turn's first words spotted where the warp put them (verify.py): a turn not heard there
+    # had untranscribed audio spread over it; its words are left unaligned
+    said = [" ".join(u for u in t.said if u) for t in tokens]
+    checked = heard_gaps(words_out, said, audio.samples, lang.voice)
+    lost = unheard([s.index for s in segments], checked)
+    if lost:
+        words_out = _placed_words(tokens, segments, {k: p for k, p in placed.items() if tokens[k].segment not in lost}, audio)
+    trace = tuple(TurnTrace(s.index, sum(t.segment == s.index for t in tokens), None if s.index in lost else "warp",
+                            (Tried("warp", _unheard_reason(checked.get(s.index)) if s.index in lost else ""),))
+                  for s in segments if s.index in seg_spans)
+    return words_out, trace
+
+
+def _placed_words(tokens: list[WarpToken], segments, placed: dict[int, Placing], audio: Audio) -> list[Word]:
+    return [_fit_chars(w) for w in refine_pause_edges(_assemble(tokens, segments, placed), audio.samples)]
+
+
+def _unheard_reason(h: Heard | None) -> str:
+    if h is None:
+        return "next to a turn not heard where the warp put it: untranscribed audio may be spread over it"
+    return (f"its first words are heard {h.moved / 1000:+.1f} s from where the warp put them ({h.best:.1f} "
+            f"against {h.gap:.1f} nats a frame there): untranscribed audio may be spread over them")
 
 
 @dataclass(frozen=True)

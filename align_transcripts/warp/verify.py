@@ -1,0 +1,109 @@
+"""Verification: is each turn heard where the warp put it?
+
+The warp compares phone posteriors, and on them any speech fits a reading nearly as well as the
+right speech does: with 30 s of Spanish inserted into a German reading, the warp's path cost 2.73
+nats a coarse frame on the Spanish and 2.71 on the German, while passing the Spanish over in a
+pause cost 1.3 more. So audio nobody transcribed is spread over the words around it, and they are
+placed seconds off (docs/languages.md). The English acoustic model tells the two apart on a
+sequence of phones: each turn's first words, as the language's espeak-ng voice says them, mapped
+onto the model's ARPAbet phones (pronounce.ipa_to_arpabet), are spotted (acoustic.spot) where
+the warp put them. Where the turn is, its words score -1.4 to -4.4 nats a frame below the free
+phone loop on the DEV readings (de, es, fr, zh), a few turns worse (-5 to -9.6: a word the voice's
+rules say otherwise than the speaker, a short Chinese turn); where the warp spread an insertion
+over them, -4.5 to -10.5. Scoring under HEARD_GAP there, a turn is spotted within NEAR_MS too:
+heard clearly better elsewhere, it is not where it was put, and its words are left unaligned,
+never claimed (as are the turns too short to spot next to it); heard no better anywhere near,
+the warp's place stands.
+"""
+from __future__ import annotations
+
+import functools
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..anchor import MIN_PROBE_PHONES, PROBE_WORDS
+from ..audio import RATE
+from ..types import Word
+
+__all__ = ["ELSEWHERE", "HEARD_GAP", "Heard", "heard_gaps", "unheard"]
+
+HEARD_GAP = -4.5  # nats a frame below the free phone loop: a turn's first words scoring this well where they were put are there
+ELSEWHERE = 1.0  # ... scoring worse, they are not when heard this much better elsewhere (OFF_MS away or more)
+OFF_MS = 500
+REACH_MS = 300  # where they were put: this far either side of the span the warp gave them
+NEAR_MS = 40_000  # elsewhere: this far either side
+
+
+@functools.lru_cache(maxsize=20_000)
+def phones(said: str, voice: str) -> tuple[str, ...]:
+    """The model's phones for what the synthesizer reads for a word, by the voice's own rules."""
+    from ..espeak import espeak
+    from ..pronounce import ipa_to_arpabet
+
+    return tuple(ipa_to_arpabet(espeak().ipa(said, voice)).split()) if said.strip() else ()
+
+
+@dataclass(frozen=True)
+class Heard:
+    """How a turn's first words match the recording where the warp put them, and nearby."""
+
+    gap: float  # where they were put (nats a frame below the free phone loop)
+    best: float  # the best stretch within NEAR_MS (gap itself when not searched)
+    moved: int  # ms from where they were put to that best stretch
+
+    @property
+    def there(self) -> bool:
+        if self.gap >= HEARD_GAP:
+            return True
+        # not said elsewhere: heard poorly everywhere near, where they were put no worse than anywhere
+        # else (a word the voice's rules say otherwise than the speaker, a voice far from the model)
+        return not (self.best - self.gap >= ELSEWHERE and abs(self.moved) >= OFF_MS)
+
+
+def heard_gaps(words: Sequence[Word], said: Sequence[str], samples: np.ndarray, voice: str) -> dict[int, Heard]:
+    """Segment -> how its first placed words (PROBE_WORDS of them, saying MIN_PROBE_PHONES or
+    more) match the recording: spotted within REACH_MS of where they were placed and, when that
+    is not clearly good (HEARD_GAP), within NEAR_MS. said: what the synthesizer reads for each word."""
+    from ..acoustic.spot import spot
+
+    end = len(samples) * 1000 // RATE
+
+    def spotted(probe: list[tuple[str, ...]], lo: int, hi: int):
+        lo, hi = max(0, lo), min(end, hi)
+        return spot(samples[lo * RATE // 1000: hi * RATE // 1000], lo, [probe], 2, (HEARD_GAP - 0.3, HEARD_GAP + 0.3))[0]
+
+    by_segment: dict[int, list[int]] = {}
+    for k, w in enumerate(words):
+        if w.aligned:
+            by_segment.setdefault(w.segment, []).append(k)
+    out: dict[int, Heard] = {}
+    for segment, idx in by_segment.items():
+        first = idx[:PROBE_WORDS]
+        probe = [p for p in (phones(said[k], voice) for k in first) if p]
+        if sum(len(p) for p in probe) < MIN_PROBE_PHONES:
+            continue
+        a, b = words[first[0]].start, words[first[-1]].end
+        here = spotted(probe, a - REACH_MS, b + REACH_MS)
+        if here is None:
+            continue
+        near = spotted(probe, a - NEAR_MS, b + NEAR_MS) if here.gap < HEARD_GAP else None
+        out[segment] = (Heard(here.gap, near.gap, near.start - a) if near is not None
+                        else Heard(here.gap, here.gap, 0))
+    return out
+
+
+def unheard(segments: Sequence[int], heard: dict[int, Heard]) -> set[int]:
+    """The segments (in transcript order) whose first words are not heard where they were placed,
+    and those with nothing to verify next to one: an insertion spread over a run of turns leaves
+    the short ones beside a turn it displaced as far off as that turn."""
+    out = {s for s, h in heard.items() if not h.there}
+    for k, s in enumerate(segments):
+        if s in heard:
+            continue
+        before = next((v for v in reversed(segments[:k]) if v in heard), None)
+        after = next((v for v in segments[k + 1:] if v in heard), None)
+        if before in out or after in out:
+            out.add(s)
+    return out
