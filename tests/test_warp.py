@@ -265,6 +265,7 @@ def test_a_turn_is_there_unless_its_words_are_heard_better_elsewhere():
     assert not Heard(HEARD_GAP - 0.5, HEARD_GAP - 0.5 + ELSEWHERE, OFF_MS).there  # said elsewhere
     assert Heard(HEARD_GAP - 0.5, HEARD_GAP + 1.5, OFF_MS - 100).there  # a better fit that close is the same place
     assert Heard(HEARD_GAP - 4, HEARD_GAP - 3.5, 9000).there  # heard poorly everywhere: no evidence against
+    assert Heard(HEARD_GAP - 2.5, HEARD_GAP - 0.5, 9000).there  # a less poor stretch is not a place either
 
 
 def test_short_turns_next_to_a_turn_not_heard_where_put_are_not_trusted_either():
