@@ -271,7 +271,7 @@ def test_a_turn_is_there_unless_its_words_are_heard_better_elsewhere():
 def test_short_turns_next_to_a_turn_not_heard_where_put_are_not_trusted_either():
     from align_transcripts.warp.verify import Heard, unheard
 
-    good, bad = Heard(-2.0, -2.0, 0), Heard(-7.0, -2.5, 9000)  # bad: heard 9 s away
+    good, bad = (Heard(-2.0, -2.0, 0),), (Heard(-7.0, -2.5, 9000),)  # bad: heard 9 s away
     # turns 3 and 4 say too little to verify; 5 is not heard where it was put
     assert unheard([1, 2, 3, 4, 5, 6, 7], {1: good, 2: good, 5: bad, 6: good, 7: good}) == {3, 4, 5}
     assert unheard([1, 2, 3], {1: good, 3: good}) == set()
@@ -282,8 +282,9 @@ def test_short_turns_next_to_a_turn_not_heard_where_put_are_not_trusted_either()
 def test_an_advert_in_german_leaves_no_word_claimed_seconds_off(tmp_path):
     """30 s of Spanish inserted at a pause 21 s into the German DEV reading, the transcript as plain
     text: the warp alone spread the advert over the words around it (22 of 108 words more than
-    0.5 s off, all aligned: bench/languages.py ads); verified, every word it still claims is where
-    the same word is on the reading alone, and the turns it gave up say why in the trace."""
+    0.5 s off, all aligned: bench/languages.py ads); verified, the turns it displaced say why in
+    the trace and are warped again between where they were heard, and every word claimed is where
+    the same word is on the reading alone (within 0.5 s)."""
     d = SHARED / "data" / "speech" / "lang"
     de, es = d / "deu_aeneas_librivox_simplicissimus", d / "spa_aeneas_librivox_capitan_veneno"
     if not (de / "de.mp3").exists() or not (es / "es.mp3").exists():
@@ -301,11 +302,15 @@ def test_an_advert_in_german_leaves_no_word_claimed_seconds_off(tmp_path):
     r = _words(tmp_path, text + "\n", _wav(tmp_path / "ad.wav", np.concatenate([reading[:cut], advert, reading[cut:]])), "de")
     assert r.returncode in (0, 1), r.stderr
     data = json.loads((tmp_path / "words.json").read_text())
-    pairs = [(a, b) for a, b in zip(before, data["words"]) if a["aligned"] and b["aligned"]]
+    # the reference is the reading alone, aligned by the same engine: compared where it placed the
+    # word with evidence (its "wunderlichen" scores 0.12, the reading's lowest; its place is not known)
+    pairs = [(a, b) for a, b in zip(before, data["words"]) if a["aligned"] and b["aligned"] and a["score"] >= 0.25]
     assert len(pairs) >= len(before) // 2
     assert all(abs(b["start"] - (a["start"] + (30 if a["start"] >= at else 0))) <= 0.5 for a, b in pairs)
-    given_up = [t for t in data["turns"] if t.get("placed_by") is None]
-    assert given_up and all("where the warp put" in t["tried"][0]["rejected"] for t in given_up)
+    doubted = [t for t in data["turns"] if t.get("placed_by") != "warp"]
+    assert doubted and all("where the warp put" in t["tried"][0]["rejected"] for t in doubted)
+    # warped again between where their words were heard, most are placed after all
+    assert sum(t.get("placed_by") == "warp-again" for t in doubted) > len(doubted) // 2
 
 
 def _wav(path, samples: np.ndarray):

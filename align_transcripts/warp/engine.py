@@ -24,13 +24,13 @@ from ..acoustic.features import cepstra, features
 from ..acoustic.model import ci_senones, load_model
 from ..acoustic.scores import mixture_scores
 from ..aligner import assemble
-from ..audio import Audio
+from ..audio import RATE, Audio
 from ..boundaries import refine_pause_edges
 from ..types import Placed, Segment, Token, Tried, TurnTrace, Word
 from .dtw import band_around, warp
 from .languages import Language
 from .synth import FRAME, read_aloud
-from .verify import Heard, heard_gaps, unheard
+from .verify import HEARD_GAP, SPREAD_MS, Heard, heard_gaps, unheard
 from .words import closes_sentence, speakable, units, words
 
 __all__ = ["WarpToken", "align_warp", "warp_tokens"]
@@ -207,8 +207,10 @@ def _costs(pa: np.ndarray, pr: np.ndarray, pause: np.ndarray, garbage: np.ndarra
     return row
 
 
-def align_warp(segments: tuple[Segment, ...], audio: Audio, lang: Language) -> tuple[list[Word], tuple[TurnTrace, ...]]:
-    """Every word of every segment as a Word (aligned or not) in transcript order, and a trace per turn."""
+def align_warp(segments: tuple[Segment, ...], audio: Audio, lang: Language,
+               again: bool = True) -> tuple[list[Word], tuple[TurnTrace, ...]]:
+    """Every word of every segment as a Word (aligned or not) in transcript order, and a trace per
+    turn. again: turns given up by the verification are warped again between where they were heard."""
     tokens = warp_tokens(segments, lang)
     if not any(any(t.said) for t in tokens):
         return _assemble(tokens, segments, {}), ()
@@ -254,24 +256,117 @@ def align_warp(segments: tuple[Segment, ...], audio: Audio, lang: Language) -> t
     # had untranscribed audio spread over it; its words are left unaligned
     said = [" ".join(u for u in t.said if u) for t in tokens]
     checked = heard_gaps(words_out, said, audio.samples, lang.voice)
-    lost = unheard([s.index for s in segments], checked)
+    # a stretch warped again (again=False) is held to the strict test: each turn heard clearly where
+    # put (its first stretch held the audio nobody transcribed, spread over its turns once more)
+    lost = unheard([s.index for s in segments], checked, strict=not again)
+    redone: dict[int, Placing] = {}
+    inner: dict[int, TurnTrace] = {}
+    if lost and again:
+        redone, inner = _warp_again(segments, words_out, lost, checked, audio, lang)
     if lost:
-        words_out = _placed_words(tokens, segments, {k: p for k, p in placed.items() if tokens[k].segment not in lost}, audio)
-    trace = tuple(TurnTrace(s.index, sum(t.segment == s.index for t in tokens), None if s.index in lost else "warp",
-                            (Tried("warp", _unheard_reason(checked.get(s.index)) if s.index in lost else ""),))
+        kept = {k: p for k, p in placed.items() if tokens[k].segment not in lost}
+        words_out = _placed_words(tokens, segments, kept | redone, audio)
+    trace = tuple(_turn_trace(s.index, sum(t.segment == s.index for t in tokens), checked.get(s.index, ()),
+                              s.index in lost, inner.get(s.index), again)
                   for s in segments if s.index in seg_spans)
     return words_out, trace
+
+
+AGAIN_MARGIN_MS = 300  # a stretch warped again begins this far before the first words heard there
+
+
+def _warp_again(segments: tuple[Segment, ...], words: list[Word], lost: set[int], checked: dict[int, tuple[Heard, ...]],
+                audio: Audio, lang: Language) -> tuple[dict[int, Placing], dict[int, TurnTrace]]:
+    """The turns given up, warped again piece by piece: a run of them lies between the words still
+    placed before and after it; it is cut where a turn of it was heard elsewhere (its first words,
+    spotted), and each piece is warped alone on its stretch, verified again. The audio nobody
+    transcribed is then inside one piece only, whose turns the verification gives up again (or
+    whose reading no longer matches at all); the others are where they were heard.
+    Returns token index -> placing, and segment -> its trace in the piece."""
+    order = [s.index for s in segments]
+    by_index = {s.index: s for s in segments}
+    runs: list[list[int]] = []
+    for s in order:
+        if s in lost:
+            if runs and order.index(runs[-1][-1]) == order.index(s) - 1:
+                runs[-1].append(s)
+            else:
+                runs.append([s])
+    out: dict[int, Placing] = {}
+    traces: dict[int, TurnTrace] = {}
+    for run in runs:
+        mine = [k for k, w in enumerate(words) if w.segment in run]
+        lo = max((w.end for w in words[:mine[0]] if w.aligned and w.segment not in lost), default=0)
+        hi = min((w.start for w in words[mine[-1] + 1:] if w.aligned and w.segment not in lost), default=audio.duration)
+        cuts: list[tuple[int, int]] = []  # (position in run, where its first words were heard)
+        for n, s in enumerate(run):
+            h = next((x for x in checked.get(s, ()) if x.part == "first"), None)
+            first = next((w.start for w in words if w.segment == s and w.aligned), None)
+            if h is None or not h.elsewhere or first is None:
+                continue
+            at = first + h.moved - AGAIN_MARGIN_MS
+            if (cuts[-1][1] if cuts else lo) < at < hi:
+                cuts.append((n, at))
+        edges = [(0, lo)] + cuts if not cuts or cuts[0][0] > 0 else cuts
+        for (n, a), (m, b) in zip(edges, [*edges[1:], (len(run), hi)]):
+            piece = run[n:m]
+            if b - a < 1000 or not piece:
+                continue
+            placings, trace = _piece(piece, by_index, words, a, b, audio, lang)
+            out |= placings
+            traces |= {t.segment: t for t in trace}
+    return out, traces
+
+
+def _piece(piece: list[int], by_index: dict[int, Segment], words: list[Word], lo: int, hi: int, audio: Audio,
+           lang: Language) -> tuple[dict[int, Placing], tuple[TurnTrace, ...]]:
+    """The piece's turns warped alone on [lo, hi) ms: token index -> placing, and their traces."""
+    segs, at = [], 0
+    total = sum(len(by_index[s].text) for s in piece) or 1
+    for s in piece:  # no stamps: each turn's share of the stretch by its text
+        a = at * (hi - lo) // total
+        at += len(by_index[s].text)
+        segs.append(replace(by_index[s], start=a, end=at * (hi - lo) // total, stamp=None))
+    got, trace = align_warp(tuple(segs), Audio(audio.samples[lo * RATE // 1000: hi * RATE // 1000]), lang, again=False)
+    index = [k for k, w in enumerate(words) if w.segment in piece]
+    out = {}
+    for k, w in zip(index, got):
+        if w.aligned:
+            score = min(max(w.score, 1e-6), 1 - 1e-6)  # the placing's evidence, as the score was made of it
+            out[k] = Placing(w.start + lo, w.end + lo, float(np.log(score / (1 - score))),
+                             tuple((c, x + lo, y + lo) for c, x, y in w.chars))
+    return out, trace
+
+
+def _turn_trace(segment: int, tokens: int, heard: tuple[Heard, ...], lost: bool, inner: TurnTrace | None,
+                again: bool) -> TurnTrace:
+    if not lost:
+        return TurnTrace(segment, tokens, "warp", (Tried("warp"),))
+    first = Tried("warp", _unheard_reason(heard))
+    if not again:
+        return TurnTrace(segment, tokens, None, (first,))
+    if inner is not None and inner.placed_by is not None:
+        return TurnTrace(segment, tokens, "warp-again", (first, Tried("warp-again")))
+    why = inner.tried[-1].reason if inner is not None and inner.tried else "nothing of it heard in its stretch"
+    return TurnTrace(segment, tokens, None, (first, Tried("warp-again", why)))
 
 
 def _placed_words(tokens: list[WarpToken], segments, placed: dict[int, Placing], audio: Audio) -> list[Word]:
     return [_fit_chars(w) for w in refine_pause_edges(_assemble(tokens, segments, placed), audio.samples)]
 
 
-def _unheard_reason(h: Heard | None) -> str:
+def _unheard_reason(heard: tuple[Heard, ...]) -> str:
+    h = next((x for x in heard if x.elsewhere), None) or next((x for x in heard if x.gap < HEARD_GAP), None)
+    spread = next((x for x in heard if x.spread > SPREAD_MS), None)
+    if h is None and spread is not None:
+        return (f"its {spread.part} words are heard in a stretch {spread.spread / 1000:.1f} s shorter than where the "
+                f"warp put them: untranscribed audio may be spread over them")
     if h is None:
         return "next to a turn not heard where the warp put it: untranscribed audio may be spread over it"
-    return (f"its first words are heard {h.moved / 1000:+.1f} s from where the warp put them ({h.best:.1f} "
-            f"against {h.gap:.1f} nats a frame there): untranscribed audio may be spread over them")
+    if h.elsewhere:
+        return (f"its {h.part} words are heard {h.moved / 1000:+.1f} s from where the warp put them ({h.best:.1f} "
+                f"against {h.gap:.1f} nats a frame there): untranscribed audio may be spread over them")
+    return f"its {h.part} words are not heard clearly where put again ({h.gap:.1f} nats a frame, under {HEARD_GAP})"
 
 
 @dataclass(frozen=True)
