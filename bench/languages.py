@@ -239,6 +239,42 @@ def inserted() -> list[str]:
             rows.append(_row(f"{code}, 30 s of {other} inserted at {at / 1000:.0f} s (against the clean run)", errs,
                              f"{sum(w.aligned for w in got)}/{len(got)} placed, {sum(e > 0.5 for e in errs)} of "
                              f"them over 0.5 s off"))
+    return rows + _inserted_french()
+
+
+def _inserted_french() -> list[str]:
+    """Held out (nothing of the verification was chosen on French): 10 s of the German reading
+    inserted at three pauses into the 21 s of spontaneous French, the IPUs as plain text."""
+    from praatio import textgrid
+
+    from align_transcripts.audio import Audio
+
+    d = LANG / "fra_sppas_F_F_B003-P8"
+    tg = textgrid.openTextgrid(str(d / "F_F_B003-P8.TextGrid"), includeEmptyIntervals=False)
+    ipus = [re.sub(r"^\w+_\d+ ", "", e.label).replace(" + ", " ").strip() for e in tg.getTier("transcription").entries
+            if re.match(r"(ipu|gpd)_\d+ ", e.label)]
+    audio = decode(str(d / "F_F_B003-P8.wav"))
+    insert = decode(str(LANG / "deu_aeneas_librivox_simplicissimus" / "de.mp3")).samples[5_000 * 16: 15_000 * 16]
+
+    def segs(duration: int) -> tuple[Segment, ...]:
+        total, at, out = sum(map(len, ipus)), 0, []
+        for k, t in enumerate(ipus):
+            a = at * duration // total
+            at += len(t)
+            out.append(_seg(k + 1, t, a, at * duration // total))
+        return tuple(out)
+
+    clean, _ = align_warp(segs(audio.duration), audio, language("fr"))
+    rows = []
+    for place in (5_000, 8_000, 12_000):
+        after = next(w for w in clean if w.aligned and w.start >= place)
+        at = (max(w.end for w in clean if w.aligned and w.end <= after.start) + after.start) // 2
+        x = np.concatenate([audio.samples[: at * 16], insert, audio.samples[at * 16:]])
+        got, _ = align_warp(segs(len(x) // 16), Audio(x), language("fr"))
+        errs = [abs(b.start - (a.start + (10_000 if a.start >= at else 0))) / 1000 for a, b in zip(clean, got)
+                if a.aligned and b.aligned]
+        rows.append(_row(f"fr (held out), 10 s of de inserted at {at / 1000:.0f} s (against the clean run)", errs,
+                         f"{sum(w.aligned for w in got)}/{len(got)} placed, {sum(e > 0.5 for e in errs)} of them over 0.5 s off"))
     return rows
 
 
