@@ -278,6 +278,41 @@ def _inserted_french() -> list[str]:
     return rows
 
 
+def cut() -> list[str]:
+    """10 s taken out of each of the German and Spanish readings at two pauses (an edit after
+    transcription), the whole text given: the words taken out should be reported, not placed, and
+    the rest placed where they are (against the clean run, moved back 10 s after the cut)."""
+    from align_transcripts.audio import Audio
+
+    rows = []
+    for code, folder in (("de", "deu_aeneas_librivox_simplicissimus"), ("es", "spa_aeneas_librivox_capitan_veneno")):
+        d = LANG / folder
+        frags = [line.split("|", 1)[1].strip() for line in (d / f"{code}.txt").read_text().splitlines() if "|" in line]
+        audio = decode(str(d / f"{code}.mp3"))
+
+        def segs(duration: int, frags: list[str] = frags) -> tuple[Segment, ...]:
+            total, at, out = sum(len(f) for f in frags), 0, []
+            for k, f in enumerate(frags):
+                a = at * duration // total
+                at += len(f)
+                out.append(_seg(k + 1, f, a, at * duration // total))
+            return tuple(out)
+
+        clean, _ = align_warp(segs(audio.duration), audio, language(code))
+        for place in (20_000, 40_000):
+            a = next(w for w in clean if w.aligned and w.start >= place).start - 50
+            b = next(w for w in clean if w.aligned and w.start >= place + 10_000).start - 50
+            x = np.concatenate([audio.samples[: a * 16], audio.samples[b * 16:]])
+            got, _ = align_warp(segs(len(x) // 16), Audio(x), language(code))
+            gone = [k for k, w in enumerate(clean) if a <= w.start < b]
+            errs = [abs(g.start - (c.start - (b - a if c.start >= b else 0))) / 1000 for k, (c, g) in enumerate(zip(clean, got))
+                    if c.aligned and g.aligned and k not in gone]
+            rows.append(_row(f"{code}, {(b - a) / 1000:.0f} s cut at {a / 1000:.0f} s (against the clean run)", errs,
+                             f"{sum(got[k].aligned for k in gone)} of the {len(gone)} words cut placed; of the rest, "
+                             f"{sum(e > 0.5 for e in errs)} over 0.5 s off"))
+    return rows
+
+
 def scale(times: int = 9) -> list[str]:
     """Speed and memory on 10 minutes: the German reading nine times over, as plain text (no stamps:
     the widest band). Run it alone (`python bench/languages.py scale`): the peak is the process's."""
@@ -303,7 +338,7 @@ def scale(times: int = 9) -> list[str]:
             f"peak {peak} MB |"]
 
 
-MEASURES = {"fr": french, "zh": mandarin, "en": english, "de": unreferenced, "ads": inserted, "scale": scale}
+MEASURES = {"fr": french, "zh": mandarin, "en": english, "de": unreferenced, "ads": inserted, "cut": cut, "scale": scale}
 
 
 def main(which: list[str]) -> None:

@@ -283,28 +283,34 @@ def _warp_again(segments: tuple[Segment, ...], words: list[Word], lost: set[int]
     transcribed is then inside one piece only, whose turns the verification gives up again (or
     whose reading no longer matches at all); the others are where they were heard.
     Returns token index -> placing, and segment -> its trace in the piece."""
-    order = [s.index for s in segments]
     by_index = {s.index: s for s in segments}
     runs: list[list[int]] = []
-    for s in order:
-        if s in lost:
-            if runs and order.index(runs[-1][-1]) == order.index(s) - 1:
-                runs[-1].append(s)
+    previous_lost = False
+    for seg in segments:
+        if seg.index in lost:
+            if previous_lost:
+                runs[-1].append(seg.index)
             else:
-                runs.append([s])
+                runs.append([seg.index])
+        previous_lost = seg.index in lost
+    first: dict[int, int] = {}  # segment -> where its first word was placed (before it was given up)
+    span: dict[int, tuple[int, int]] = {}  # segment -> its words' indices [a, b)
+    for k, w in enumerate(words):
+        if w.aligned:
+            first.setdefault(w.segment, w.start)
+        a, _ = span.get(w.segment, (k, k))
+        span[w.segment] = (a, k + 1)
     out: dict[int, Placing] = {}
     traces: dict[int, TurnTrace] = {}
     for run in runs:
-        mine = [k for k, w in enumerate(words) if w.segment in run]
-        lo = max((w.end for w in words[:mine[0]] if w.aligned and w.segment not in lost), default=0)
-        hi = min((w.start for w in words[mine[-1] + 1:] if w.aligned and w.segment not in lost), default=audio.duration)
+        lo = max((w.end for w in words[:span[run[0]][0]] if w.aligned and w.segment not in lost), default=0)
+        hi = min((w.start for w in words[span[run[-1]][1]:] if w.aligned and w.segment not in lost), default=audio.duration)
         cuts: list[tuple[int, int]] = []  # (position in run, where its first words were heard)
-        for n, s in enumerate(run):
-            h = next((x for x in checked.get(s, ()) if x.part == "first"), None)
-            first = next((w.start for w in words if w.segment == s and w.aligned), None)
-            if h is None or not h.elsewhere or first is None:
+        for n, seg_index in enumerate(run):
+            h = next((x for x in checked.get(seg_index, ()) if x.part == "first"), None)
+            if h is None or not h.elsewhere or seg_index not in first:
                 continue
-            at = first + h.moved - AGAIN_MARGIN_MS
+            at = first[seg_index] + h.moved - AGAIN_MARGIN_MS
             if (cuts[-1][1] if cuts else lo) < at < hi:
                 cuts.append((n, at))
         edges = [(0, lo)] + cuts if not cuts or cuts[0][0] > 0 else cuts

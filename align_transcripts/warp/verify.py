@@ -5,15 +5,17 @@ right speech does: with 30 s of Spanish inserted into a German reading, the warp
 nats a coarse frame on the Spanish and 2.71 on the German, while passing the Spanish over in a
 pause cost 1.3 more. So audio nobody transcribed is spread over the words around it, and they are
 placed seconds off (docs/languages.md). The English acoustic model tells the two apart on a
-sequence of phones: each turn's first words, as the language's espeak-ng voice says them, mapped
-onto the model's ARPAbet phones (pronounce.ipa_to_arpabet), are spotted (acoustic.spot) where
-the warp put them. Where the turn is, its words score -1.4 to -4.4 nats a frame below the free
-phone loop on the DEV readings (de, es, fr, zh), a few turns worse (-5 to -9.6: a word the voice's
-rules say otherwise than the speaker, a short Chinese turn); where the warp spread an insertion
-over them, -4.5 to -10.5. Scoring under HEARD_GAP there, a turn is spotted within NEAR_MS too:
-heard well and clearly better elsewhere, it is not where it was put, and its words are left unaligned,
-never claimed (as are the turns too short to spot next to it); heard no better anywhere near,
-the warp's place stands.
+sequence of phones: each turn's first words (and last, in a longer turn), as the language's
+espeak-ng voice says them, mapped onto the model's ARPAbet phones (pronounce.ipa_to_arpabet), are
+spotted (acoustic.spot) where the warp put them. Where the turn is, its words score -1.4 to -4.4
+nats a frame below the free phone loop on the DEV readings (de, es, fr, zh; a few turns worse,
+-5 to -9.6: a word the voice's rules say otherwise than the speaker, a short Chinese turn) and
+overhang where they are heard by at most 1.2 s; where the warp spread an insertion over them,
+-4.5 to -10.5, or by up to 5.8 s. A turn is not where it was put when its words overhang by more
+than SPREAD_MS, or, scoring under HEARD_GAP there, when they are heard well and clearly better
+elsewhere (spotted together with the other turns not clearly heard, between the turns heard
+before and after them); heard poorly everywhere, the warp's place stands. The caller
+(engine.align_warp) warps such turns again, or leaves their words unaligned: never claimed.
 """
 from __future__ import annotations
 
@@ -29,7 +31,7 @@ from ..types import Word
 
 __all__ = ["ELSEWHERE", "HEARD_GAP", "Heard", "heard_gaps", "unheard"]
 
-HEARD_GAP = -4.5  # nats a frame below the free phone loop: a turn's first words scoring this well where they were put are there
+HEARD_GAP = -4.5  # nats a frame below the free phone loop: a turn's words scoring this well where they were put are there
 ELSEWHERE = 1.0  # ... scoring worse, they are not when heard this much better elsewhere (OFF_MS away or more)
 OFF_MS = 500
 # where they were put overhangs where they were heard by more than this (DEV clean readings: at most
@@ -50,7 +52,7 @@ def phones(said: str, voice: str) -> tuple[str, ...]:
 
 @dataclass(frozen=True)
 class Heard:
-    """How a turn's first words match the recording where the warp put them, and nearby."""
+    """How some of a turn's words match the recording where the warp put them, and nearby."""
 
     gap: float  # where they were put (nats a frame below the free phone loop)
     best: float  # the best stretch within NEAR_MS (gap itself when not searched)
