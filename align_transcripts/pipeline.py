@@ -54,9 +54,15 @@ def align_files(transcript_path: str, audio_path: str, fmt: str | None = None, e
         raise InputError(audio_path, f"{problem} (transcript {transcript_path})")
     regions = speech_regions(audio.samples)
     if lang.code != "en":
+        from .warp.dtw import NoPath
         from .warp.engine import align_warp
 
-        warped, trace = align_warp(r.segments, audio, lang)
+        try:
+            warped, trace = align_warp(r.segments, audio, lang)
+        except NoPath:
+            raise InputError(audio_path, f"the transcript read aloud takes more than twice as long as this recording "
+                                         f"({audio.duration / 1000:.1f} s): a recording cut short, or the transcript of "
+                                         f"another? (transcript {transcript_path})") from None
         problem = mismatch(warped)
         if problem:
             raise InputError(audio_path, f"{problem} (transcript {transcript_path})")

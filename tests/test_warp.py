@@ -278,6 +278,14 @@ def test_short_turns_next_to_a_turn_not_heard_where_put_are_not_trusted_either()
     assert unheard([1, 2], {}) == set()  # nothing verifiable: the warp's evidence stands alone
 
 
+def test_two_turns_in_a_row_heard_poorly_everywhere_are_not_there_but_one_alone_is():
+    from align_transcripts.warp.verify import POOR_GAP, Heard, unheard
+
+    good, poor = (Heard(-2.0, -2.0, 0),), (Heard(POOR_GAP - 1, POOR_GAP - 0.8, 200),)  # poor: no better anywhere
+    assert unheard([1, 2, 3, 4], {1: good, 2: poor, 3: good, 4: good}) == set()  # a line said otherwise
+    assert unheard([1, 2, 3, 4, 5], {1: good, 2: poor, 4: poor, 5: good}) == {2, 3, 4}  # text cut from the recording
+
+
 @pytest.mark.slow
 def test_an_advert_in_german_leaves_no_word_claimed_seconds_off(tmp_path):
     """30 s of Spanish inserted at a pause 21 s into the German DEV reading, the transcript as plain
@@ -316,3 +324,19 @@ def test_an_advert_in_german_leaves_no_word_claimed_seconds_off(tmp_path):
 def _wav(path, samples: np.ndarray):
     _write_wav(path, samples.astype(np.float32))
     return path
+
+
+@pytest.mark.slow
+def test_a_recording_too_short_for_its_reading_is_refused_not_a_traceback(tmp_path):
+    """The German DEV reading cut to its first 28 s under the whole transcript (68 s read aloud): the
+    text passes the syllable count (read fast it would fit in twice the time), but the warp, which
+    moves at most two reading frames a recording frame, finds no path: a clear refusal, exit 2."""
+    d = SHARED / "data" / "speech" / "lang" / "deu_aeneas_librivox_simplicissimus"
+    if not (d / "de.mp3").exists():
+        pytest.skip(f"no German DEV speech in {d}")
+    from align_transcripts.audio import decode
+
+    text = "\n\n".join(line.split("|", 1)[1].strip() for line in (d / "de.txt").read_text().splitlines() if "|" in line)
+    r = _words(tmp_path, text + "\n", _wav(tmp_path / "short.wav", decode(str(d / "de.mp3")).samples[: 28 * 16000]), "de")
+    assert r.returncode == 2 and "more than twice as long as this recording" in r.stderr, r.stderr
+    assert "Traceback" not in r.stderr and not (tmp_path / "words.json").exists()

@@ -13,9 +13,14 @@ from collections.abc import Callable
 
 import numpy as np
 
-__all__ = ["INF", "band_around", "warp"]
+__all__ = ["INF", "NoPath", "band_around", "warp"]
 
 INF = np.float32(1e30)
+
+
+class NoPath(ValueError):
+    """No path through the band: the recording is too short for the reading (it moves at most two
+    reading frames a recording frame)."""
 
 
 def warp(cost: Callable[[int, int, int], np.ndarray], lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
@@ -47,7 +52,7 @@ def warp(cost: Callable[[int, int, int], np.ndarray], lo: np.ndarray, hi: np.nda
         prev = options[move, np.arange(b - a)] + c
         back.append(move)
     if prev[-1] >= INF / 2:
-        raise ValueError("no path through the band")
+        raise NoPath("no path through the band")
     path = np.empty(rows, dtype=np.int64)
     j = int(hi[-1]) - 1
     for i in range(rows - 1, -1, -1):

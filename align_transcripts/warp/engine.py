@@ -27,7 +27,7 @@ from ..aligner import assemble
 from ..audio import RATE, Audio
 from ..boundaries import refine_pause_edges
 from ..types import Placed, Segment, Token, Tried, TurnTrace, Word
-from .dtw import band_around, warp
+from .dtw import NoPath, band_around, warp
 from .languages import Language
 from .synth import FRAME, read_aloud
 from .verify import HEARD_GAP, SPREAD_MS, Heard, heard_gaps, unheard
@@ -333,7 +333,11 @@ def _piece(piece: list[int], by_index: dict[int, Segment], words: list[Word], lo
         a = at * (hi - lo) // total
         at += len(by_index[s].text)
         segs.append(replace(by_index[s], start=a, end=at * (hi - lo) // total, stamp=None))
-    got, trace = align_warp(tuple(segs), Audio(audio.samples[lo * RATE // 1000: hi * RATE // 1000]), lang, again=False)
+    try:
+        got, trace = align_warp(tuple(segs), Audio(audio.samples[lo * RATE // 1000: hi * RATE // 1000]), lang, again=False)
+    except NoPath:  # the stretch is too short for its reading (a part cut out)
+        return {}, tuple(TurnTrace(s, 0, None, (Tried("warp-again", "its stretch is too short for its words"),))
+                         for s in piece)
     index = [k for k, w in enumerate(words) if w.segment in piece]
     out = {}
     for k, w in zip(index, got):

@@ -29,7 +29,7 @@ from ..anchor import MIN_PROBE_PHONES, PROBE_WORDS
 from ..audio import RATE
 from ..types import Word
 
-__all__ = ["ELSEWHERE", "HEARD_GAP", "Heard", "heard_gaps", "unheard"]
+__all__ = ["ELSEWHERE", "HEARD_GAP", "POOR_GAP", "SPREAD_MS", "Heard", "heard_gaps", "unheard"]
 
 HEARD_GAP = -4.5  # nats a frame below the free phone loop: a turn's words scoring this well where they were put are there
 ELSEWHERE = 1.0  # ... scoring worse, they are not when heard this much better elsewhere (OFF_MS away or more)
@@ -37,6 +37,9 @@ OFF_MS = 500
 # where they were put overhangs where they were heard by more than this (DEV clean readings: at most
 # 1.2 s, 39 turns; where an insertion was spread over them, up to 5.8 s)
 SPREAD_MS = 1500
+# two turns in a row scoring worse than this where put are not there (DEV: right turns -1.4 to
+# -4.4, one German line -6.8 alone; turns whose text was cut from the recording -6.5 to -11.1)
+POOR_GAP = -6.0
 REACH_MS = 300  # where they were put: this far either side of the span the warp gave them
 NEAR_MS = 40_000  # elsewhere: this far either side at most
 
@@ -137,6 +140,11 @@ def unheard(segments: Sequence[int], heard: dict[int, tuple[Heard, ...]], strict
     the short ones beside a turn it displaced as far off as that turn. strict: not heard clearly
     (HEARD_GAP) where placed is enough, whether or not heard elsewhere."""
     out = {s for s, hs in heard.items() if any(h.gap < HEARD_GAP if strict else not h.there for h in hs)}
+    # heard poorly everywhere near, one turn may be a line the voice says otherwise than the speaker;
+    # two in a row are text the recording does not have (a part cut out) or speech squeezed beside it
+    verified = [s for s in segments if s in heard]
+    poor = {s for s in verified if min(h.gap for h in heard[s]) < POOR_GAP}
+    out |= {s for a, b in zip(verified, verified[1:]) if a in poor and b in poor for s in (a, b)}
     for k, s in enumerate(segments):
         if s in heard:
             continue
