@@ -21,7 +21,7 @@ import numpy as np
 from .aligner import Alignment, align
 from .audio import Audio, decode, ffmpeg_binary, source_format
 from .errors import InputError
-from .types import Segment, Token, TurnTrace, Word, spoken_over
+from .types import Segment, Token, Tried, TurnTrace, Word, spoken_over
 from .vad import speech_regions
 
 __all__ = ["MIX", "SEPARATE_DB", "Channels", "align_on_channels", "channel_levels", "mark_overlaps", "mark_suspects_on_channels",
@@ -146,16 +146,21 @@ def align_on_channels(segments: tuple[Segment, ...], channels: Channels, mapping
         adapted = adapted or done.adapted
 
     on_mix = {s.index for s in segments if mapping.get(s.speaker, MIX) == MIX}
+    unread: dict[int, int] = {}  # segment -> the channel its speaker is on, which could not be read
     for c in (0, 1):
         segs = tuple(s for s in segments if mapping.get(s.speaker, MIX) == c)
         audio = channels.get(c) if segs else None
         if audio is None:
             on_mix |= {s.index for s in segs}
+            unread |= {s.index: c for s in segs}
         else:
             run(segs, audio)
         del audio  # one channel in memory at a time
     if on_mix:
         run(tuple(s for s in segments if s.index in on_mix), channels.mix, channels.mix_regions)
+    # said in the trace, not silently: a turn aligned on the mix though its speaker has a channel
+    trace = [replace(t, tried=(Tried("channel", f"channel {unread[t.segment] + 1} could not be read: aligned on "
+                                                f"the mix"), *t.tried)) if t.segment in unread else t for t in trace]
     merged = [w for s in segments for w in words.get(s.index, [])]
     return Alignment(mark_overlaps(merged), tuple(sorted(trace, key=lambda t: t.segment)), adapted)
 

@@ -9,7 +9,7 @@ from align_transcripts import channels
 from align_transcripts.aligner import Alignment
 from align_transcripts.audio import Audio, decode
 from align_transcripts.channels import MIX, channel_levels, mark_overlaps, speaker_channels
-from align_transcripts.types import Segment, Word
+from align_transcripts.types import Segment, Tried, TurnTrace, Word
 
 TIMIT = SHARED / "data" / "speech" / "timit"
 
@@ -126,7 +126,8 @@ def test_channels_are_aligned_one_at_a_time_and_an_unreadable_one_falls_to_the_m
     def fake_align(todo, audio, regions=None, **options):
         gc.collect()
         seen.append((tuple(s.index for s in todo), audio.path, sum(r() is not None for r in decoded)))
-        return Alignment([Word(f"w{s.index}", s.start, s.start + 200, s.speaker, s.index, True, 0.9) for s in todo], (), None)
+        return Alignment([Word(f"w{s.index}", s.start, s.start + 200, s.speaker, s.index, True, 0.9) for s in todo],
+                         tuple(TurnTrace(s.index, 1, "chain", (Tried("chain"),)) for s in todo), None)
 
     class Decoding(channels.Channels):
         def get(self, c):
@@ -147,6 +148,10 @@ def test_channels_are_aligned_one_at_a_time_and_an_unreadable_one_falls_to_the_m
     done = channels.align_on_channels(segs, Unreadable1("x.wav", mix), mapping)
     assert seen == [((1, 4), "channel 0", 1), ((2, 3, 5), "mix", 0)]
     assert [w.segment for w in done.words] == [1, 2, 3, 4, 5]
+    # the turns of the unreadable channel say so in their trace; the others do not
+    said = {t.segment: t.tried[0].reason for t in done.trace}
+    assert said[2] == said[5] == "channel 2 could not be read: aligned on the mix"
+    assert said[1] == said[3] == said[4] == ""
 
 
 def test_each_word_is_judged_for_suspicion_on_its_speakers_channel(monkeypatch):
