@@ -2,13 +2,13 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from .anchor import DRIFT_MS, Anchoring
 from .reconcile import Reconciled
 from .text import counted, is_tag, text_syllables, tokens
 from .timefmt import clock
-from .types import SEVERITIES, Finding, Segment, Transcript, Word
+from .types import SEVERITIES, Finding, Segment, Transcript, TurnTrace, Word
 
 # Stamps are floored to the whole second, so a slot between two stamps may really be up to
 # one second longer or shorter than it looks.
@@ -191,6 +191,21 @@ def summary(transcript: Transcript, segs: tuple[Segment, ...], found: list[Findi
 
 # How far from a word's edges speech activity still counts as that word (breath, release).
 WORD_COVER_MS = 250
+
+
+UNHEARD_HINT = ("They were not heard where the warp put them (the trace says where they were): audio nobody "
+                "transcribed, an advert or a part cut out, may be there.")
+
+
+def explain_unheard(found: list[Finding], segs: tuple[Segment, ...], trace: tuple[TurnTrace, ...]) -> list[Finding]:
+    """Unaligned-word findings of turns the warp engine gave up (warp/verify.py: not heard where it
+    put them) say so, instead of asking to check the text: the text is likely right, the audio
+    around it has something else in it."""
+    line = {s.index: s.line for s in segs}
+    given_up = {line.get(t.segment) for t in trace if t.placed_by is None and t.tried and t.tried[0].name == "warp"
+                and t.tried[0].reason}
+    return [replace(f, message=f.message.replace("Check the text against the recording.", UNHEARD_HINT))
+            if f.kind == "unaligned_words" and f.line in given_up else f for f in found]
 
 
 def check_alignment(segs: tuple[Segment, ...], words: list[Word], speech: list[tuple[int, int]],

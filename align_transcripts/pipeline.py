@@ -9,7 +9,15 @@ from .aligner import Alignment, align, mismatch
 from .anchor import Anchoring, anchor, anchored_segments
 from .audio import Audio, decode
 from .channels import Channels, align_on_channels, mark_suspects_on_channels, separating_levels, speaker_channels
-from .check import Thresholds, check, check_alignment, check_anchoring, group_stamp_offsets, sort_findings
+from .check import (
+    Thresholds,
+    check,
+    check_alignment,
+    check_anchoring,
+    explain_unheard,
+    group_stamp_offsets,
+    sort_findings,
+)
 from .errors import InputError
 from .reconcile import Reconciled, reconcile
 from .timefmt import clock
@@ -177,7 +185,8 @@ def audit(a: Aligned, th: Thresholds | None = None) -> list[Finding]:
     found = check(a.transcript, stamped, th, a.audio.duration)
     # with the words placed, the measured overlap replaces the text-length guess
     found = [f for f in found if f.kind != "overlap"]
-    found += check_alignment(a.reconciled.segments, a.words, a.regions, th)
+    found += explain_unheard(check_alignment(a.reconciled.segments, a.words, a.regions, th), a.reconciled.segments,
+                             a.trace)
     anchored: frozenset[int] = frozenset()
     if a.anchoring is not None and a.anchoring.moved:
         found = check_anchoring(stamped.segments, a.anchoring, a.words, a.audio.duration, found, a.regions)

@@ -197,3 +197,17 @@ def test_a_turns_first_words_lost_right_after_another_speaker_may_have_been_said
         assert len(cut) == 1 and "3 words" in cut[0].message
         assert ("said over A's last words" in cut[0].message) is maybe_over
         assert "cut after transcription" in cut[0].message
+
+
+def test_words_the_warp_gave_up_are_explained_by_the_audio_not_the_text():
+    from align_transcripts.check import UNHEARD_HINT, explain_unheard
+    from align_transcripts.types import Finding, Segment, Tried, TurnTrace
+
+    segs = (Segment(1, "A", 0, 5000, "eins zwei", 1, None), Segment(2, "A", 5000, 9000, "drei vier", 4, None))
+    found = [Finding("unaligned_words", "warning", line, 0, 100, "A", "2 of 2 words could not be placed on the audio "
+                     "(x y); their times are interpolated. Check the text against the recording.") for line in (1, 4)]
+    trace = (TurnTrace(1, 2, None, (Tried("warp", "its first words are heard +9.7 s from where the warp put them"),)),
+             TurnTrace(2, 2, None, (Tried("chain", "low acoustic score (0.6)"),)))
+    out = explain_unheard(found, segs, trace)
+    assert out[0].message.endswith(UNHEARD_HINT) and "Check the text" not in out[0].message
+    assert out[1] == found[1]  # the English engine's unplaced words: the text may be wrong
