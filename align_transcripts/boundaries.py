@@ -213,7 +213,7 @@ def band_limited(samples: np.ndarray) -> bool:
 
 
 def restore_hiss(words: list[Word], samples: np.ndarray, last_phones: Sequence[str],
-                 model: Sequence[Word] | None = None) -> list[Word]:
+                 model: Sequence[Word]) -> list[Word]:
     """On a band-limited recording, words ending in a hissed sound before a pause ending TAIL_MS
     after where the model ended them, or the pause-edge search if later (at most PAUSE_MS before
     the next word): the search finds where the voicing falls, which is not the word's end there.
@@ -226,6 +226,5 @@ def restore_hiss(words: list[Word], samples: np.ndarray, last_phones: Sequence[s
         w = out[i]
         nxt = out[aligned[n + 1]].start if n + 1 < len(aligned) else w.end + TAIL_MS + PAUSE_MS
         if nxt - w.end >= PAUSE_MS and last_phones[i] in HISSED:
-            end = max(w.end, model[i].end) if model is not None else w.end
-            out[i] = replace(w, end=max(w.end, min(end + TAIL_MS, nxt - PAUSE_MS)))
+            out[i] = replace(w, end=max(w.end, min(max(w.end, model[i].end) + TAIL_MS, nxt - PAUSE_MS)))
     return out

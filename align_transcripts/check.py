@@ -2,13 +2,13 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from .anchor import DRIFT_MS, Anchoring
 from .reconcile import Reconciled
 from .text import counted, is_tag, text_syllables, tokens
 from .timefmt import clock
-from .types import SEVERITIES, Finding, Segment, Transcript, TurnTrace, Word
+from .types import SEVERITIES, Finding, Segment, Transcript, Word
 
 # Stamps are floored to the whole second, so a slot between two stamps may really be up to
 # one second longer or shorter than it looks.
@@ -197,20 +197,11 @@ UNHEARD_HINT = ("They were not heard where the warp put them (the trace says whe
                 "transcribed, an advert or a part cut out, may be there.")
 
 
-def explain_unheard(found: list[Finding], segs: tuple[Segment, ...], trace: tuple[TurnTrace, ...]) -> list[Finding]:
-    """Unaligned-word findings of turns the warp engine gave up (warp/verify.py: not heard where it
-    put them) say so, instead of asking to check the text: the text is likely right, the audio
-    around it has something else in it."""
-    line = {s.index: s.line for s in segs}
-    given_up = {line.get(t.segment) for t in trace if t.placed_by is None and t.tried and t.tried[0].name == "warp"
-                and t.tried[0].reason}
-    return [replace(f, message=f.message.replace("Check the text against the recording.", UNHEARD_HINT))
-            if f.kind == "unaligned_words" and f.line in given_up else f for f in found]
-
-
 def check_alignment(segs: tuple[Segment, ...], words: list[Word], speech: list[tuple[int, int]],
-                    th: Thresholds = Thresholds()) -> list[Finding]:
-    """What the placed words and the speech activity show about the transcript's timing."""
+                    th: Thresholds = Thresholds(), unheard: frozenset[int] = frozenset()) -> list[Finding]:
+    """What the placed words and the speech activity show about the transcript's timing. unheard:
+    turns the warp engine gave up as not heard where it put them (warp/verify.py): their unplaced
+    words point at the audio around them, not at their text."""
     by_seg: dict[int, list[Word]] = {}
     for w in words:
         by_seg.setdefault(w.segment, []).append(w)
@@ -237,7 +228,8 @@ def check_alignment(segs: tuple[Segment, ...], words: list[Word], speech: list[t
             found.append(Finding(
                 "unaligned_words", "warning", s.line, lost[0].start, lost[-1].end, s.speaker,
                 f"{len(lost)} of {counted(len(by_seg[s.index]), 'word')} could not be placed on the audio ({sample}); "
-                "their times are interpolated. Check the text against the recording.",
+                "their times are interpolated. "
+                + (UNHEARD_HINT if s.index in unheard else "Check the text against the recording."),
             ))
         odd = [w for w in by_seg.get(s.index, []) if w.suspect]
         if odd:

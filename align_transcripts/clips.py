@@ -31,6 +31,7 @@ from .reconcile import Reconciled
 from .text import bare, is_tag
 from .timefmt import clock, parse_clock, seconds
 from .types import Segment, Word
+from .warp.dtw import NoPath
 
 __all__ = ["Clip", "Selection", "plan_clips", "write_clips", "resolve_speakers", "parse_segments"]
 
@@ -255,7 +256,7 @@ def group_words(audio_path: str, chunk: list[Segment], rate: float, duration: in
 
             placed = align_warp(shifted, audio, lang_of(language))[0]
         words = [replace(w, start=w.start + lo, end=w.end + lo) for w in placed]
-    except InputError:
+    except (InputError, NoPath):  # NoPath: the range is too short for its words read aloud (another language)
         return est, None, 0
     return words, audio, lo
 

@@ -14,7 +14,6 @@ from .check import (
     check,
     check_alignment,
     check_anchoring,
-    explain_unheard,
     group_stamp_offsets,
     sort_findings,
 )
@@ -185,8 +184,10 @@ def audit(a: Aligned, th: Thresholds | None = None) -> list[Finding]:
     found = check(a.transcript, stamped, th, a.audio.duration)
     # with the words placed, the measured overlap replaces the text-length guess
     found = [f for f in found if f.kind != "overlap"]
-    found += explain_unheard(check_alignment(a.reconciled.segments, a.words, a.regions, th), a.reconciled.segments,
-                             a.trace)
+    # turns the warp engine gave up as not heard where it put them (warp/verify.py)
+    unheard = frozenset(t.segment for t in a.trace if t.placed_by is None and any(x.name == "warp" and x.reason
+                                                                                  for x in t.tried))
+    found += check_alignment(a.reconciled.segments, a.words, a.regions, th, unheard)
     anchored: frozenset[int] = frozenset()
     if a.anchoring is not None and a.anchoring.moved:
         found = check_anchoring(stamped.segments, a.anchoring, a.words, a.audio.duration, found, a.regions)

@@ -24,7 +24,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from align_transcripts.aligner import align  # noqa: E402
-from align_transcripts.audio import RATE, decode  # noqa: E402
+from align_transcripts.audio import RATE, Audio, decode  # noqa: E402
 from align_transcripts.types import Segment  # noqa: E402
 from align_transcripts.warp.engine import align_warp  # noqa: E402
 from align_transcripts.warp.languages import language  # noqa: E402
@@ -75,22 +75,40 @@ def _cpu(fn, *args):
     return out, time.process_time() - t0
 
 
-def french() -> list[str]:
+READINGS = {"de": LANG / "deu_aeneas_librivox_simplicissimus" / "de", "es": LANG / "spa_aeneas_librivox_capitan_veneno" / "es"}
+
+
+def _reading(code: str) -> tuple[list[str], Audio]:
+    """A LibriVox reading's text fragments and its audio."""
+    stem = READINGS[code]
+    text = stem.with_suffix(".txt").read_text().splitlines()
+    return [line.split("|", 1)[1].strip() for line in text if "|" in line], decode(str(stem.with_suffix(".mp3")))
+
+
+def _by_text(texts: list[str], duration: int) -> tuple[Segment, ...]:
+    """One plain-text turn a text, its slot its share of the recording by length (as reconcile estimates)."""
+    total, at, out = sum(map(len, texts)), 0, []
+    for k, t in enumerate(texts):
+        a = at * duration // total
+        at += len(t)
+        out.append(_seg(k + 1, t, a, at * duration // total))
+    return tuple(out)
+
+
+def _french_ipus() -> list[tuple[float, float, str]]:
     from praatio import textgrid
 
-    d = LANG / "fra_sppas_F_F_B003-P8"
-    tg = textgrid.openTextgrid(str(d / "F_F_B003-P8.TextGrid"), includeEmptyIntervals=False)
-    ipus = [(e.start, e.end, re.sub(r"^\w+_\d+ ", "", e.label).replace(" + ", " ").strip())
+    tg = textgrid.openTextgrid(str(LANG / "fra_sppas_F_F_B003-P8" / "F_F_B003-P8.TextGrid"), includeEmptyIntervals=False)
+    return [(e.start, e.end, re.sub(r"^\w+_\d+ ", "", e.label).replace(" + ", " ").strip())
             for e in tg.getTier("transcription").entries if re.match(r"(ipu|gpd)_\d+ ", e.label)]
+
+
+def french() -> list[str]:
+    d = LANG / "fra_sppas_F_F_B003-P8"
+    ipus = _french_ipus()
     audio = decode(str(d / "F_F_B003-P8.wav"))
-    segs = tuple(_seg(k + 1, text, 0, audio.duration) for k, (_, _, text) in enumerate(ipus))
     # no stamps: the plain-text case; reconcile's text-share estimate stands in for the stamps
-    total = sum(len(s.text) for s in segs)
-    at, est = 0, []
-    for s in segs:
-        a = at * audio.duration // total
-        at += len(s.text)
-        est.append(Segment(s.index, s.speaker, a, at * audio.duration // total, s.text, s.line, None))
+    est = _by_text([t for _, _, t in ipus], audio.duration)
     (words, _), cpu = _cpu(align_warp, tuple(est), audio, language("fr"))
     edges = []
     for s, (a, b, _) in zip(est, ipus):
@@ -183,18 +201,9 @@ def english() -> list[str]:
 
 def unreferenced() -> list[str]:
     rows = []
-    for code, folder, stem in (("de", "deu_aeneas_librivox_simplicissimus", "de"),
-                               ("es", "spa_aeneas_librivox_capitan_veneno", "es")):
-        d = LANG / folder
-        frags = [line.split("|", 1)[1].strip() for line in (d / f"{stem}.txt").read_text().splitlines() if "|" in line]
-        audio = decode(str(d / f"{stem}.mp3"))
-        total = sum(len(f) for f in frags)
-        at, segs = 0, []
-        for k, f in enumerate(frags):
-            a = at * audio.duration // total
-            at += len(f)
-            segs.append(_seg(k + 1, f, a, at * audio.duration // total))
-        (words, _), cpu = _cpu(align_warp, tuple(segs), audio, language(code))
+    for code in ("de", "es"):
+        frags, audio = _reading(code)
+        (words, _), cpu = _cpu(align_warp, _by_text(frags, audio.duration), audio, language(code))
         placed = sum(w.aligned for w in words)
         rows.append(f"| {code} (no reference times) | - | - | - | - | - | {placed}/{len(words)} words placed, first at "
                     f"{next(w.start for w in words if w.aligned) / 1000:.2f} s; "
@@ -202,114 +211,68 @@ def unreferenced() -> list[str]:
     return rows
 
 
-def inserted() -> list[str]:
-    """30 s of one reading inserted into the other at a pause (an advert nobody transcribed), at
-    three places each way (German into Spanish, Spanish into German): the words' starts against
-    the same words aligned on the reading alone (+30 s after it). What matters is the words placed
-    more than 0.5 s off and still claimed (aligned); words left unaligned are reported, not mistimed."""
-    from align_transcripts.audio import Audio
-
+def _edited(code: str, texts: list[str], audio: Audio, clean: list, edits: list[tuple[int, int, np.ndarray]],
+            label: str) -> list[str]:
+    """The text aligned on each edited copy of the recording: (at ms, ms taken out from there,
+    samples put in there). Words' starts against `clean` (the text on the recording alone) moved by
+    the edit; the words taken out should not be placed, and no other word should be claimed more
+    than 0.5 s off."""
     rows = []
-    readings = {code: (LANG / folder, stem) for code, folder, stem in
-                (("de", "deu_aeneas_librivox_simplicissimus", "de"), ("es", "spa_aeneas_librivox_capitan_veneno", "es"))}
-    for code, other, places in (("de", "es", (20_000, 34_000, 50_000)), ("es", "de", (20_000, 40_000, 60_000))):
-        d, stem = readings[code]
-        frags = [line.split("|", 1)[1].strip() for line in (d / f"{stem}.txt").read_text().splitlines() if "|" in line]
-        audio = decode(str(d / f"{stem}.mp3"))
-        od, ostem = readings[other]
-        insert = decode(str(od / f"{ostem}.mp3")).samples[20_000 * 16: 50_000 * 16]
-
-        def segs(duration: int, frags: list[str] = frags) -> tuple[Segment, ...]:
-            total, at, out = sum(len(f) for f in frags), 0, []
-            for k, f in enumerate(frags):
-                a = at * duration // total
-                at += len(f)
-                out.append(_seg(k + 1, f, a, at * duration // total))
-            return tuple(out)
-
-        clean, _ = align_warp(segs(audio.duration), audio, language(code))
-        for place in places:
-            after = next(w for w in clean if w.aligned and w.start >= place)
-            at = (max(w.end for w in clean if w.aligned and w.end <= after.start) + after.start) // 2
-            x = np.concatenate([audio.samples[: at * 16], insert, audio.samples[at * 16:]])
-            got, _ = align_warp(segs(len(x) // 16), Audio(x), language(code))
-            ins = len(insert) // 16
-            errs = [abs(b.start - (a.start + (ins if a.start >= at else 0))) / 1000 for a, b in zip(clean, got)
-                    if a.aligned and b.aligned]
-            rows.append(_row(f"{code}, 30 s of {other} inserted at {at / 1000:.0f} s (against the clean run)", errs,
-                             f"{sum(w.aligned for w in got)}/{len(got)} placed, {sum(e > 0.5 for e in errs)} of "
-                             f"them over 0.5 s off"))
-    return rows + _inserted_french()
-
-
-def _inserted_french() -> list[str]:
-    """Held out (nothing of the verification was chosen on French): 10 s of the German reading
-    inserted at three pauses into the 21 s of spontaneous French, the IPUs as plain text."""
-    from praatio import textgrid
-
-    from align_transcripts.audio import Audio
-
-    d = LANG / "fra_sppas_F_F_B003-P8"
-    tg = textgrid.openTextgrid(str(d / "F_F_B003-P8.TextGrid"), includeEmptyIntervals=False)
-    ipus = [re.sub(r"^\w+_\d+ ", "", e.label).replace(" + ", " ").strip() for e in tg.getTier("transcription").entries
-            if re.match(r"(ipu|gpd)_\d+ ", e.label)]
-    audio = decode(str(d / "F_F_B003-P8.wav"))
-    insert = decode(str(LANG / "deu_aeneas_librivox_simplicissimus" / "de.mp3")).samples[5_000 * 16: 15_000 * 16]
-
-    def segs(duration: int) -> tuple[Segment, ...]:
-        total, at, out = sum(map(len, ipus)), 0, []
-        for k, t in enumerate(ipus):
-            a = at * duration // total
-            at += len(t)
-            out.append(_seg(k + 1, t, a, at * duration // total))
-        return tuple(out)
-
-    clean, _ = align_warp(segs(audio.duration), audio, language("fr"))
-    rows = []
-    for place in (5_000, 8_000, 12_000):
-        after = next(w for w in clean if w.aligned and w.start >= place)
-        at = (max(w.end for w in clean if w.aligned and w.end <= after.start) + after.start) // 2
-        x = np.concatenate([audio.samples[: at * 16], insert, audio.samples[at * 16:]])
-        got, _ = align_warp(segs(len(x) // 16), Audio(x), language("fr"))
-        errs = [abs(b.start - (a.start + (10_000 if a.start >= at else 0))) / 1000 for a, b in zip(clean, got)
-                if a.aligned and b.aligned]
-        rows.append(_row(f"fr (held out), 10 s of de inserted at {at / 1000:.0f} s (against the clean run)", errs,
-                         f"{sum(w.aligned for w in got)}/{len(got)} placed, {sum(e > 0.5 for e in errs)} of them over 0.5 s off"))
+    for at, out, put in edits:
+        x = np.concatenate([audio.samples[: at * 16], put, audio.samples[(at + out) * 16:]])
+        got, _ = align_warp(_by_text(texts, len(x) // 16), Audio(x), language(code))
+        shift = len(put) // 16 - out
+        gone = {k for k, w in enumerate(clean) if at <= w.start < at + out}
+        errs = [abs(g.start - (c.start + (shift if c.start >= at else 0))) / 1000 for k, (c, g) in enumerate(zip(clean, got))
+                if c.aligned and g.aligned and k not in gone]
+        what = f"{len(put) // 16000} s of {label} inserted" if len(put) else f"{out // 1000} s cut"
+        cut_words = f"{sum(got[k].aligned for k in gone)} of the {len(gone)} words cut placed; " if gone else ""
+        rows.append(_row(f"{code}, {what} at {at / 1000:.0f} s (against the clean run)", errs,
+                         f"{cut_words}{sum(w.aligned for w in got)}/{len(got)} placed, {sum(e > 0.5 for e in errs)} "
+                         f"of them over 0.5 s off"))
     return rows
 
 
-def cut() -> list[str]:
-    """10 s taken out of each of the German and Spanish readings at two pauses (an edit after
-    transcription), the whole text given: the words taken out should be reported, not placed, and
-    the rest placed where they are (against the clean run, moved back 10 s after the cut)."""
-    from align_transcripts.audio import Audio
+def _pause_near(words: list, t: int) -> int:
+    """The middle of the pause before the first placed word starting at t or later (ms)."""
+    after = next(w for w in words if w.aligned and w.start >= t)
+    return (max(w.end for w in words if w.aligned and w.end <= after.start) + after.start) // 2
 
+
+def inserted() -> list[str]:
+    """30 s of one reading inserted into the other at a pause (an advert nobody transcribed), at
+    three places each way (German into Spanish, Spanish into German), and, held out (nothing of
+    the verification was chosen on French), 10 s of German at three pauses of the spontaneous
+    French. What matters is the words placed more than 0.5 s off and still claimed (aligned);
+    words left unaligned are reported, not mistimed."""
     rows = []
-    for code, folder in (("de", "deu_aeneas_librivox_simplicissimus"), ("es", "spa_aeneas_librivox_capitan_veneno")):
-        d = LANG / folder
-        frags = [line.split("|", 1)[1].strip() for line in (d / f"{code}.txt").read_text().splitlines() if "|" in line]
-        audio = decode(str(d / f"{code}.mp3"))
+    for code, other, places in (("de", "es", (20_000, 34_000, 50_000)), ("es", "de", (20_000, 40_000, 60_000))):
+        frags, audio = _reading(code)
+        insert = _reading(other)[1].samples[20_000 * 16: 50_000 * 16]
+        clean, _ = align_warp(_by_text(frags, audio.duration), audio, language(code))
+        rows += _edited(code, frags, audio, clean, [(_pause_near(clean, p), 0, insert) for p in places], other)
+    ipus = [t for _, _, t in _french_ipus()]
+    audio = decode(str(LANG / "fra_sppas_F_F_B003-P8" / "F_F_B003-P8.wav"))
+    insert = _reading("de")[1].samples[5_000 * 16: 15_000 * 16]
+    clean, _ = align_warp(_by_text(ipus, audio.duration), audio, language("fr"))
+    return rows + _edited("fr", ipus, audio, clean, [(_pause_near(clean, p), 0, insert) for p in (5_000, 8_000, 12_000)],
+                          "de (held out)")
 
-        def segs(duration: int, frags: list[str] = frags) -> tuple[Segment, ...]:
-            total, at, out = sum(len(f) for f in frags), 0, []
-            for k, f in enumerate(frags):
-                a = at * duration // total
-                at += len(f)
-                out.append(_seg(k + 1, f, a, at * duration // total))
-            return tuple(out)
 
-        clean, _ = align_warp(segs(audio.duration), audio, language(code))
+def cut() -> list[str]:
+    """About 10 s taken out of each of the German and Spanish readings, from one pause to another
+    (an edit after transcription), the whole text given: the words taken out should be reported,
+    not placed, and the rest placed where they are."""
+    rows = []
+    for code in ("de", "es"):
+        frags, audio = _reading(code)
+        clean, _ = align_warp(_by_text(frags, audio.duration), audio, language(code))
+        edits = []
         for place in (20_000, 40_000):
             a = next(w for w in clean if w.aligned and w.start >= place).start - 50
             b = next(w for w in clean if w.aligned and w.start >= place + 10_000).start - 50
-            x = np.concatenate([audio.samples[: a * 16], audio.samples[b * 16:]])
-            got, _ = align_warp(segs(len(x) // 16), Audio(x), language(code))
-            gone = [k for k, w in enumerate(clean) if a <= w.start < b]
-            errs = [abs(g.start - (c.start - (b - a if c.start >= b else 0))) / 1000 for k, (c, g) in enumerate(zip(clean, got))
-                    if c.aligned and g.aligned and k not in gone]
-            rows.append(_row(f"{code}, {(b - a) / 1000:.0f} s cut at {a / 1000:.0f} s (against the clean run)", errs,
-                             f"{sum(got[k].aligned for k in gone)} of the {len(gone)} words cut placed; of the rest, "
-                             f"{sum(e > 0.5 for e in errs)} over 0.5 s off"))
+            edits.append((a, b - a, np.zeros(0, np.int16)))
+        rows += _edited(code, frags, audio, clean, edits, "")
     return rows
 
 
@@ -318,11 +281,8 @@ def scale(times: int = 9) -> list[str]:
     the widest band). Run it alone (`python bench/languages.py scale`): the peak is the process's."""
     import resource
 
-    from align_transcripts.audio import Audio
-
-    d = LANG / "deu_aeneas_librivox_simplicissimus"
-    frags = [line.split("|", 1)[1].strip() for line in (d / "de.txt").read_text().splitlines() if "|" in line]
-    one = decode(str(d / "de.mp3")).samples
+    frags, reading = _reading("de")
+    one = reading.samples
     audio = Audio(np.concatenate([np.concatenate([one, np.zeros(RATE // 2, np.int16)])] * times))
     total, at, segs = len(frags) * times, 0, []
     for k, f in enumerate(frags * times):

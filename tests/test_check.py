@@ -200,14 +200,13 @@ def test_a_turns_first_words_lost_right_after_another_speaker_may_have_been_said
 
 
 def test_words_the_warp_gave_up_are_explained_by_the_audio_not_the_text():
-    from align_transcripts.check import UNHEARD_HINT, explain_unheard
-    from align_transcripts.types import Finding, Segment, Tried, TurnTrace
+    from align_transcripts.check import UNHEARD_HINT, check_alignment
+    from align_transcripts.types import Segment, Word
 
     segs = (Segment(1, "A", 0, 5000, "eins zwei", 1, None), Segment(2, "A", 5000, 9000, "drei vier", 4, None))
-    found = [Finding("unaligned_words", "warning", line, 0, 100, "A", "2 of 2 words could not be placed on the audio "
-                     "(x y); their times are interpolated. Check the text against the recording.") for line in (1, 4)]
-    trace = (TurnTrace(1, 2, None, (Tried("warp", "its first words are heard +9.7 s from where the warp put them"),)),
-             TurnTrace(2, 2, None, (Tried("chain", "low acoustic score (0.6)"),)))
-    out = explain_unheard(found, segs, trace)
-    assert out[0].message.endswith(UNHEARD_HINT) and "Check the text" not in out[0].message
-    assert out[1] == found[1]  # the English engine's unplaced words: the text may be wrong
+    words = [Word(t, a, a + 300, "A", seg, False, 0.0, line) for t, a, seg, line in
+             (("eins", 0, 1, 1), ("zwei", 400, 1, 1), ("drei", 5000, 2, 4), ("vier", 5400, 2, 4))]
+    found = {f.line: f.message for f in check_alignment(segs, words, [], unheard=frozenset({1}))
+             if f.kind == "unaligned_words"}
+    assert found[1].endswith(UNHEARD_HINT) and "Check the text" not in found[1]
+    assert found[4].endswith("Check the text against the recording.")  # the text may be wrong there

@@ -461,3 +461,21 @@ def test_each_run_of_turns_is_decoded_once_for_its_words_and_its_cuts(monkeypatc
     plan = clips.plan_clips(rec, str(A / "interview.mp3"), clips.Selection(quotes=("forty percent", "it did", "nadia")),
                             duration=22_390)
     assert len(plan) == 3 and len(calls) == 1  # one run (turns 1-4), one decode, three clips cut from it
+
+
+def test_a_range_too_short_for_its_words_read_aloud_falls_back_to_estimated_times(monkeypatch, tmp_path):
+    """Another language's warp finds no path when the audio around a range is too short for its
+    words read aloud: the clip keeps the estimated word times, never a traceback."""
+    from align_transcripts import clips
+    from align_transcripts.types import Segment
+    from align_transcripts.warp import engine
+    from align_transcripts.warp.dtw import NoPath
+
+    def no_path(*args, **kwargs):
+        raise NoPath("no path through the band")
+
+    monkeypatch.setattr(engine, "align_warp", no_path)
+    chunk = [Segment(1, "A", 0, 2000, "bonjour tout le monde", 1, 0)]
+    words, audio, offset = clips.group_words(str(FIXTURES / "demo" / "demo.mp3"), chunk, 3.0, 110_000, language="fr")
+    assert audio is None and offset == 0
+    assert [w.word for w in words] == ["bonjour", "tout", "le", "monde"] and not any(w.aligned for w in words)

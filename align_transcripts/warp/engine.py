@@ -30,7 +30,7 @@ from ..types import Placed, Segment, Token, Tried, TurnTrace, Word
 from .dtw import NoPath, band_around, warp
 from .languages import Language
 from .synth import FRAME, read_aloud
-from .verify import HEARD_GAP, SPREAD_MS, Heard, heard_gaps, unheard
+from .verify import Heard, heard_gaps, unheard
 from .words import closes_sentence, speakable, units, words
 
 __all__ = ["WarpToken", "align_warp", "warp_tokens"]
@@ -252,8 +252,8 @@ def align_warp(segments: tuple[Segment, ...], audio: Audio, lang: Language,
     if margin < MATCH_MARGIN:
         placed = {}
     words_out = _placed_words(tokens, segments, placed, audio)
-    # each turn's first words spotted where the warp put them (verify.py): a turn not heard there
-    # had untranscribed audio spread over it; its words are left unaligned
+    # each turn's first and last words spotted where the warp put them (verify.py): a turn not heard
+    # there had untranscribed audio spread over it (or its text is not in the recording)
     said = [" ".join(u for u in t.said if u) for t in tokens]
     checked = heard_gaps(words_out, said, audio.samples, lang.voice)
     # a stretch warped again (again=False) is held to the strict test: each turn heard clearly where
@@ -266,8 +266,8 @@ def align_warp(segments: tuple[Segment, ...], audio: Audio, lang: Language,
     if lost:
         kept = {k: p for k, p in placed.items() if tokens[k].segment not in lost}
         words_out = _placed_words(tokens, segments, kept | redone, audio)
-    trace = tuple(_turn_trace(s.index, sum(t.segment == s.index for t in tokens), checked.get(s.index, ()),
-                              s.index in lost, inner.get(s.index), again)
+    trace = tuple(_turn_trace(s.index, sum(t.segment == s.index for t in tokens), lost.get(s.index),
+                              inner.get(s.index), again)
                   for s in segments if s.index in seg_spans)
     return words_out, trace
 
@@ -275,7 +275,7 @@ def align_warp(segments: tuple[Segment, ...], audio: Audio, lang: Language,
 AGAIN_MARGIN_MS = 300  # a stretch warped again begins this far before the first words heard there
 
 
-def _warp_again(segments: tuple[Segment, ...], words: list[Word], lost: set[int], checked: dict[int, tuple[Heard, ...]],
+def _warp_again(segments: tuple[Segment, ...], words: list[Word], lost: dict[int, str], checked: dict[int, tuple[Heard, ...]],
                 audio: Audio, lang: Language) -> tuple[dict[int, Placing], dict[int, TurnTrace]]:
     """The turns given up, warped again piece by piece: a run of them lies between the words still
     placed before and after it; it is cut where a turn of it was heard elsewhere (its first words,
@@ -338,7 +338,8 @@ def _piece(piece: list[int], by_index: dict[int, Segment], words: list[Word], lo
     except NoPath:  # the stretch is too short for its reading (a part cut out)
         return {}, tuple(TurnTrace(s, 0, None, (Tried("warp-again", "its stretch is too short for its words"),))
                          for s in piece)
-    index = [k for k, w in enumerate(words) if w.segment in piece]
+    members = set(piece)
+    index = [k for k, w in enumerate(words) if w.segment in members]
     out = {}
     for k, w in zip(index, got):
         if w.aligned:
@@ -348,11 +349,11 @@ def _piece(piece: list[int], by_index: dict[int, Segment], words: list[Word], lo
     return out, trace
 
 
-def _turn_trace(segment: int, tokens: int, heard: tuple[Heard, ...], lost: bool, inner: TurnTrace | None,
-                again: bool) -> TurnTrace:
-    if not lost:
+def _turn_trace(segment: int, tokens: int, lost: str | None, inner: TurnTrace | None, again: bool) -> TurnTrace:
+    """The turn's trace: placed by the warp, or given up (lost: why) and then warped again or not."""
+    if lost is None:
         return TurnTrace(segment, tokens, "warp", (Tried("warp"),))
-    first = Tried("warp", _unheard_reason(heard))
+    first = Tried("warp", lost)
     if not again:
         return TurnTrace(segment, tokens, None, (first,))
     if inner is not None and inner.placed_by is not None:
@@ -363,20 +364,6 @@ def _turn_trace(segment: int, tokens: int, heard: tuple[Heard, ...], lost: bool,
 
 def _placed_words(tokens: list[WarpToken], segments, placed: dict[int, Placing], audio: Audio) -> list[Word]:
     return [_fit_chars(w) for w in refine_pause_edges(_assemble(tokens, segments, placed), audio.samples)]
-
-
-def _unheard_reason(heard: tuple[Heard, ...]) -> str:
-    h = next((x for x in heard if x.elsewhere), None) or next((x for x in heard if x.gap < HEARD_GAP), None)
-    spread = next((x for x in heard if x.spread > SPREAD_MS), None)
-    if h is None and spread is not None:
-        return (f"its {spread.part} words are heard in a stretch {spread.spread / 1000:.1f} s shorter than where the "
-                f"warp put them: untranscribed audio may be spread over them")
-    if h is None:
-        return "next to a turn not heard where the warp put it: untranscribed audio may be spread over it"
-    if h.elsewhere:
-        return (f"its {h.part} words are heard {h.moved / 1000:+.1f} s from where the warp put them ({h.best:.1f} "
-                f"against {h.gap:.1f} nats a frame there): untranscribed audio may be spread over them")
-    return f"its {h.part} words are not heard clearly where put again ({h.gap:.1f} nats a frame, under {HEARD_GAP})"
 
 
 @dataclass(frozen=True)

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -64,21 +64,35 @@ class Heard:
     spread: int = 0  # ms by which where they were put overhangs where they were heard there, at either end
 
     @property
-    def there(self) -> bool:
-        if self.spread > SPREAD_MS:
-            return False  # heard in a shorter stretch than where put: the warp stretched them over other audio
-        if self.gap >= HEARD_GAP:
-            return True
-        # not said elsewhere: heard poorly everywhere near, where they were put no worse than anywhere
-        # else (a word the voice's rules say otherwise than the speaker, a voice far from the model)
-        return not self.elsewhere
-
-    @property
     def elsewhere(self) -> bool:
         """Heard clearly elsewhere: well (HEARD_GAP), ELSEWHERE better than where put, OFF_MS away or more.
         (A line heard poorly everywhere finds a less poor stretch somewhere: the German DEV reading
         nine times over put one 15 s on at -5.3 against -6.8 where it was, in every copy.)"""
         return self.best >= HEARD_GAP and self.best - self.gap >= ELSEWHERE and abs(self.moved) >= OFF_MS
+
+    def why_not_there(self, strict: bool = False) -> str | None:
+        """Why these words are not where the warp put them, or None when they are. Heard poorly
+        everywhere near, where put no worse than anywhere else, they are (a word the voice's rules
+        say otherwise than the speaker, a voice far from the model). strict: heard clearly (HEARD_GAP)."""
+        if self.spread > SPREAD_MS:
+            return (f"its {self.part} words are heard in a stretch {self.spread / 1000:.1f} s shorter than where "
+                    f"the warp put them: untranscribed audio may be spread over them")
+        if self.elsewhere:
+            return (f"its {self.part} words are heard {self.moved / 1000:+.1f} s from where the warp put them "
+                    f"({self.best:.1f} against {self.gap:.1f} nats a frame there): untranscribed audio may be "
+                    f"spread over them")
+        if strict and self.gap < HEARD_GAP:
+            return (f"its {self.part} words are not heard clearly where put again ({self.gap:.1f} nats a frame, "
+                    f"under {HEARD_GAP})")
+        return None
+
+
+@dataclass(frozen=True)
+class _Probe:
+    segment: int
+    phones: list[tuple[str, ...]]
+    start: int  # the span the warp gave its words (ms)
+    end: int
 
 
 def heard_gaps(words: Sequence[Word], said: Sequence[str], samples: np.ndarray,
@@ -101,8 +115,8 @@ def heard_gaps(words: Sequence[Word], said: Sequence[str], samples: np.ndarray,
     for k, w in enumerate(words):
         if w.aligned:
             by_segment.setdefault(w.segment, []).append(k)
-    placed: list[tuple[int, str, list[tuple[str, ...]], int, int, float]] = []  # segment, part, probe, span, gap there
-    spread: dict[int, int] = {}
+    probes: list[_Probe] = []
+    found: list[Heard] = []
     for segment, idx in by_segment.items():
         for part, chosen in (("first", idx[:PROBE_WORDS]), ("last", idx[-PROBE_WORDS:] if len(idx) > PROBE_WORDS else [])):
             probe = [p for p in (phones(said[k], voice) for k in chosen) if p]
@@ -111,45 +125,62 @@ def heard_gaps(words: Sequence[Word], said: Sequence[str], samples: np.ndarray,
             a, b = words[chosen[0]].start, words[chosen[-1]].end
             (here,) = spotted([probe], a - REACH_MS, b + REACH_MS)
             if here is not None:
-                placed.append((segment, part, probe, a, b, here.gap))
-                spread[len(placed) - 1] = max(here.start - a, b - here.end)
-    found = [Heard(gap, gap, 0, part, spread[n]) for n, (_, part, _, _, _, gap) in enumerate(placed)]
+                probes.append(_Probe(segment, probe, a, b))
+                found.append(Heard(here.gap, here.gap, 0, part, max(here.start - a, b - here.end)))
     k = 0
-    while k < len(placed):
-        if placed[k][5] >= HEARD_GAP:
+    while k < len(probes):
+        if found[k].gap >= HEARD_GAP:
             k += 1
             continue
         j = k
-        while j + 1 < len(placed) and placed[j + 1][5] < HEARD_GAP:
+        while j + 1 < len(probes) and found[j + 1].gap < HEARD_GAP:
             j += 1
-        lo = max(placed[k - 1][3] if k else 0, placed[k][3] - NEAR_MS)
-        hi = min(placed[j + 1][4] if j + 1 < len(placed) else end, placed[j][4] + NEAR_MS)
-        for n, best in zip(range(k, j + 1), spotted([placed[n][2] for n in range(k, j + 1)], lo, hi)):
+        lo = max(probes[k - 1].start if k else 0, probes[k].start - NEAR_MS)
+        hi = min(probes[j + 1].end if j + 1 < len(probes) else end, probes[j].end + NEAR_MS)
+        for n, best in zip(range(k, j + 1), spotted([p.phones for p in probes[k:j + 1]], lo, hi)):
             if best is not None:
-                found[n] = Heard(placed[n][5], best.gap, best.start - placed[n][3], placed[n][1], spread[n])
+                found[n] = replace(found[n], best=best.gap, moved=best.start - probes[n].start)
         k = j + 1
     out: dict[int, tuple[Heard, ...]] = {}
-    for (segment, *_), h in zip(placed, found):
-        out[segment] = out.get(segment, ()) + (h,)
+    for p, h in zip(probes, found):
+        out[p.segment] = out.get(p.segment, ()) + (h,)
     return out
 
 
-def unheard(segments: Sequence[int], heard: dict[int, tuple[Heard, ...]], strict: bool = False) -> set[int]:
-    """The segments (in transcript order) whose first words are not heard where they were placed,
-    and those with nothing to verify next to one: an insertion spread over a run of turns leaves
-    the short ones beside a turn it displaced as far off as that turn. strict: not heard clearly
-    (HEARD_GAP) where placed is enough, whether or not heard elsewhere."""
-    out = {s for s, hs in heard.items() if any(h.gap < HEARD_GAP if strict else not h.there for h in hs)}
+NEXT_TO_UNHEARD = "next to a turn not heard where the warp put it: untranscribed audio may be spread over it"
+
+
+def unheard(segments: Sequence[int], heard: dict[int, tuple[Heard, ...]], strict: bool = False) -> dict[int, str]:
+    """The segments (in transcript order) whose words are not heard where they were placed, each
+    with the reason, and those with nothing to verify next to one: an insertion spread over a run of
+    turns leaves the short ones beside a turn it displaced as far off as that turn. strict: not
+    heard clearly (HEARD_GAP) where placed is enough, whether or not heard elsewhere."""
+    out: dict[int, str] = {}
+    for s, hs in heard.items():
+        why = next(filter(None, (h.why_not_there(strict) for h in hs)), None)
+        if why:
+            out[s] = why
     # heard poorly everywhere near, one turn may be a line the voice says otherwise than the speaker;
     # two in a row are text the recording does not have (a part cut out) or speech squeezed beside it
     verified = [s for s in segments if s in heard]
-    poor = {s for s in verified if min(h.gap for h in heard[s]) < POOR_GAP}
-    out |= {s for a, b in zip(verified, verified[1:]) if a in poor and b in poor for s in (a, b)}
-    for k, s in enumerate(segments):
+    worst = {s: min(h.gap for h in heard[s]) for s in verified}
+    for a, b in zip(verified, verified[1:]):
+        if worst[a] < POOR_GAP and worst[b] < POOR_GAP:
+            for s in (a, b):
+                out.setdefault(s, f"its words are heard poorly everywhere near ({worst[s]:.1f} nats a frame), as are "
+                                  f"the turn's {'after' if s == a else 'before'}: text the recording does not have?")
+    # a turn too short to verify takes its verified neighbours' word: the nearest before and after
+    before: list[int | None] = []
+    last = None
+    for s in segments:
+        before.append(last)
         if s in heard:
-            continue
-        before = next((v for v in reversed(segments[:k]) if v in heard), None)
-        after = next((v for v in segments[k + 1:] if v in heard), None)
-        if before in out or after in out:
-            out.add(s)
+            last = s
+    nxt = None
+    for k in range(len(segments) - 1, -1, -1):
+        s = segments[k]
+        if s not in heard and (before[k] in out or nxt in out):
+            out[s] = NEXT_TO_UNHEARD
+        if s in heard:
+            nxt = s
     return out
