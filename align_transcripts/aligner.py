@@ -11,6 +11,7 @@ placed each turn and why the ones before it were rejected.
 """
 from __future__ import annotations
 
+import functools
 import multiprocessing
 import os
 import tempfile
@@ -30,7 +31,7 @@ from .search import Search, SphinxSearch
 from .text import ends_sentence, is_tag
 from .text import tokens as text_tokens
 from .types import Job, Placed, Segment, Token, Tried, TurnTrace, Word
-from .vad import speech_regions
+from .vad import held_ms, speech_regions
 from .workers import SharedSamples, process_pool, shared_samples
 
 __all__ = ["Alignment", "align", "align_words", "assemble", "mismatch", "tokenize"]
@@ -162,7 +163,8 @@ def _align_block(block: Block, samples: np.ndarray) -> list[TurnResult]:
     else:
         search = SphinxSearch(samples, block.start, block.mllr)
     chosen = tuple(p for p in PASSES if not block.passes or p.name in block.passes)
-    return align_turns(block.jobs, block.ahead, Recording(search, block.regions), chosen)[block.warmup:]
+    held = functools.partial(held_ms, samples, block.start, block.regions)
+    return align_turns(block.jobs, block.ahead, Recording(search, block.regions, held), chosen)[block.warmup:]
 
 
 PROBE_MS = 60_000  # the turns the model is adapted on: about this much of the recording, spread over it

@@ -24,11 +24,14 @@ searching the pause between the turns again (-13 % of the first pass's audio on 
 from __future__ import annotations
 
 from bisect import bisect_left
+from collections.abc import Callable
 
 from . import dictionary
 from .grammar import FILLERS, LOOKAHEAD_WORDS, Arc, Hit, bound_hits, chain, to_placed
 from .search import Search
 from .types import Attempt, Job, Rejection, Token
+
+Held = Callable[[int, int], int]  # (start, end) ms -> how much of it is one sound held steady (ms)
 
 STAMP_AGREE_MS = 2000  # a turn's first word this far from its stamp: the stamps do not agree, search fully
 UNCOVERED_MS = 400  # speech left under a silence longer than this: something untranscribed is there
@@ -49,7 +52,8 @@ FILLER_WORD_SCORE = 0.75
 
 def first_pass(job: Job, ahead: tuple[Token, ...], search: Search, lo: int, hi: int, at_floor: bool,
                regions: list[tuple[int, int]], expected: int | None = None, rescue: bool = False,
-               fillers: bool = False, agree_ms: int = STAMP_AGREE_MS, look_words: int = LOOKAHEAD_WORDS) -> Attempt:
+               fillers: bool = False, agree_ms: int = STAMP_AGREE_MS, look_words: int = LOOKAHEAD_WORDS,
+               held: Held | None = None) -> Attempt:
     """The turn's words placed by a plain chain over [lo, hi), accepted or rejected with the reason.
 
     ahead: the next turn's tokens (empty for the last turn). at_floor: the window starts where
@@ -63,6 +67,9 @@ def first_pass(job: Job, ahead: tuple[Token, ...], search: Search, lo: int, hi: 
     fillers: an "uh", "um" or "hm" may stand between any two words (grammar.FILLERS), and covers the
     speech it sits on when it sounds like one (FILLER_SCORE). agree_ms: how far from `expected` the
     first word may lie; look_words: how many of the next turn's words follow the turn's own.
+    held: how much of a stretch (ms) is one sound held steady (vad.held_ms). With fillers offered
+    and not taken, a word longer than a word can be is drawn out, not stretched, when the time it
+    spends holding one sound accounts for the excess.
     """
     def reject(why: str, kind: Rejection | None = None) -> Attempt:
         return Attempt((), False, why, kind=kind)  # a rejected chain places nothing: it never stands
@@ -84,7 +91,8 @@ def first_pass(job: Job, ahead: tuple[Token, ...], search: Search, lo: int, hi: 
     # a filler covers speech only where it sounds like one: an "uh" or "um" is a steady vowel or
     # nasal and matches well; speech nobody transcribed, forced through the filler loop, does not
     heard_as = [(a, b) for (a, b, w, _), (_, h) in zip(spans, bound) if w not in FILLERS or h.score >= FILLER_SCORE]
-    long = next((w for a, b, w, _ in spans if b - a > _longest(w)), None)
+    drawn = held if fillers else None
+    long = next((w for a, b, w, _ in spans if _stretched(w, a, b, drawn)), None)
     if long is not None:
         return reject(f"{long!r} stretched over other audio", "stretched")
     look = [s for s in spans if not s[3]]
@@ -124,6 +132,13 @@ def _beside_fillers(bound: list[tuple[Arc, Hit]]) -> list[tuple[Arc, Hit]]:
         if a.label in FILLERS:
             out += [bound[j] for j in (k - 1, k + 1) if 0 <= j < len(bound) and bound[j][0].token is not None]
     return out
+
+
+def _stretched(word: str, start: int, end: int, held: Held | None) -> bool:
+    """Whether the word lasts longer than it can, once the time it holds one sound is set aside."""
+    if end - start <= _longest(word):
+        return False
+    return held is None or end - start - held(start, end) > _longest(word)
 
 
 def _longest(word: str) -> int:

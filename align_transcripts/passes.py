@@ -30,7 +30,7 @@ from dataclasses import dataclass, replace
 
 from . import grammar as g
 from .anchor import REACH_MS
-from .chain import MIN_MEAN_SCORE, STAMP_AGREE_MS, first_pass, speech_onset
+from .chain import MIN_MEAN_SCORE, STAMP_AGREE_MS, Held, first_pass, speech_onset
 from .search import Search, place
 from .types import Attempt, Job, Placed, Rejection, Token, Tried, TurnTrace
 
@@ -52,6 +52,7 @@ class Recording:
 
     search: Search
     regions: list[tuple[int, int]]
+    held: Held | None = None  # how much of a stretch is one sound held steady (vad.held_ms; None: not measured)
 
 
 @dataclass(frozen=True)
@@ -152,7 +153,7 @@ class Turn:
 
 def _chain(turn: Turn, rec: Recording, lo: int, rescue: bool, fillers: bool = False) -> Attempt:
     return first_pass(turn.job, turn.ahead, rec.search, lo, turn.chain_end(lo), turn.at_floor(lo), rec.regions,
-                      turn.expected, rescue, fillers, turn.agree_ms, turn.look_words)
+                      turn.expected, rescue, fillers, turn.agree_ms, turn.look_words, rec.held)
 
 
 def chain_pass(turn: Turn, rec: Recording, partial: Attempt | None) -> Attempt | None:
@@ -269,6 +270,8 @@ def rescue_pass(turn: Turn, rec: Recording, partial: Attempt | None) -> Attempt 
     if all(t.index in placed for t in turn.job.tokens if t.spoken):
         return None  # nothing to rescue: the full search's placements stand
     got = _chain(turn, rec, turn.start, rescue=True)
+    if got.kind == "stretched":  # as for the plain chain (fillers_pass): an "uh" the text leaves out, or a word drawn out
+        got = _chain(turn, rec, turn.start, rescue=True, fillers=True)
     if not placed or not got.accepted:
         return got  # a voice the usual beams lose entirely: the wide chain is all there is
     # words the full search left out before its first or after its last placed word may simply not

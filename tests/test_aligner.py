@@ -169,6 +169,33 @@ def test_real_speech_hoarse_fast_spontaneous_speaker(tmp_path):
     assert np.mean(err) <= 0.06 and np.mean(np.array(err) <= 0.1) >= 0.85
 
 
+DISFLUENCY = SHARED / "data" / "speech" / "disfluency"
+
+
+def test_real_speech_words_drawn_out_across_pauses(tmp_path):
+    """MFA's clip of "montreal ... forced ... aligner" said hesitantly, each word drawn out with
+    long silences between: every pass refused a word as stretched over other audio and the whole
+    turn was left unaligned. The rescue with filler loops offered, none taken, and the excess held
+    in one steady sound (vad.held_ms), places each word on its own stretch of speech."""
+    clip = DISFLUENCY / "mfa_internalsil.flac"
+    if not clip.exists():
+        pytest.skip("shared disfluency clips not present")
+    from align_transcripts.audio import decode
+    from align_transcripts.vad import speech_regions
+
+    text = tmp_path / "hesitant.txt"
+    text.write_text("montreal forced aligner\n")
+    got = align_files(str(text), str(clip))
+    assert [w.word for w in got.words] == ["montreal", "forced", "aligner"] and all(w.aligned for w in got.words)
+    assert got.trace[0].placed_by == "rescue"
+    regions = speech_regions(decode(str(clip)).samples)
+
+    def region(w):
+        return next(k for k, (a, b) in enumerate(regions) if a - 150 <= w.start and w.end <= b + 150)
+
+    assert [region(w) for w in got.words] == sorted({region(w) for w in got.words})  # one stretch each, in order
+
+
 def test_recording_with_an_intro_the_transcript_lacks(tmp_path, audio):
     """12 s of music-like tone and noise before the interview: every stamp is 12 s early."""
     import wave

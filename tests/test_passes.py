@@ -277,3 +277,30 @@ def test_the_overlap_pass_keeps_what_it_finds_of_a_turns_first_words_under_the_o
     b = [t for t in tokens if t.segment == 2]
     assert [placed[t.index].start for t in b] == [1750, 2050, 2350, 3600, 3900, 4200]
     assert trace[1].tried[-1] == Tried("overlap", "")
+
+
+def test_a_word_drawn_out_is_placed_once_filler_loops_were_offered_and_not_taken():
+    """"So tell us about the yeeeear": "year" lasts 2.6 s, longer than any word said plainly. The
+    plain chain refuses it as stretched over other audio. The fillers chain offers an "uh" or "um"
+    beside it; none is heard, and the time the word spends holding one sound (2 s here) accounts
+    for the excess: the word is drawn out, placed where it was said. Held for only 0.5 s, it stays
+    refused: something else is under it."""
+    heard = said(SAID[:2]) + recording("so tell us about the", 6300) + [Heard("year", 7800, 10_400)]
+    segs = segments()
+    tokens = tokenize(segs)
+    year = tokens[-1]
+    for hold, placed_by in ((2000, "fillers"), (500, "full-wide")):
+        def held(a: int, b: int, hold: int = hold) -> int:  # one steady stretch inside the word's second half
+            return max(0, min(b, 8200 + hold) - max(a, 8200))
+
+        rec = Recording(FakeSearch(heard, 12_000), regions_of(heard), held)
+        results = align_turns(plan(segs, tokens, 12_000), (), rec)
+        trace = results[2].trace
+        placed = {p.token: p for p in results[2].placed}
+        assert trace.tried[0].name == "chain" and "'year' stretched" in trace.tried[0].reason
+        assert trace.placed_by == placed_by
+        if placed_by == "fillers":
+            assert (placed[year.index].start, placed[year.index].end) == (7800, 10_400)
+        else:  # the words before it stand where the full search put them; the rescue, fillers offered, still refuses
+            assert year.index not in placed and len(placed) == 5
+            assert trace.tried[-1] == Tried("rescue", "'year' stretched over other audio")
