@@ -33,7 +33,7 @@ def test_words_under_another_speakers_words_are_not_judged(monkeypatch):
              Word("so", 1500, 1700, "A", 3, True, 0.9)]
     assert suspect.under_another_voice(words) == [False, True, True, False, False]
     tokens = [Token(w.word, w.segment, w.speaker, 1, (w.word,), False, k) for k, w in enumerate(words)]
-    monkeypatch.setattr(suspect, "contrast", lambda samples, w, t: -50.0)  # everything sounds wrong
+    monkeypatch.setattr(suspect, "_spotted", lambda *args: -50.0)  # everything sounds wrong
     out = mark_suspects(words, tokens, np.zeros(16000 * 2, np.int16))
     assert [w.suspect for w in out] == [True, False, False, True, True]
     assert out[1].contrast is None and out[2].contrast is None
@@ -96,3 +96,36 @@ def test_review_page_highlights_suspect_words(planted_run):
         assert p.locator("#turn3").is_visible()  # Maya's question, where Dogecoin is
         colour = p.evaluate("getComputedStyle(document.querySelector('span.w.sus')).backgroundColor")
         assert colour != p.evaluate("getComputedStyle(document.querySelector('span.w:not(.sus)')).backgroundColor")
+
+
+def test_a_word_is_judged_alone_and_with_its_neighbours_in_its_own_turn(monkeypatch):
+    """A wrong word squeezed onto part of its stretch fits that part; said with the placed words
+    either side of it (never another turn's, never an unplaced one) it no longer fits."""
+    from align_transcripts import suspect
+
+    words = [Word("we", 0, 200, "A", 1, True, 0.9), Word("met", 200, 500, "A", 1, True, 0.9),
+             Word("in", 500, 600, "A", 1, True, 0.9), Word("Paris", 600, 700, "A", 1, True, 0.9),
+             Word("then", 700, 900, "A", 1, False, 0.0), Word("so", 1000, 1200, "B", 2, True, 0.9)]
+    tokens = [Token(w.word, w.segment, w.speaker, 1, (w.word.lower(),), False, k) for k, w in enumerate(words)]
+    spans = []
+
+    def spotted(samples, start, end, phones, rate):
+        spans.append((start, end, len(phones)))
+        return own if len(phones) == 1 else -40.0  # each word middling alone, "Paris" wrong with its neighbour
+
+    monkeypatch.setattr(suspect, "_spotted", spotted)
+    own = -5.0  # so good alone that no context could get it flagged: its context is not spotted
+    judged = suspect.judge(words, tokens, np.zeros(16000 * 2, np.int16))
+    assert all(n == 1 for _, _, n in spans) and judged[3] == (-5.0, -5.0)
+    spans.clear()
+    own = -20.0
+    judged = suspect.judge(words, tokens, np.zeros(16000 * 2, np.int16))
+    assert judged[4] is None  # unplaced: not judged, and no neighbour of "Paris"
+    assert judged[5] == (-20.0, -20.0)  # alone in its turn: its context is itself
+    assert judged[3] == (-20.0, -40.0)
+    assert (500, 700, 2) in spans and (0, 500, 2) in spans and (0, 600, 3) in spans and (200, 700, 3) in spans
+    monkeypatch.setattr(suspect, "CONTEXT_WEIGHT", 0.5)
+    monkeypatch.setattr(suspect, "SUSPECT_CONTRAST", -35.0)
+    marked = suspect.mark_suspects(words, tokens, np.zeros(16000 * 2, np.int16))
+    assert [w.suspect for w in marked] == [True, True, True, True, False, False]
+    assert marked[3].contrast == -40.0 and marked[5].contrast == -30.0
