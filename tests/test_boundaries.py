@@ -11,6 +11,7 @@ from align_transcripts.boundaries import (
     refine_pause_edges,
     rejoin_stranded,
     restore_hiss,
+    within_speech,
 )
 from align_transcripts.types import Word
 
@@ -122,3 +123,18 @@ def test_on_a_phone_line_a_hissed_end_is_put_back_after_the_models():
     assert restore_hiss(refined, full, ends, model) == refined
     crowded = [model[0], replace(model[1], start=940)]
     assert restore_hiss(crowded, phone, ["S", "AH"], crowded)[0].end == 940 - PAUSE_MS
+
+
+def test_an_edge_at_a_pause_stays_near_the_speech_its_word_is_in():
+    """The warp ended the last word 280 ms into a breath after the phrase: brought back to
+    SPEECH_EDGE_MS past where the speech detector's region ends. Edges between words, edges
+    already near the speech, and unplaced words are left alone; a word keeps KEEP_MS at least."""
+    regions = [(500, 1900), (2500, 3000)]
+    words = [w("so", 300, 700), w("it", 700, 1000), w("went", 1000, 2180),
+             replace(w("then", 2200, 2400), aligned=False), w("yes", 2450, 3080)]
+    got = within_speech(words, regions, edge_ms=100)
+    assert [(x.start, x.end) for x in got] == [(400, 700), (700, 1000), (1000, 2000), (2200, 2400), (2450, 3080)]
+    early = within_speech([w("oh", 2000, 2300)], [(500, 1900), (2290, 2400)], edge_ms=100)[0]
+    assert (early.start, early.end) == (2190, 2300)  # a start on the silence before, brought forward the same way
+    lone = within_speech([w("ah", 1000, 3000)], [(2950, 2990)], edge_ms=0)[0]
+    assert (lone.start, lone.end) == (2950, 3000)  # at least KEEP_MS long (50 ms)

@@ -25,8 +25,9 @@ from ..acoustic.model import ci_senones, load_model
 from ..acoustic.scores import mixture_scores
 from ..aligner import assemble
 from ..audio import RATE, Audio
-from ..boundaries import refine_pause_edges
+from ..boundaries import refine_pause_edges, within_speech
 from ..types import Placed, Segment, Token, Tried, TurnTrace, Word
+from ..vad import speech_regions
 from .dtw import NoPath, band_around, warp
 from .languages import Language
 from .synth import FRAME, read_aloud
@@ -363,7 +364,8 @@ def _turn_trace(segment: int, tokens: int, lost: str | None, inner: TurnTrace | 
 
 
 def _placed_words(tokens: list[WarpToken], segments, placed: dict[int, Placing], audio: Audio) -> list[Word]:
-    return [_fit_chars(w) for w in refine_pause_edges(_assemble(tokens, segments, placed), audio.samples)]
+    refined = refine_pause_edges(_assemble(tokens, segments, placed), audio.samples)
+    return [_fit_chars(w) for w in within_speech(refined, speech_regions(audio.samples))]
 
 
 @dataclass(frozen=True)
