@@ -21,6 +21,7 @@ trace of every spot. Offsets under the aligner's own reach are left at zero.
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from concurrent.futures import Executor, ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Protocol
@@ -28,7 +29,7 @@ from typing import TYPE_CHECKING, Protocol
 from . import dictionary
 from .audio import RATE, Audio
 from .reconcile import kept_stamps
-from .types import Segment
+from .types import Segment, Token
 from .workers import SharedSamples
 
 if TYPE_CHECKING:
@@ -56,11 +57,42 @@ END_MARGIN_MS = 800  # a turn an insertion follows may end this far after its la
 
 
 @dataclass(frozen=True)
+class Reader:
+    """How a transcript's words are read for spotting: a turn's tokens (aligner.Token: text,
+    spoken forms, sentence ends), each spoken form's phones (the en-us model's), and the gap to
+    the free phone loop at which a spot is the probe (a language the model was not trained on
+    matches it less well where it is right)."""
+
+    tokens: Callable[[Segment], list[Token]]
+    phones: Callable[[str], tuple[str, ...]]
+    gap: float
+
+
+def _english_tokens(seg: Segment) -> list[Token]:
+    from .aligner import tokenize
+
+    return tokenize([seg])
+
+
+def _english_phones(word: str) -> tuple[str, ...]:
+    return tuple(dictionary.pronunciation(word).split())
+
+
+ENGLISH = Reader(_english_tokens, _english_phones, SPOT_GAP)
+
+
+def reader_of(found: Spotter) -> Reader:
+    """How the spotter's recording reads the transcript (a spotter written for tests: English)."""
+    return getattr(found, "reader", ENGLISH)
+
+
+@dataclass(frozen=True)
 class Probe:
     segment: int  # its turn
     stamp: int  # where the transcript puts the turn (ms)
     phones: tuple[tuple[str, ...], ...]  # per word
     text: str
+    gap: float = SPOT_GAP  # a spot at least this good (nats a frame below the free phone loop) is the probe
 
     @property
     def length(self) -> int:
@@ -119,26 +151,24 @@ class Anchoring:
         return any(self.offsets.values()) or bool(self.absent)
 
 
-def _probe(segment: int, stamp: int, toks) -> Probe | None:
+def _probe(segment: int, stamp: int, toks, reader: Reader) -> Probe | None:
     """The first PROBE_WORDS of toks (aligner Tokens) as a probe; None when they say too little to be found once only."""
     toks = [t for t in toks if t.spoken][:PROBE_WORDS]
-    phones = tuple(tuple(dictionary.pronunciation(w).split()) for t in toks for w in t.spoken)
+    phones = tuple(reader.phones(w) for t in toks for w in t.spoken)
     if sum(len(p) for p in phones) < MIN_PROBE_PHONES:
         return None
-    return Probe(segment, stamp, phones, " ".join(t.text for t in toks))
+    return Probe(segment, stamp, phones, " ".join(t.text for t in toks), reader.gap)
 
 
 def _norm(word: str) -> str:
     return "".join(c for c in word.casefold() if c.isalnum() or c == "'")
 
 
-def probe_table(segments: tuple[Segment, ...]) -> dict[int, Probe]:
+def probe_table(segments: tuple[Segment, ...], reader: Reader = ENGLISH) -> dict[int, Probe]:
     """Segment index -> its probe: the first sentence of the turn (of its first SENTENCES) that
     says enough and whose first UNIQUE_WORDS are said nowhere else in the transcript (a sentence
     said twice, "thank you so much for having me", would be found where the other turn says it).
     A probe from a later sentence is stamped where the turn's slot, shared by text, puts it."""
-    from .aligner import tokenize
-
     words = [_norm(w) for s in segments for w in s.text.split()]
     at: dict[tuple[str, ...], list[int]] = {}
     for k in range(len(words) - 3):
@@ -150,12 +180,12 @@ def probe_table(segments: tuple[Segment, ...]) -> dict[int, Probe]:
 
     table = {}
     for seg in segments:
-        toks = tokenize([seg])
+        toks = reader.tokens(seg)
         weights = [max(1, len(t.spoken)) for t in toks]
         total = sum(weights) or 1
         starts = [0] + [k + 1 for k, t in enumerate(toks[:-1]) if t.sentence_end]
         for k in starts[:SENTENCES]:
-            p = _probe(seg.index, seg.start + (seg.end - seg.start) * sum(weights[:k]) // total, toks[k:])
+            p = _probe(seg.index, seg.start + (seg.end - seg.start) * sum(weights[:k]) // total, toks[k:], reader)
             if p is not None and unique(p):
                 table[seg.index] = p
                 break
@@ -191,8 +221,9 @@ class AudioSpotter:
     recording in a file its workers map), a long window is cut in overlapping parts searched at once."""
 
     def __init__(self, audio: Audio, pool: Executor | None = None, shared: SharedSamples | None = None,
-                 workers: int = 1) -> None:
+                 workers: int = 1, reader: Reader = ENGLISH) -> None:
         self.audio = audio
+        self.reader = reader
         self.pool = pool
         self.workers = workers if pool is not None else 1  # the pool's processes
         self.shared = shared
@@ -222,7 +253,7 @@ class AudioSpotter:
 
     def judge(self, p: Probe, s: Spot | None, lo: int, hi: int) -> Anchor | None:
         """The spot as an anchor when it is good enough (and traced either way)."""
-        ok = s is not None and s.gap >= SPOT_GAP and p.length // 3 <= s.end - s.start <= _longest(p)
+        ok = s is not None and s.gap >= p.gap and p.length // 3 <= s.end - s.start <= _longest(p)
         self.trace.append(f"turn {p.segment} in {lo / 1000:.1f}-{hi / 1000:.1f} s: "
                           + (f"found at {s.start / 1000:.2f}-{s.end / 1000:.2f} s (gap {s.gap:.2f})" if ok and s
                              else "not found" + (f" (best gap {s.gap:.2f} at {s.start / 1000:.1f} s)" if s else "")))
@@ -233,7 +264,7 @@ class AudioSpotter:
         with self._count:
             self.searched += sum(max(0, hi - lo) for _, lo, hi in jobs)
         args = [(self.shared, None if self.shared else self.audio.samples[lo * RATE // 1000:hi * RATE // 1000], lo, hi,
-                 [list(p.phones) for p in group]) for group, lo, hi in jobs]
+                 [list(p.phones) for p in group], min(p.gap for p in group)) for group, lo, hi in jobs]
         if self.pool is None or self.shared is None:
             return [_spot_job(a) for a in args]
         return list(self.pool.map(_spot_job, args))  # one search too: another thread's may run beside it
@@ -271,12 +302,12 @@ def _total(s: Spot) -> float:
 def _spot_job(job: tuple) -> list:
     from .acoustic.spot import spot
 
-    shared, samples, lo, hi, probes_ = job
+    shared, samples, lo, hi, probes_, gap = job
     if samples is None:
         samples = shared.read()[lo * RATE // 1000:hi * RATE // 1000]
     if len(samples) < RATE:
         return [None] * len(probes_)
-    return spot(samples, lo, probes_, SCORE_EVERY, (SPOT_GAP - CONFIRM_BAND, SPOT_GAP + CONFIRM_BAND))
+    return spot(samples, lo, probes_, SCORE_EVERY, (gap - CONFIRM_BAND, gap + CONFIRM_BAND))
 
 
 def _longest(p: Probe) -> int:
@@ -426,7 +457,7 @@ def _stepped(found: Spotter, segments: tuple[Segment, ...], table: dict[int, Pro
     if not searched:
         # only the audio between a and b is searched, and only their turns can be said there: a
         # sentence said elsewhere in the transcript (not between them) is a probe here
-        local = probe_table(tuple(s for s in segments if a.segment <= s.index <= b.segment))
+        local = probe_table(tuple(s for s in segments if a.segment <= s.index <= b.segment), reader_of(found))
         cands = [s for s in between if s.index != a.segment and s.index in local]
     if searched or not cands:  # the break lies between a's turn and b's; what is between was not heard
         if step:
@@ -508,22 +539,23 @@ def near(found: AudioSpotter, ps: list[Probe]) -> dict[int, Anchor | None]:
 
 
 def anchor(segments: tuple[Segment, ...], audio: Audio, found: Spotter | None = None,
-           workers: int = 1) -> Anchoring:
+           workers: int = 1, reader: Reader = ENGLISH) -> Anchoring:
     """Where every turn is: offsets, the turns not in the recording, and the breaks between.
     found: what spots the probes (default: acoustic.spot over the audio; tests give their own);
-    workers: processes the searches are shared out over."""
+    workers: processes the searches are shared out over; reader: how the transcript's words are
+    read (another language: warp.engine.spotting_reader)."""
     if found is None and workers > 1:
         from .aligner import _context
         from .workers import process_pool, shared_samples
 
         with shared_samples(audio.samples) as shared, process_pool(workers, _context()) as pool:
-            return _anchor(segments, audio, AudioSpotter(audio, pool, shared, workers))
-    return _anchor(segments, audio, found or AudioSpotter(audio))
+            return _anchor(segments, audio, AudioSpotter(audio, pool, shared, workers, reader))
+    return _anchor(segments, audio, found or AudioSpotter(audio, reader=reader))
 
 
 def _anchor(segments: tuple[Segment, ...], audio: Audio, found: Spotter) -> Anchoring:
     unseen: set[int] = set()
-    table = probe_table(segments)
+    table = probe_table(segments, reader_of(found))
     ps = probes(segments, table)
     pre = near(found, ps) if isinstance(found, AudioSpotter) else None
     anchors = locate(found, ps, table, audio.duration, unseen, pre)
@@ -624,10 +656,9 @@ def heard_end(found: Spotter, seg: Segment, lo: int, hi: int) -> int | None:
     """Where a turn's last words are heard between lo and hi (ms), None when they are not (or
     say too little to be found): the end of a turn an insertion follows, so that its words are
     not stretched into the inserted audio."""
-    from .aligner import tokenize
-
-    tail = [t for t in tokenize([seg]) if t.spoken][-PROBE_WORDS:]
-    probe = _probe(seg.index, seg.end, tail)
+    reader = reader_of(found)
+    tail = [t for t in reader.tokens(seg) if t.spoken][-PROBE_WORDS:]
+    probe = _probe(seg.index, seg.end, tail, reader)
     if probe is None or hi <= lo:
         return None
     (spot,) = found([probe], lo - NEAR_BEFORE_MS, hi)
@@ -637,36 +668,36 @@ def heard_end(found: Spotter, seg: Segment, lo: int, hi: int) -> int | None:
 def _any_unit_heard(found: Spotter, seg: Segment, lo: int, hi: int) -> bool:
     """Whether any unit of the turn (grammar.units) is heard between lo and hi: a turn whose probe
     was not heard may have lost only a part (a sentence cut from it), and is then not absent."""
-    from .aligner import tokenize
     from .grammar import units
 
-    toks = tokenize([seg])
-    ps = list(_unit_probes(seg, toks, units(toks), lambda k: seg.start).values())
+    reader = reader_of(found)
+    toks = reader.tokens(seg)
+    ps = list(_unit_probes(seg, toks, units(toks), lambda k: seg.start, reader).values())
     return hi > lo and bool(ps) and any(h is not None for h in found(ps, lo, hi))
 
 
-def _unit_probes(seg: Segment, toks, starts: list[int], stamp) -> dict[int, Probe]:
+def _unit_probes(seg: Segment, toks, starts: list[int], stamp, reader: Reader) -> dict[int, Probe]:
     """Unit start -> a probe of that unit's words (stamped stamp(start)), for the units that say enough."""
     ends = [*starts[1:], len(toks)]
-    return {k: p for k, end in zip(starts, ends) if (p := _probe(seg.index, stamp(k), toks[k:end])) is not None}
+    return {k: p for k, end in zip(starts, ends) if (p := _probe(seg.index, stamp(k), toks[k:end], reader)) is not None}
 
 
-def _phones(toks) -> int:
-    return sum(len(dictionary.pronunciation(w).split()) for t in toks for w in t.spoken)
+def _phones(toks, reader: Reader) -> int:
+    return sum(len(reader.phones(w)) for t in toks for w in t.spoken)
 
 
-def _words_before(toks, j: int) -> list:
+def _words_before(toks, j: int, reader: Reader) -> list:
     """The fewest tokens ending at j that say MIN_PROBE_PHONES (all before j when they say fewer)."""
     i = j
-    while i > 0 and _phones(toks[i:j]) < MIN_PROBE_PHONES:
+    while i > 0 and _phones(toks[i:j], reader) < MIN_PROBE_PHONES:
         i -= 1
     return list(toks[i:j])
 
 
-def _words_from(toks, j: int) -> list:
+def _words_from(toks, j: int, reader: Reader) -> list:
     """The fewest tokens from j on that say MIN_PROBE_PHONES."""
     i = j
-    while i < len(toks) and _phones(toks[j:i]) < MIN_PROBE_PHONES:
+    while i < len(toks) and _phones(toks[j:i], reader) < MIN_PROBE_PHONES:
         i += 1
     return list(toks[j:i])
 
@@ -683,10 +714,10 @@ def find_split(found: Spotter, seg: Segment, offset: int, next_start: int) -> Sp
     probes forced onto the inserted audio, so the word where both score best is where the turn
     breaks (no threshold of its own). None: the whole turn is before the insertion (or where it
     resumes is not sure)."""
-    from .aligner import tokenize
     from .grammar import units
 
-    toks = tokenize([seg])
+    reader = reader_of(found)
+    toks = reader.tokens(seg)
     weights = [max(1, len(t.spoken)) for t in toks]
     total = sum(weights)
 
@@ -694,9 +725,9 @@ def find_split(found: Spotter, seg: Segment, offset: int, next_start: int) -> Sp
         return seg.start + (seg.end - seg.start) * sum(weights[:k]) // total + offset
 
     # sentences, and clauses of long ones (an insertion falls at a pause), and the turn's last words
-    ps = _unit_probes(seg, toks, units(toks), lambda k: expect(k) - offset)
-    tail = len(toks) - len(_words_before(toks, len(toks)))
-    if tail > 0 and tail not in ps and (p := _probe(seg.index, expect(tail) - offset, toks[tail:])) is not None:
+    ps = _unit_probes(seg, toks, units(toks), lambda k: expect(k) - offset, reader)
+    tail = len(toks) - len(_words_before(toks, len(toks), reader))
+    if tail > 0 and tail not in ps and (p := _probe(seg.index, expect(tail) - offset, toks[tail:], reader)) is not None:
         ps[tail] = p
     keys = sorted(ps)
     if len(keys) < 2:
@@ -714,8 +745,8 @@ def find_split(found: Spotter, seg: Segment, offset: int, next_start: int) -> Sp
     length = (seg.end - seg.start) * sum(weights[k:]) // total
     at = max((j for j in moved if j < k and moved[j] <= DRIFT_MS), default=0)  # last heard in place
     pairs = {j: (head, rest) for j in range(at + 1, k + 1) if toks[j - 1].spoken  # words either side say enough to spot
-             and (head := _probe(seg.index, expect(j) - offset, _words_before(toks, j))) is not None
-             and (rest := _probe(seg.index, expect(j) - offset, _words_from(toks, j))) is not None}
+             and (head := _probe(seg.index, expect(j) - offset, _words_before(toks, j, reader), reader)) is not None
+             and (rest := _probe(seg.index, expect(j) - offset, _words_from(toks, j, reader), reader)) is not None}
     if len(pairs) < 2:
         return Split(k, expect(k), resume.start, length)
     cands = sorted(pairs)

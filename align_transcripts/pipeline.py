@@ -62,10 +62,14 @@ def align_files(transcript_path: str, audio_path: str, fmt: str | None = None, e
     regions = speech_regions(audio.samples)
     if lang.code != "en":
         from .warp.dtw import NoPath
-        from .warp.engine import align_warp
+        from .warp.engine import align_warp, spotting_reader
 
+        # where the turns really are, heard with the language's own reading of its words: the warp
+        # searches only its band around each turn's stamp (an intro of minutes, an advert)
+        found = anchor(r.segments, audio, workers=workers or min(2, os.cpu_count() or 1), reader=spotting_reader(lang))
+        moved = replace(r, segments=anchored_segments(r.segments, found, audio.duration)) if found.moved else r
         try:
-            warped, trace = align_warp(r.segments, audio, lang)
+            warped, trace = align_warp(moved.segments, audio, lang)
         except NoPath:
             raise InputError(audio_path, f"the transcript read aloud takes more than twice as long as this recording "
                                          f"({audio.duration / 1000:.1f} s): a recording cut short, or the transcript of "
@@ -73,7 +77,7 @@ def align_files(transcript_path: str, audio_path: str, fmt: str | None = None, e
         problem = mismatch(warped)
         if problem:
             raise InputError(audio_path, f"{problem} (transcript {transcript_path})")
-        return Aligned(t, audio, r, warped, regions, None, trace, r, lang.code)
+        return Aligned(t, audio, moved, warped, regions, found, trace, r, lang.code)
     # where the turns really are (adverts, cuts, stamps minutes off, no stamps): before the words,
     # so that a transcript of another recording is found out before the whole of it is searched in vain
     found = anchor(r.segments, audio, workers=workers or min(2, os.cpu_count() or 1))

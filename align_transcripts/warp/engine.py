@@ -24,6 +24,7 @@ from ..acoustic.features import cepstra, features
 from ..acoustic.model import ci_senones, load_model
 from ..acoustic.scores import mixture_scores
 from ..aligner import assemble
+from ..anchor import Reader
 from ..audio import RATE, Audio
 from ..boundaries import refine_pause_edges, within_speech
 from ..types import Placed, Segment, Token, Tried, TurnTrace, Word
@@ -31,7 +32,7 @@ from ..vad import speech_regions
 from .dtw import NoPath, band_around, warp
 from .languages import Language
 from .synth import FRAME, read_aloud
-from .verify import Heard, heard_gaps, unheard
+from .verify import Heard, heard_gaps, phones, unheard
 from .words import closes_sentence, speakable, units, words
 
 __all__ = ["WarpToken", "align_warp", "warp_tokens"]
@@ -78,6 +79,22 @@ def warp_tokens(segments: tuple[Segment, ...], lang: Language) -> list[WarpToken
             out.append(WarpToken(w, seg.index, seg.speaker, seg.line, tuple(speakable(u, lang) for u in parts),
                                  closes_sentence(w, nxt, lang), parts))
     return out
+
+
+# A probe of another language's words, read by its espeak-ng voice and mapped onto the en-us
+# model's phones, is the probe where it matches at least this well (nats a frame below the free
+# phone loop): see spotting_reader.
+SPOT_GAP = -4.0
+
+
+def spotting_reader(lang: Language) -> Reader:
+    """How anchoring (anchor.py) reads a transcript in another language: the warp's words, each
+    unit's phones as the language's voice says them (verify.phones), and its own spot threshold."""
+    def tokens(seg: Segment) -> list[Token]:
+        return [Token(t.text, t.segment, t.speaker, t.line, tuple(u for u in t.said if u), t.sentence_end, k)
+                for k, t in enumerate(warp_tokens((seg,), lang))]
+
+    return Reader(tokens, lambda said: phones(said, lang.voice), SPOT_GAP)
 
 
 def phone_posteriors(samples: np.ndarray) -> np.ndarray:
@@ -208,10 +225,31 @@ def _costs(pa: np.ndarray, pr: np.ndarray, pause: np.ndarray, garbage: np.ndarra
     return row
 
 
+# The warp sees the recording from this far before where the first turn is put on: what comes
+# before (an intro anchoring found the turns after) is not passed through the reading's opening
+# pause, where its end, said in a voice, was taken for the first words (a German reading after 70 s
+# of Spanish: its first turns 5-7 s early). Anchoring leaves offsets under anchor.REACH_MS (3 s) to
+# the aligner, and stamps are floored to the second.
+LEAD_MS = 4_000
+
+
 def align_warp(segments: tuple[Segment, ...], audio: Audio, lang: Language,
                again: bool = True) -> tuple[list[Word], tuple[TurnTrace, ...]]:
     """Every word of every segment as a Word (aligned or not) in transcript order, and a trace per
-    turn. again: turns given up by the verification are warped again between where they were heard."""
+    turn. again: turns given up by the verification are warped again between where they were heard.
+    The recording before LEAD_MS ahead of the first turn's slot is left out."""
+    lo = segments[0].start - LEAD_MS if segments else 0
+    if lo <= 0:
+        return _align_warp(segments, audio, lang, again)
+    part = Audio(audio.samples[lo * RATE // 1000:], audio.path)
+    moved = tuple(replace(s, start=s.start - lo, end=max(s.start, s.end) - lo) for s in segments)
+    words, trace = _align_warp(moved, part, lang, again)
+    return [replace(w, start=w.start + lo, end=w.end + lo, chars=tuple((c, a + lo, b + lo) for c, a, b in w.chars))
+            for w in words], trace
+
+
+def _align_warp(segments: tuple[Segment, ...], audio: Audio, lang: Language,
+                again: bool = True) -> tuple[list[Word], tuple[TurnTrace, ...]]:
     tokens = warp_tokens(segments, lang)
     if not any(any(t.said) for t in tokens):
         return _assemble(tokens, segments, {}), ()
@@ -335,7 +373,7 @@ def _piece(piece: list[int], by_index: dict[int, Segment], words: list[Word], lo
         at += len(by_index[s].text)
         segs.append(replace(by_index[s], start=a, end=at * (hi - lo) // total, stamp=None))
     try:
-        got, trace = align_warp(tuple(segs), Audio(audio.samples[lo * RATE // 1000: hi * RATE // 1000]), lang, again=False)
+        got, trace = _align_warp(tuple(segs), Audio(audio.samples[lo * RATE // 1000: hi * RATE // 1000]), lang, again=False)
     except NoPath:  # the stretch is too short for its reading (a part cut out)
         return {}, tuple(TurnTrace(s, 0, None, (Tried("warp-again", "its stretch is too short for its words"),))
                          for s in piece)
