@@ -14,6 +14,7 @@ import re
 from num2words import num2words
 
 from .espeak import espeak
+from .text import is_tag
 
 # espeak-ng IPA -> CMU ARPAbet. Longest symbols are tried first; stress and length marks are
 # dropped before mapping. Rhotic vowels become ER; the flap and glottal stop become T.
@@ -56,7 +57,7 @@ def spoken(token: str, known) -> list[str]:
     `known(word)` tells whether the dictionary has a word; it steers acronym spelling.
     """
     t = token.strip()
-    if not t or (t.startswith("[") and t.rstrip(".,!?;:").endswith("]")):
+    if not t or is_tag(t):
         return []
     t = t.replace("’", "'").replace("‘", "'").replace("“", "").replace("”", "").replace('"', "")
     t = t.strip(".,!?;:()[]{}\"…—–-").replace("—", " ").replace("–", " ")

@@ -8,7 +8,10 @@ _VOWEL_GROUPS = re.compile(r"[aeiouyàáâãäåæèéêëìíîïòóôõöøœ
 # Han characters and kana: one syllable (or mora) each; scripts written without spaces are counted so
 _SYLLABIC = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af]")
 _DIGITS = re.compile(r"\d")
-_TAG = re.compile(r"^\[[^\]]*\][.,!?;:]*$")
+# a sound tag: `[laughter]`, `[inaudible]`, or the angle-bracket form corpora and some services
+# write (`<VOCNOISE>`, `<laugh>`, `<noise>`: MFA's and Buckeye's conventions); one letter in angle
+# brackets (`<i>`) is formatting, not a tag
+_TAG = re.compile(r"^(?:\[[^\]]*\]|<[A-Za-z][\w-]+>)[.,!?;:]*$")
 _SENTENCE_END = re.compile(r"[.?!…]['\"”’)]*$")
 _CLAUSE_END = re.compile(r"[,;:—–]['\"”’)]*$|^(?:--|—|–)$")
 _NOT_WORD = re.compile(r"[^\w']+")
@@ -71,7 +74,7 @@ def bare(token: str) -> str:
 
 @functools.lru_cache(maxsize=200_000)  # pure, and called per token by captions and clips
 def is_tag(token: str) -> bool:
-    """A sound tag such as `[inaudible]`: shown in captions, not spoken by the transcript's speaker."""
+    """A sound tag such as `[inaudible]` or `<VOCNOISE>`: shown in captions, not spoken by the transcript's speaker."""
     return bool(_TAG.match(token))
 
 

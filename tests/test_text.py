@@ -2,7 +2,7 @@
 from hypothesis import given
 from hypothesis import strategies as st
 
-from align_transcripts.text import counted, syllables, tokens
+from align_transcripts.text import counted, is_tag, syllables, tokens
 
 
 def test_counted_reads_as_english():
@@ -28,3 +28,11 @@ def test_a_bracketed_note_with_spaces_is_one_token():
 def test_plain_text_tokens_are_its_whitespace_tokens(parts):
     text = " ".join(parts)
     assert tokens(text) == text.split()
+
+
+def test_sound_tags_in_square_or_angle_brackets_and_formatting_is_not_one():
+    """`[laughter]` as services write it, `<VOCNOISE>` as corpora do (MFA's test recordings): not
+    spoken, so not aligned as a word (read as one, the cough pulled its neighbours 0.7 s)."""
+    assert all(is_tag(t) for t in ("[laughter]", "[cough].", "<VOCNOISE>", "<laugh>,", "<unk>"))
+    assert not any(is_tag(t) for t in ("<i>", "</i>", "<b>word", "a<b>", "laughter", "<>"))
+    assert syllables("<VOCNOISE>") == 0
