@@ -404,3 +404,19 @@ def test_anchoring_reads_another_language_with_its_own_voice_and_threshold():
     words = german.text.split()
     assert words[:4] == ["Es", "waren", "einmal", "zwei"]
     assert german.phones[3] == ("T", "S", "V", "AY") and german.phones != english.phones
+
+
+@pytest.mark.slow
+def test_a_partial_plain_transcript_in_another_language_is_refused_not_half_placed(tmp_path):
+    """Eight lines from the middle of the German DEV reading, as plain text, on the whole reading:
+    with no stamps the turns are not anchored (anchored, the last line was given the rest of the
+    recording and warped 9 s late, claimed aligned); unanchored, the evidence test refuses it."""
+    d = SHARED / "data" / "speech" / "lang" / "deu_aeneas_librivox_simplicissimus"
+    if not (d / "de.mp3").exists():
+        pytest.skip(f"no German DEV speech in {d}")
+    from align_transcripts.audio import decode
+
+    lines = [line.split("|", 1)[1].strip() for line in (d / "de.txt").read_text().splitlines() if "|" in line]
+    r = _words(tmp_path, "\n\n".join(lines[12:20]) + "\n", _wav(tmp_path / "de.wav", decode(str(d / "de.mp3")).samples), "de")
+    assert r.returncode == 2 and "could not be found in the audio" in r.stderr and "Traceback" not in r.stderr
+    assert not (tmp_path / "words.json").exists()
