@@ -73,7 +73,8 @@ def align_files(transcript_path: str, audio_path: str, fmt: str | None = None, e
                  if any(s.stamp is not None for s in r.segments) else None)
         moved = replace(r, segments=anchored_segments(r.segments, found, audio.duration)) if found and found.moved else r
         try:
-            warped, trace = align_warp(moved.segments, audio, lang)
+            intro = found is not None and any(b.after == 0 and b.shift > 0 for b in found.breaks)
+            warped, trace = align_warp(moved.segments, audio, lang, intro=intro)
         except NoPath:
             raise InputError(audio_path, f"the transcript read aloud takes more than twice as long as this recording "
                                          f"({audio.duration / 1000:.1f} s): a recording cut short, or the transcript of "

@@ -408,15 +408,28 @@ def test_anchoring_reads_another_language_with_its_own_voice_and_threshold():
 
 @pytest.mark.slow
 def test_a_partial_plain_transcript_in_another_language_is_refused_not_half_placed(tmp_path):
-    """Eight lines from the middle of the German DEV reading, as plain text, on the whole reading:
-    with no stamps the turns are not anchored (anchored, the last line was given the rest of the
+    """Eight lines from the middle of the German DEV reading, as plain text and stamped, on the whole
+    reading: with no stamps the turns are not anchored (anchored, the last line was given the rest of the
     recording and warped 9 s late, claimed aligned); unanchored, the evidence test refuses it."""
     d = SHARED / "data" / "speech" / "lang" / "deu_aeneas_librivox_simplicissimus"
     if not (d / "de.mp3").exists():
         pytest.skip(f"no German DEV speech in {d}")
     from align_transcripts.audio import decode
+    from align_transcripts.timefmt import clock
 
     lines = [line.split("|", 1)[1].strip() for line in (d / "de.txt").read_text().splitlines() if "|" in line]
-    r = _words(tmp_path, "\n\n".join(lines[12:20]) + "\n", _wav(tmp_path / "de.wav", decode(str(d / "de.mp3")).samples), "de")
+    wav = _wav(tmp_path / "de.wav", decode(str(d / "de.mp3")).samples)
+    r = _words(tmp_path, "\n\n".join(lines[12:20]) + "\n", wav, "de")
     assert r.returncode == 2 and "could not be found in the audio" in r.stderr and "Traceback" not in r.stderr
     assert not (tmp_path / "words.json").exists()
+    # stamped where the lines are said: anchored, nothing moves, and no intro is found before the
+    # first line, so the warp still sees the whole recording (cut to the first stamp, its one-word
+    # first line was put 3.7 s early, claimed aligned): refused the same way
+    assert _words(tmp_path, "\n\n".join(lines) + "\n", wav, "de").returncode == 0
+    first: dict[int, float] = {}
+    for w in json.loads((tmp_path / "words.json").read_text())["words"]:
+        first.setdefault(w["segment"], w["start"])
+    stamped = "".join(f"Reader ({clock(int(first[k + 1]) * 1000)}):\n\n{lines[k]}\n\n" for k in range(12, 20))
+    (tmp_path / "words.json").unlink()
+    r = _words(tmp_path, stamped, wav, "de")
+    assert r.returncode == 2 and "could not be found in the audio" in r.stderr and not (tmp_path / "words.json").exists()

@@ -225,20 +225,23 @@ def _costs(pa: np.ndarray, pr: np.ndarray, pause: np.ndarray, garbage: np.ndarra
     return row
 
 
-# The warp sees the recording from this far before where the first turn is put on: what comes
-# before (an intro anchoring found the turns after) is not passed through the reading's opening
-# pause, where its end, said in a voice, was taken for the first words (a German reading after 70 s
-# of Spanish: its first turns 5-7 s early). Anchoring leaves offsets under anchor.REACH_MS (3 s) to
-# the aligner, and stamps are floored to the second.
+# Where anchoring found audio nobody transcribed before the first turn (an intro), the warp sees
+# the recording from this far before that turn's slot on: the intro is not passed through the
+# reading's opening pause, where its end, said in a voice, was taken for the first words (a German
+# reading after 70 s of Spanish: its first turns 5-7 s early). Anchoring leaves offsets under
+# anchor.REACH_MS (3 s) to the aligner, and stamps are floored to the second. Only there: a partial
+# transcript whose stamps are right is warped over the whole recording, where the evidence test
+# refuses it, as before (cut to its first stamp, its one-word first line was put 3.7 s early).
 LEAD_MS = 4_000
 
 
 def align_warp(segments: tuple[Segment, ...], audio: Audio, lang: Language,
-               again: bool = True) -> tuple[list[Word], tuple[TurnTrace, ...]]:
+               again: bool = True, intro: bool = False) -> tuple[list[Word], tuple[TurnTrace, ...]]:
     """Every word of every segment as a Word (aligned or not) in transcript order, and a trace per
     turn. again: turns given up by the verification are warped again between where they were heard.
-    The recording before LEAD_MS ahead of the first turn's slot is left out."""
-    lo = segments[0].start - LEAD_MS if segments else 0
+    intro: anchoring found untranscribed audio before the first turn: the recording before LEAD_MS
+    ahead of the first turn's slot is left out."""
+    lo = segments[0].start - LEAD_MS if segments and intro else 0
     if lo <= 0:
         return _align_warp(segments, audio, lang, again)
     part = Audio(audio.samples[lo * RATE // 1000:], audio.path)
