@@ -9,14 +9,7 @@ from .aligner import Alignment, align, mismatch
 from .anchor import Anchoring, anchor, anchored_segments
 from .audio import Audio, decode
 from .channels import Channels, align_on_channels, mark_suspects_on_channels, separating_levels, speaker_channels
-from .check import (
-    Thresholds,
-    check,
-    check_alignment,
-    check_anchoring,
-    group_stamp_offsets,
-    sort_findings,
-)
+from .check import Thresholds, check, check_alignment, check_anchoring, group_stamp_offsets, sort_findings
 from .errors import InputError
 from .reconcile import Reconciled, reconcile
 from .timefmt import clock
@@ -74,7 +67,7 @@ def align_files(transcript_path: str, audio_path: str, fmt: str | None = None, e
         moved = replace(r, segments=anchored_segments(r.segments, found, audio.duration)) if found and found.moved else r
         try:
             intro = found is not None and any(b.after == 0 and b.shift > 0 for b in found.breaks)
-            warped, trace = align_warp(moved.segments, audio, lang, intro=intro)
+            warped, trace = align_warp(moved.segments, audio, lang, intro=intro, regions=regions)
         except NoPath:
             raise InputError(audio_path, f"the transcript read aloud takes more than twice as long as this recording "
                                          f"({audio.duration / 1000:.1f} s): a recording cut short, or the transcript of "

@@ -21,7 +21,7 @@ from .acoustic.spot import spot
 from .text import is_tag
 from .types import Token, Word, spoken_over
 
-__all__ = ["CONTEXT_WEIGHT", "SUSPECT_CONTRAST", "contrast", "judge", "mark_suspects", "under_another_voice"]
+__all__ = ["CONTEXT_WEIGHT", "SUSPECT_CONTRAST", "judge", "mark_suspects", "under_another_voice"]
 
 # Fitted on planted substitutions in the DEV interview (bench/suspects.py, eight draws, 187 planted
 # words): each half of the speakers, fitted alone, weighs the context 0.2 (most planted words
@@ -40,6 +40,7 @@ MARGIN_MS = 30  # audio either side of the word's placed span: its edges may be 
 
 
 def _phones(token: Token) -> list[tuple[str, ...]] | None:
+    """Each spoken word's phones; None when the token says nothing (a tag) or has a word without phones."""
     phones = [tuple(dictionary.pronunciation(s).split()) for s in token.spoken]
     return phones if phones and all(phones) else None
 
@@ -52,15 +53,10 @@ def _spotted(samples: np.ndarray, start: int, end: int, phones: list[tuple[str, 
     return found.gap * math.sqrt(found.frames)
 
 
-def contrast(samples: np.ndarray, word: Word, token: Token, rate: int = 16000) -> float | None:
-    """The word's gap to the free phone loop x sqrt(frames) on its own audio; None if it cannot be said."""
-    phones = _phones(token)
-    return None if phones is None else _spotted(samples, word.start, word.end, phones, rate)
-
-
 def judge(words: list[Word], tokens: list[Token], samples: np.ndarray, rate: int = 16000) -> list[tuple[float, float] | None]:
-    """Per word: its own contrast and its contrast said with its neighbours (its own where it has
-    none, or where no context could get it flagged: LOWEST_CONTEXT), or None where it is not judged.
+    """Per word: its own contrast (its gap to the free phone loop x sqrt(frames) on its own audio)
+    and its contrast said with its neighbours (its own where it has none, or where no context could
+    get it flagged: LOWEST_CONTEXT), or None where it is not judged.
 
     A wrong word is often placed on part of its true stretch, the rest given to its neighbours
     ("page" put on 140 ms of a 330 ms "ugly"): alone, it fits the part it was given. Spotted with
@@ -73,20 +69,19 @@ def judge(words: list[Word], tokens: list[Token], samples: np.ndarray, rate: int
     """
     if len(words) != len(tokens):
         raise ValueError(f"{len(words)} words for {len(tokens)} tokens")
-    two_voices = under_another_voice(words)
-    usable = [w.aligned and not is_tag(w.word) and bool(t.spoken) and not mixed and _phones(t) is not None
-              for w, t, mixed in zip(words, tokens, two_voices)]
+    phones = [_phones(t) if w.aligned and not is_tag(w.word) and not mixed else None
+              for w, t, mixed in zip(words, tokens, under_another_voice(words))]
     out: list[tuple[float, float] | None] = []
-    for k, (w, t) in enumerate(zip(words, tokens)):
-        own = contrast(samples, w, t, rate) if usable[k] else None
+    for k, w in enumerate(words):
+        mine = phones[k]
+        own = None if mine is None else _spotted(samples, w.start, w.end, mine, rate)
         if own is None:
             out.append(None)
             continue
-        near = [j for j in (k - 1, k, k + 1) if 0 <= j < len(words) and usable[j] and words[j].segment == w.segment]
+        near = [j for j in (k - 1, k, k + 1) if 0 <= j < len(words) and phones[j] and words[j].segment == w.segment]
         said = None
         if len(near) > 1 and own < SUSPECT_CONTRAST - CONTEXT_WEIGHT * LOWEST_CONTEXT:
-            phones = [p for j in near for p in _phones(tokens[j]) or []]
-            said = _spotted(samples, words[near[0]].start, words[near[-1]].end, phones, rate)
+            said = _spotted(samples, words[near[0]].start, words[near[-1]].end, [p for j in near for p in phones[j] or []], rate)
         out.append((own, own if said is None else said))
     return out
 

@@ -326,7 +326,8 @@ def intro() -> list[str]:
 def _introduced(code: str, frags: list[str], samples: np.ndarray, first: dict[int, int], lead: np.ndarray,
                 other: str) -> list[str]:
     import tempfile
-    import wave
+
+    from interview import write_wav
 
     from align_transcripts.pipeline import align_files
     from align_transcripts.timefmt import clock
@@ -336,11 +337,7 @@ def _introduced(code: str, frags: list[str], samples: np.ndarray, first: dict[in
     with tempfile.TemporaryDirectory() as tmp:
         (Path(tmp) / "t.txt").write_text(text)
         for name, x, shift in (("alone", samples, 0), ("intro", np.concatenate([lead, samples]), len(lead) // 16)):
-            with wave.open(str(Path(tmp) / f"{name}.wav"), "wb") as f:
-                f.setnchannels(1)
-                f.setsampwidth(2)
-                f.setframerate(RATE)
-                f.writeframes(x.astype(np.int16).tobytes())
+            write_wav(Path(tmp) / f"{name}.wav", x.astype(np.int16))
             got, cpu = _cpu(align_files, str(Path(tmp) / "t.txt"), str(Path(tmp) / f"{name}.wav"), None, None, None, 1,
                             False, code)
             firsts: dict[int, Word] = {}

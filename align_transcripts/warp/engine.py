@@ -235,23 +235,30 @@ def _costs(pa: np.ndarray, pr: np.ndarray, pause: np.ndarray, garbage: np.ndarra
 LEAD_MS = 4_000
 
 
-def align_warp(segments: tuple[Segment, ...], audio: Audio, lang: Language,
-               again: bool = True, intro: bool = False) -> tuple[list[Word], tuple[TurnTrace, ...]]:
+def align_warp(segments: tuple[Segment, ...], audio: Audio, lang: Language, again: bool = True,
+               intro: bool = False, regions: list[tuple[int, int]] | None = None) -> tuple[list[Word], tuple[TurnTrace, ...]]:
     """Every word of every segment as a Word (aligned or not) in transcript order, and a trace per
     turn. again: turns given up by the verification are warped again between where they were heard.
     intro: anchoring found untranscribed audio before the first turn: the recording before LEAD_MS
-    ahead of the first turn's slot is left out."""
+    ahead of the first turn's slot is left out. regions: the recording's speech (vad.speech_regions;
+    found here when not given)."""
     lo = segments[0].start - LEAD_MS if segments and intro else 0
     if lo <= 0:
-        return _align_warp(segments, audio, lang, again)
+        return _align_warp(segments, audio, lang, speech_regions(audio.samples) if regions is None else regions, again)
+    # the speech detector's floor measured on the part warped, not on the intro left out
     part = Audio(audio.samples[lo * RATE // 1000:], audio.path)
-    moved = tuple(replace(s, start=s.start - lo, end=max(s.start, s.end) - lo) for s in segments)
-    words, trace = _align_warp(moved, part, lang, again)
+    words, trace = _align_warp(tuple(replace(s, start=s.start - lo, end=max(s.start, s.end) - lo) for s in segments),
+                               part, lang, speech_regions(part.samples), again)
     return [replace(w, start=w.start + lo, end=w.end + lo, chars=tuple((c, a + lo, b + lo) for c, a, b in w.chars))
             for w in words], trace
 
 
-def _align_warp(segments: tuple[Segment, ...], audio: Audio, lang: Language,
+def _within(regions: list[tuple[int, int]], lo: int, hi: int) -> list[tuple[int, int]]:
+    """The recording's speech regions between lo and hi, in ms from lo."""
+    return [(max(a, lo) - lo, min(b, hi) - lo) for a, b in regions if b > lo and a < hi]
+
+
+def _align_warp(segments: tuple[Segment, ...], audio: Audio, lang: Language, regions: list[tuple[int, int]],
                 again: bool = True) -> tuple[list[Word], tuple[TurnTrace, ...]]:
     tokens = warp_tokens(segments, lang)
     if not any(any(t.said) for t in tokens):
@@ -293,7 +300,7 @@ def _align_warp(segments: tuple[Segment, ...], audio: Audio, lang: Language,
         placed[k] = Placing(start * 10, end * 10, float(contrast[start:end].mean()), chars if len(chars) > 1 else ())
     if margin < MATCH_MARGIN:
         placed = {}
-    words_out = _placed_words(tokens, segments, placed, audio)
+    words_out = _placed_words(tokens, segments, placed, audio, regions)
     # each turn's first and last words spotted where the warp put them (verify.py): a turn not heard
     # there had untranscribed audio spread over it (or its text is not in the recording)
     said = [" ".join(u for u in t.said if u) for t in tokens]
@@ -304,10 +311,10 @@ def _align_warp(segments: tuple[Segment, ...], audio: Audio, lang: Language,
     redone: dict[int, Placing] = {}
     inner: dict[int, TurnTrace] = {}
     if lost and again:
-        redone, inner = _warp_again(segments, words_out, lost, checked, audio, lang)
+        redone, inner = _warp_again(segments, words_out, lost, checked, audio, lang, regions)
     if lost:
         kept = {k: p for k, p in placed.items() if tokens[k].segment not in lost}
-        words_out = _placed_words(tokens, segments, kept | redone, audio)
+        words_out = _placed_words(tokens, segments, kept | redone, audio, regions)
     trace = tuple(_turn_trace(s.index, sum(t.segment == s.index for t in tokens), lost.get(s.index),
                               inner.get(s.index), again)
                   for s in segments if s.index in seg_spans)
@@ -318,7 +325,7 @@ AGAIN_MARGIN_MS = 300  # a stretch warped again begins this far before the first
 
 
 def _warp_again(segments: tuple[Segment, ...], words: list[Word], lost: dict[int, str], checked: dict[int, tuple[Heard, ...]],
-                audio: Audio, lang: Language) -> tuple[dict[int, Placing], dict[int, TurnTrace]]:
+                audio: Audio, lang: Language, regions: list[tuple[int, int]]) -> tuple[dict[int, Placing], dict[int, TurnTrace]]:
     """The turns given up, warped again piece by piece: a run of them lies between the words still
     placed before and after it; it is cut where a turn of it was heard elsewhere (its first words,
     spotted), and each piece is warped alone on its stretch, verified again. The audio nobody
@@ -360,14 +367,14 @@ def _warp_again(segments: tuple[Segment, ...], words: list[Word], lost: dict[int
             piece = run[n:m]
             if b - a < 1000 or not piece:
                 continue
-            placings, trace = _piece(piece, by_index, words, a, b, audio, lang)
+            placings, trace = _piece(piece, by_index, words, a, b, audio, lang, regions)
             out |= placings
             traces |= {t.segment: t for t in trace}
     return out, traces
 
 
 def _piece(piece: list[int], by_index: dict[int, Segment], words: list[Word], lo: int, hi: int, audio: Audio,
-           lang: Language) -> tuple[dict[int, Placing], tuple[TurnTrace, ...]]:
+           lang: Language, regions: list[tuple[int, int]]) -> tuple[dict[int, Placing], tuple[TurnTrace, ...]]:
     """The piece's turns warped alone on [lo, hi) ms: token index -> placing, and their traces."""
     segs, at = [], 0
     total = sum(len(by_index[s].text) for s in piece) or 1
@@ -376,7 +383,8 @@ def _piece(piece: list[int], by_index: dict[int, Segment], words: list[Word], lo
         at += len(by_index[s].text)
         segs.append(replace(by_index[s], start=a, end=at * (hi - lo) // total, stamp=None))
     try:
-        got, trace = _align_warp(tuple(segs), Audio(audio.samples[lo * RATE // 1000: hi * RATE // 1000]), lang, again=False)
+        got, trace = _align_warp(tuple(segs), Audio(audio.samples[lo * RATE // 1000: hi * RATE // 1000]), lang,
+                                 _within(regions, lo, hi), again=False)
     except NoPath:  # the stretch is too short for its reading (a part cut out)
         return {}, tuple(TurnTrace(s, 0, None, (Tried("warp-again", "its stretch is too short for its words"),))
                          for s in piece)
@@ -404,9 +412,10 @@ def _turn_trace(segment: int, tokens: int, lost: str | None, inner: TurnTrace | 
     return TurnTrace(segment, tokens, None, (first, Tried("warp-again", why)))
 
 
-def _placed_words(tokens: list[WarpToken], segments, placed: dict[int, Placing], audio: Audio) -> list[Word]:
+def _placed_words(tokens: list[WarpToken], segments, placed: dict[int, Placing], audio: Audio,
+                  regions: list[tuple[int, int]]) -> list[Word]:
     refined = refine_pause_edges(_assemble(tokens, segments, placed), audio.samples)
-    return [_fit_chars(w) for w in within_speech(refined, speech_regions(audio.samples))]
+    return [_fit_chars(w) for w in within_speech(refined, regions)]
 
 
 @dataclass(frozen=True)
