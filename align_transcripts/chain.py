@@ -46,8 +46,13 @@ HESITATIONS = frozenset({"uh", "um", "er", "erm", "ah", "eh", "hmm", "hm", "mm",
 HESITATION_MS = 1500
 FILLER_SCORE = 0.78  # a filler scoring this well is one (disfluency clips: 0.79-0.91; untranscribed speech under the loop: 0.5-0.78)
 # with fillers, every word beside one must match at least this well (the demo's 1st percentile of words is 0.73;
-# "Go" forced onto a breath while a filler took its audio scored 0.69)
+# "Go" forced onto a breath while a filler took its audio scored 0.69); in the rescue, lower by as much
+# as the mean score may be (RESCUE_MIN_SCORE): a hoarse voice's words score 0.70-0.75 wherever they are
 FILLER_WORD_SCORE = 0.75
+# where a word beside fillers matches worse, the chain is searched again without fillers at that
+# place (at most this many times) rather than refused whole: one stolen word no longer costs the
+# turn every filler it has (MFA's cold corpus: the first search's fillers stole an "i" and an "and")
+FILLER_RETRIES = 2
 
 
 def first_pass(job: Job, ahead: tuple[Token, ...], search: Search, lo: int, hi: int, at_floor: bool,
@@ -65,7 +70,8 @@ def first_pass(job: Job, ahead: tuple[Token, ...], search: Search, lo: int, hi: 
     skip the uncovered-speech test (the recordings that need a rescue are the ones whose noise
     fools the energy-based speech detector: MFA's cold corpus has "speech" in its silent first second).
     fillers: an "uh", "um" or "hm" may stand between any two words (grammar.FILLERS), and covers the
-    speech it sits on when it sounds like one (FILLER_SCORE). agree_ms: how far from `expected` the
+    speech it sits on when it sounds like one (FILLER_SCORE); none stands beside a word that
+    matches poorly beside it (FILLER_WORD_SCORE: searched again without it, FILLER_RETRIES). agree_ms: how far from `expected` the
     first word may lie; look_words: how many of the next turn's words follow the turn's own.
     held: how much of a stretch (ms) is one sound held steady (vad.held_ms). With fillers offered
     and not taken, a word longer than a word can be is drawn out, not stretched, when the time it
@@ -76,35 +82,41 @@ def first_pass(job: Job, ahead: tuple[Token, ...], search: Search, lo: int, hi: 
 
     if not any(t.spoken for t in job.tokens):
         return reject("no spoken words")
-    grammar = chain(job.tokens, ahead, fillers, look_words)
-    hits = search(grammar, lo, hi, wide=rescue)
-    if hits is None:
-        return reject("no path through the words in the window", "no path")
-    bound = bound_hits(hits, grammar)
     mine = {t.index for t in job.tokens}
-    placed = tuple(p for p in to_placed(bound, grammar).values() if p.token in mine)
-    heard = {p.token for p in placed}
-    lost = [t.text for t in job.tokens if t.spoken and t.index not in heard]
-    if lost:
-        return reject(f"{len(lost)} words not heard (the first: {lost[0]!r})")
-    spans = [(h.start, h.end, a.label or "", a.token in mine) for a, h in bound]
+    listening = any(t.spoken for t in ahead)
+    barred: frozenset[int] = frozenset()
+    for _ in range(FILLER_RETRIES + 1):
+        grammar = chain(job.tokens, ahead, fillers, look_words, barred)
+        hits = search(grammar, lo, hi, wide=rescue)
+        if hits is None:
+            return reject("no path through the words in the window", "no path")
+        bound = bound_hits(hits, grammar)
+        placed = tuple(p for p in to_placed(bound, grammar).values() if p.token in mine)
+        heard = {p.token for p in placed}
+        lost = [t.text for t in job.tokens if t.spoken and t.index not in heard]
+        if lost:
+            return reject(f"{len(lost)} words not heard (the first: {lost[0]!r})")
+        spans = [(h.start, h.end, a.label or "", a.token in mine) for a, h in bound]
+        drawn = held if fillers else None
+        long = next((w for a, b, w, _ in spans if _stretched(w, a, b, drawn)), None)
+        if long is not None:
+            return reject(f"{long!r} stretched over other audio", "stretched")
+        look = [s for s in spans if not s[3]]
+        if listening and not look:
+            return reject("none of the next turn's first words heard: the turn may be squeezed against the window's end")
+        # a filler may take a word's own audio while the word is forced onto a breath beside it:
+        # the search is made again without fillers where that happened
+        weak = _weak_beside_fillers(bound, FILLER_WORD_SCORE - (MIN_MEAN_SCORE - RESCUE_MIN_SCORE if rescue else 0)) if fillers else {}
+        if not weak:
+            break
+        barred |= frozenset(weak)
+    else:
+        token, score = min(weak.values(), key=lambda ts: ts[1])
+        return reject(f"{next(t.text for t in job.tokens if t.index == token)!r} matches poorly "
+                      f"({score:.2f}) beside a filler")
     # a filler covers speech only where it sounds like one: an "uh" or "um" is a steady vowel or
     # nasal and matches well; speech nobody transcribed, forced through the filler loop, does not
     heard_as = [(a, b) for (a, b, w, _), (_, h) in zip(spans, bound) if w not in FILLERS or h.score >= FILLER_SCORE]
-    drawn = held if fillers else None
-    long = next((w for a, b, w, _ in spans if _stretched(w, a, b, drawn)), None)
-    if long is not None:
-        return reject(f"{long!r} stretched over other audio", "stretched")
-    look = [s for s in spans if not s[3]]
-    listening = any(t.spoken for t in ahead)
-    if listening and not look:
-        return reject("none of the next turn's first words heard: the turn may be squeezed against the window's end")
-    # a filler may take a word's own audio while the word is forced onto a breath beside it
-    beside = _beside_fillers(bound) if fillers else []
-    weakest = min(beside, key=lambda h: h[1].score, default=None)
-    if weakest is not None and weakest[1].score < FILLER_WORD_SCORE:
-        return reject(f"{next(t.text for t in job.tokens if t.index == weakest[0].token)!r} matches poorly "
-                      f"({weakest[1].score:.2f}) beside a filler")
     mean = sum(p.score for p in placed) / len(placed)
     if mean < (RESCUE_MIN_SCORE if rescue else MIN_MEAN_SCORE):
         return reject(f"low acoustic score ({mean:.2f})")
@@ -125,12 +137,23 @@ def first_pass(job: Job, ahead: tuple[Token, ...], search: Search, lo: int, hi: 
     return Attempt(placed, True, onset=speech_onset(regions, look[0][0]) if look else None, fillers=tuple(found))
 
 
-def _beside_fillers(bound: list[tuple[Arc, Hit]]) -> list[tuple[Arc, Hit]]:
-    """The (arc, hit) of every word right before or after a filler on the path."""
-    out = []
+def _weak_beside_fillers(bound: list[tuple[Arc, Hit]], bar: float) -> dict[int, tuple[int, float]]:
+    """Chain state of a filler run -> (token, score) of the weakest word right before or after it,
+    for the runs beside a word matching worse than FILLER_WORD_SCORE. A run stands at state s, where
+    the word before it ends (that word's arc ends at s, the next word's at s + 1)."""
+    out: dict[int, tuple[int, float]] = {}
     for k, (a, _) in enumerate(bound):
-        if a.label in FILLERS:
-            out += [bound[j] for j in (k - 1, k + 1) if 0 <= j < len(bound) and bound[j][0].token is not None]
+        if a.label not in FILLERS or (k > 0 and bound[k - 1][0].label in FILLERS):
+            continue  # not the first filler of its run
+        j = k
+        while j < len(bound) and bound[j][0].label in FILLERS:
+            j += 1
+        if k == 0 or bound[k - 1][0].token is None:
+            continue  # (a run always follows a word of the chain)
+        beside = [(t, bound[i][1].score) for i in (k - 1, j) if i < len(bound) and (t := bound[i][0].token) is not None]
+        weakest = min(beside, key=lambda ts: ts[1])
+        if weakest[1] < bar:
+            out[bound[k - 1][0].dst] = weakest
     return out
 
 

@@ -40,8 +40,9 @@ ENTRY_WORDS = 3
 SKIP_PROB = 1e-10  # a transcript unit missing from the audio may be skipped, at a high price
 MIN_UNIT_WORDS = 4  # a clause shorter than this stays with its neighbour: too little to find, or to miss, alone
 # Fillers a clean-verbatim transcript leaves out ("uh", "um", "hm"), said between any two words: a
-# self-loop on every state between two words (chain(fillers=True)); garbage words, bound to no token
+# detour from every state between two words (chain(fillers=True)); garbage words, bound to no token
 FILLERS = {"gbg_filler_uh": "AH", "gbg_filler_um": "AH M", "gbg_filler_hm": "HH M"}
+FILLER_RUN = 4  # fillers in a row between two words ("uh, um, uh"); more are left to neighbouring words
 FILLER_PROB = 1e-7  # 1e-5 placed the disfluency clips as well but cost the DEV interview 0.3 points within 50 ms
 
 
@@ -134,19 +135,33 @@ def _lookahead(ahead: tuple[Token, ...], n: int = LOOKAHEAD_WORDS) -> list[tuple
 
 
 def chain(tokens: tuple[Token, ...], ahead: tuple[Token, ...] = (), fillers: bool = False,
-          look_words: int = LOOKAHEAD_WORDS) -> Grammar:
+          look_words: int = LOOKAHEAD_WORDS, barred: frozenset[int] = frozenset()) -> Grammar:
     """The turn's words in a row, then up to look_words words of the next turn, any of which
-    may end the path (the window may end inside them); with fillers, an "uh", "um" or "hm" the
-    transcript left out may stand between any two of the turn's words (FILLERS)."""
+    may end the path (the window may end inside them); with fillers, a run of up to FILLER_RUN
+    "uh"s, "um"s or "hm"s the transcript left out may stand between any two of the turn's words
+    (FILLERS), except at the states in barred (state s lies between spoken words s - 1 and s).
+
+    A filler run is a detour that rejoins the chain with its own copy of the next word's arc, not
+    a loop on the state: PocketSphinx's FSG search loses every path on some recordings when a
+    state carries a self-loop, or a loop back through a null arc (MFA's cold corpus: "no path"
+    with either, a path with the detour)."""
     said = [(t.index, k, w) for t in tokens for k, w in enumerate(t.spoken)]
     look = _lookahead(ahead, look_words)
     arcs = [Arc(i, i + 1, 1.0, w, tok, k) for i, (tok, k, w) in enumerate(said + look)]
-    if fillers:
-        arcs += [Arc(s, s, FILLER_PROB, f) for s in range(1, len(said)) for f in FILLERS]
     final = len(said) + len(look)
     if look:
         final += 1
         arcs += [Arc(i, final, 1.0) for i in range(len(said) + 1, final)]
+    if fillers:
+        free = final + 1
+        for s in range(1, len(said)):
+            if s in barred:
+                continue
+            prev, (tok, k, w) = s, said[s]
+            for _ in range(FILLER_RUN):  # s -filler-> d1 (-filler-> d2 ...), each d -word s-> s + 1
+                arcs += [Arc(prev, free, FILLER_PROB, f) for f in FILLERS]
+                arcs.append(Arc(free, s + 1, 1.0, w, tok, k))
+                prev, free = free, free + 1
     return Grammar(tuple(arcs), final, "chain+fillers" if fillers else "chain")  # with fillers, not a plain chain
 
 

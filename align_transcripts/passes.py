@@ -17,8 +17,8 @@ with its reason in the turn's trace:
   next turn's first words, over a window reaching SHORT_TAIL_MS past the slot (accepted when
   every word lands well inside the window);
 - full-wide: the same over the whole window; what it places stands even when not accepted;
-- rescue: a plain chain with wide beams, for words the full search still left out (a hoarse
-  or fast voice the usual beams pruned);
+- rescue: the chain with wide beams (fillers offered, then without), for words the full search
+  still left out (a hoarse or fast voice the usual beams pruned);
 - overlap (tried after the others, on whatever stands): a new speaker's first words still out,
   searched under the last speaker's words, where they were said while that one was talking.
 Words no pass places are left out here and interpolated, aligned=False, by the aligner.
@@ -269,9 +269,11 @@ def rescue_pass(turn: Turn, rec: Recording, partial: Attempt | None) -> Attempt 
     placed = {p.token for p in partial.placed} if partial else set()
     if all(t.index in placed for t in turn.job.tokens if t.spoken):
         return None  # nothing to rescue: the full search's placements stand
-    got = _chain(turn, rec, turn.start, rescue=True)
-    if got.kind == "stretched":  # as for the plain chain (fillers_pass): an "uh" the text leaves out, or a word drawn out
-        got = _chain(turn, rec, turn.start, rescue=True, fillers=True)
+    # fillers offered first: a voice hard enough to need the rescue hesitates too (MFA's cold corpus,
+    # clean verbatim: 85.7 -> 87.5 % of edges within 100 ms of MFA's); the plain chain where they do not fit
+    got = _chain(turn, rec, turn.start, rescue=True, fillers=True)
+    if not got.accepted:
+        got = _chain(turn, rec, turn.start, rescue=True)
     if not placed or not got.accepted:
         return got  # a voice the usual beams lose entirely: the wide chain is all there is
     # words the full search left out before its first or after its last placed word may simply not

@@ -40,12 +40,24 @@ def test_garbage_fillers_and_null_arcs_do_not_bind():
 def test_fillers_stand_between_words_only_and_bind_to_nothing():
     tokens = toks("Montreal forced aligner.")
     plain, full = g.chain(tokens), g.chain(tokens, fillers=True)
-    loops = {(a.src, a.label) for a in full.arcs if a.src == a.dst}
-    assert not any(a.src == a.dst for a in plain.arcs)
-    assert {s for s, _ in loops} == {1, 2} and {w for _, w in loops} == set(g.FILLERS)  # not before the first word
+    assert not any(a.src == a.dst for a in full.arcs)  # detours, not loops: PocketSphinx loses paths through loops
+    chain_states = set(range(full.final + 1))
+    starts = {a.src for a in full.arcs if a.label in g.FILLERS and a.src in chain_states}
+    assert starts == {1, 2} and {a.label for a in full.arcs if a.label in g.FILLERS} == set(g.FILLERS)  # not before the first word
+    assert {a.label for a in plain.arcs} == {"montreal", "forced", "aligner"}
     path = hits("montreal gbg_filler_um gbg_filler_uh forced aligner")
     placed = bind(path, full)
     assert [(k, p.start) for k, p in sorted(placed.items())] == [(0, 0), (1, 900), (2, 1200)]
+
+
+def test_a_filler_run_is_at_most_filler_run_long_and_barred_states_take_none():
+    tokens = toks("Montreal forced aligner.")
+    run = " ".join(["gbg_filler_uh"] * g.FILLER_RUN)
+    assert bind(hits(f"montreal {run} forced aligner"), g.chain(tokens, fillers=True))[1].start == 300 * (1 + g.FILLER_RUN)
+    assert bind(hits(f"montreal {run} gbg_filler_uh forced aligner"), g.chain(tokens, fillers=True)) == {}  # one too many: no parse
+    barred = g.chain(tokens, fillers=True, barred=frozenset({1}))
+    assert {a.src for a in barred.arcs if a.label in g.FILLERS and a.src <= barred.final} == {2}
+    assert bind(hits("montreal forced gbg_filler_hm aligner"), barred)[2].start == 900
 
 
 def test_a_token_of_several_spoken_words_needs_all_of_them():

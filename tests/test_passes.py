@@ -58,6 +58,24 @@ def test_fillers_the_transcript_left_out_are_absorbed_between_any_two_words():
     assert trace[1].fillers == ((3500, 4100),)  # the two "um"s, one stretch: where an editor would cut
 
 
+def test_fillers_beside_a_word_that_matches_poorly_are_searched_again_without_them(monkeypatch):
+    """A filler may take a word's own audio while the word is forced onto a breath beside it; where a
+    word beside a filler run matches poorly, the chain is searched again without fillers there
+    (chain.FILLER_RETRIES times), and refused for that word only when the retries run out."""
+    import align_transcripts.chain as chain
+
+    weak = [Heard("for", h.start, h.end, 0.6) if h.word == "for" else h
+            for h in said([(500, "welcome back to the program"), (3200, "thanks um um for having me"),
+                           (6300, "so tell us about the year")])]
+    _, _, trace, fake = run(weak)
+    fillers = [c for c in fake.calls if c[0] == "chain+fillers"]
+    assert len(fillers) == 2  # the run before "for" barred the second time: its "um"s left under no word
+    assert any(x.name == "fillers" and "speech under no word" in x.reason for x in trace[1].tried)
+    monkeypatch.setattr(chain, "FILLER_RETRIES", 0)
+    _, _, trace, _ = run(weak)
+    assert [x.reason for x in trace[1].tried if x.name == "fillers"] == ["'for' matches poorly (0.60) beside a filler"]
+
+
 def test_the_fillers_pass_does_not_run_where_the_chain_failed_for_another_reason():
     heard = said([(500, "welcome back to the program"), (3200, "thanks for having"), (6300, "so tell us about the year")])
     _, _, trace, _ = run(heard)
