@@ -104,8 +104,24 @@ def first_pass(job: Job, ahead: tuple[Token, ...], search: Search, lo: int, hi: 
         look = [s for s in spans if not s[3]]
         if listening and not look:
             return reject("none of the next turn's first words heard: the turn may be squeezed against the window's end")
-        # a filler may take a word's own audio while the word is forced onto a breath beside it:
-        # the search is made again without fillers where that happened
+        # a filler covers speech only where it sounds like one: an "uh" or "um" is a steady vowel or
+        # nasal and matches well; speech nobody transcribed, forced through the filler loop, does not
+        heard_as = [(a, b) for (a, b, w, _), (_, h) in zip(spans, bound) if w not in FILLERS or h.score >= FILLER_SCORE]
+        mean = sum(p.score for p in placed) / len(placed)
+        if mean < (RESCUE_MIN_SCORE if rescue else MIN_MEAN_SCORE):
+            return reject(f"low acoustic score ({mean:.2f})")
+        first = min(p.start for p in placed)
+        want = job.slot_start if expected is None else expected
+        if abs(first - want) > agree_ms:
+            return reject(f"first word {(first - want) / 1000:+.1f} s from where its stamp says")
+        if not at_floor and _inside(regions, lo):
+            return reject("the window starts inside speech")
+        end = max(b for _, b, _, _ in spans) if listening else min(hi, search.duration)
+        gap = _uncovered(regions, heard_as, lo, end)
+        if not rescue and gap > UNCOVERED_MS:
+            return reject(f"{gap} ms of speech under no word (untranscribed?)", "uncovered")
+        # last, since only this one is worth a second search: a filler may take a word's own audio
+        # while the word is forced onto a breath beside it; searched again without fillers there
         weak = _weak_beside_fillers(bound, FILLER_WORD_SCORE - (MIN_MEAN_SCORE - RESCUE_MIN_SCORE if rescue else 0)) if fillers else {}
         if not weak:
             break
@@ -114,22 +130,6 @@ def first_pass(job: Job, ahead: tuple[Token, ...], search: Search, lo: int, hi: 
         token, score = min(weak.values(), key=lambda ts: ts[1])
         return reject(f"{next(t.text for t in job.tokens if t.index == token)!r} matches poorly "
                       f"({score:.2f}) beside a filler")
-    # a filler covers speech only where it sounds like one: an "uh" or "um" is a steady vowel or
-    # nasal and matches well; speech nobody transcribed, forced through the filler loop, does not
-    heard_as = [(a, b) for (a, b, w, _), (_, h) in zip(spans, bound) if w not in FILLERS or h.score >= FILLER_SCORE]
-    mean = sum(p.score for p in placed) / len(placed)
-    if mean < (RESCUE_MIN_SCORE if rescue else MIN_MEAN_SCORE):
-        return reject(f"low acoustic score ({mean:.2f})")
-    first = min(p.start for p in placed)
-    want = job.slot_start if expected is None else expected
-    if abs(first - want) > agree_ms:
-        return reject(f"first word {(first - want) / 1000:+.1f} s from where its stamp says")
-    if not at_floor and _inside(regions, lo):
-        return reject("the window starts inside speech")
-    end = max(b for _, b, _, _ in spans) if listening else min(hi, search.duration)
-    gap = _uncovered(regions, heard_as, lo, end)
-    if not rescue and gap > UNCOVERED_MS:
-        return reject(f"{gap} ms of speech under no word (untranscribed?)", "uncovered")
     found: list[tuple[int, int]] = []
     for a, h in bound:
         if a.label in FILLERS:  # one stretch for an "uh um" said in a row
