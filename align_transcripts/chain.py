@@ -49,9 +49,9 @@ FILLER_SCORE = 0.78  # a filler scoring this well is one (disfluency clips: 0.79
 # "Go" forced onto a breath while a filler took its audio scored 0.69); in the rescue, lower by as much
 # as the mean score may be (RESCUE_MIN_SCORE): a hoarse voice's words score 0.70-0.75 wherever they are
 FILLER_WORD_SCORE = 0.75
-# where a word beside fillers matches worse, the chain is searched again without fillers at that
-# place (at most this many times) rather than refused whole: one stolen word no longer costs the
-# turn every filler it has (MFA's cold corpus: the first search's fillers stole an "i" and an "and")
+# where a word beside fillers matches worse (and the fillers do not sound like fillers), the chain
+# is searched again without fillers at that place (at most this many times) rather than refused
+# whole: one stolen word no longer costs the turn every filler it has
 FILLER_RETRIES = 2
 
 
@@ -70,8 +70,8 @@ def first_pass(job: Job, ahead: tuple[Token, ...], search: Search, lo: int, hi: 
     skip the uncovered-speech test (the recordings that need a rescue are the ones whose noise
     fools the energy-based speech detector: MFA's cold corpus has "speech" in its silent first second).
     fillers: an "uh", "um" or "hm" may stand between any two words (grammar.FILLERS), and covers the
-    speech it sits on when it sounds like one (FILLER_SCORE); none stands beside a word that
-    matches poorly beside it (FILLER_WORD_SCORE: searched again without it, FILLER_RETRIES). agree_ms: how far from `expected` the
+    speech it sits on when it sounds like one (FILLER_SCORE); one that does not stands beside no
+    word that matches poorly (FILLER_WORD_SCORE: searched again without it, FILLER_RETRIES). agree_ms: how far from `expected` the
     first word may lie; look_words: how many of the next turn's words follow the turn's own.
     held: how much of a stretch (ms) is one sound held steady (vad.held_ms). With fillers offered
     and not taken, a word longer than a word can be is drawn out, not stretched, when the time it
@@ -139,8 +139,11 @@ def first_pass(job: Job, ahead: tuple[Token, ...], search: Search, lo: int, hi: 
 
 def _weak_beside_fillers(bound: list[tuple[Arc, Hit]], bar: float) -> dict[int, tuple[int, float]]:
     """Chain state of a filler run -> (token, score) of the weakest word right before or after it,
-    for the runs beside a word matching worse than FILLER_WORD_SCORE. A run stands at state s, where
-    the word before it ends (that word's arc ends at s, the next word's at s + 1)."""
+    for the runs beside a word matching worse than bar that do not sound like fillers themselves
+    (FILLER_SCORE, lowered as bar is): a run that does took no word's audio, and a hoarse voice's
+    word beside a real "uh" is poor on its own (MFA's cold corpus: its "uh"s score 0.76-0.89, the
+    words beside them 0.55-0.69; the one run that took an "i", left at 0.51, 0.68). A run stands at
+    state s, where the word before it ends (that word's arc ends at s, the next word's at s + 1)."""
     out: dict[int, tuple[int, float]] = {}
     for k, (a, _) in enumerate(bound):
         if a.label not in FILLERS or (k > 0 and bound[k - 1][0].label in FILLERS):
@@ -150,11 +153,19 @@ def _weak_beside_fillers(bound: list[tuple[Arc, Hit]], bar: float) -> dict[int, 
             j += 1
         if k == 0 or bound[k - 1][0].token is None:
             continue  # (a run always follows a word of the chain)
+        if _run_score(bound[k:j]) >= bar + FILLER_SCORE - FILLER_WORD_SCORE:
+            continue  # the run sounds like fillers: it took no word's audio, the word beside is poor on its own
         beside = [(t, bound[i][1].score) for i in (k - 1, j) if i < len(bound) and (t := bound[i][0].token) is not None]
         weakest = min(beside, key=lambda ts: ts[1])
         if weakest[1] < bar:
             out[bound[k - 1][0].dst] = weakest
     return out
+
+
+def _run_score(run: list[tuple[Arc, Hit]]) -> float:
+    """How well a run of fillers matches, each weighted by its length."""
+    total = sum(h.end - h.start for _, h in run)
+    return sum(h.score * (h.end - h.start) for _, h in run) / total if total else min(h.score for _, h in run)
 
 
 def _stretched(word: str, start: int, end: int, held: Held | None) -> bool:
