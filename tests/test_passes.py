@@ -244,6 +244,24 @@ def test_the_rescue_keeps_words_at_a_turns_end_only_where_they_match_as_placed_w
 
 
 
+def test_the_rescue_offers_fillers_first_and_keeps_them_only_where_they_last_like_one():
+    """A voice the full search lost whole: the rescue's chain with fillers takes the "um" the
+    transcript left out (400 ms, reported where an editor would cut); a 100 ms "filler" is a click
+    or a piece of a word (passes.MIN_FILLER_MS), so there the plain chain's placements stand."""
+    from align_transcripts.passes import MIN_FILLER_MS, Turn, rescue_pass
+
+    segs = segments([("A", 0, "Welcome back to the program."), ("B", 3000, "Thanks for having me.")], 8_000)
+    job = plan(segs, tokenize(segs), 8_000)[1]
+    for um_ms, fillers in ((400, ((3500, 3900),)), (MIN_FILLER_MS - 50, ())):
+        heard = said([(500, "welcome back to the program")]) + [Heard("thanks", 3200, 3500), Heard("um", 3500, 3500 + um_ms)] \
+            + recording("for having me", 3500 + um_ms)
+        fake = FakeSearch(heard, 8_000)
+        got = rescue_pass(Turn(job, (), TurnState(floor=2300)), Recording(fake, regions_of(heard)), None)
+        assert got is not None and got.accepted and got.fillers == fillers
+        assert [c[0] for c in fake.calls] == ["chain+fillers"] + ["chain"] * (not fillers)
+        assert min(p.start for p in got.placed if p.token == job.tokens[1].index) == 3500 + um_ms  # "for"
+
+
 def talking_over(*b_parts: tuple[int, str]):
     """TURNS said with B's parts where given (the first under A's "program", 1700-2000), in time order."""
     parts = [SAID[0], *b_parts, SAID[2]]
