@@ -7,6 +7,7 @@ and the word's own loudness, within a small search span.
 """
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import replace
 
@@ -264,9 +265,13 @@ def within_speech(words: list[Word], regions: Sequence[tuple[int, int]], edge_ms
     overlap, brought back to edge_ms from it (never shorter than KEEP_MS)."""
     out = list(words)
     aligned = [i for i, w in enumerate(out) if w.aligned]
+    ends = [b for _, b in regions]  # regions are sorted and apart: their ends are sorted too
     for n, i in enumerate(aligned):
         w = out[i]
-        mine = [(a, b) for a, b in regions if a < w.end and b > w.start]
+        k = j = bisect_right(ends, w.start)  # the first region ending after the word starts
+        while j < len(regions) and regions[j][0] < w.end:
+            j += 1
+        mine = regions[k:j]
         if not mine:
             continue
         prev_end = out[aligned[n - 1]].end if n else -PAUSE_MS

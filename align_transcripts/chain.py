@@ -27,7 +27,7 @@ from bisect import bisect_left
 from collections.abc import Callable
 
 from . import dictionary
-from .grammar import FILLERS, LOOKAHEAD_WORDS, Arc, Hit, bound_hits, chain, to_placed
+from .grammar import FILLERS, LOOKAHEAD_WORDS, Arc, Grammar, Hit, bound_hits, chain, to_placed
 from .search import Search
 from .types import Attempt, Job, Rejection, Token
 
@@ -84,13 +84,10 @@ def first_pass(job: Job, ahead: tuple[Token, ...], search: Search, lo: int, hi: 
         return reject("no spoken words")
     mine = {t.index for t in job.tokens}
     listening = any(t.spoken for t in ahead)
-    barred: frozenset[int] = frozenset()
-    for _ in range(FILLER_RETRIES + 1):
-        grammar = chain(job.tokens, ahead, fillers, look_words, barred)
-        hits = search(grammar, lo, hi, wide=rescue)
-        if hits is None:
-            return reject("no path through the words in the window", "no path")
-        bound = bound_hits(hits, grammar)
+    lower = MIN_MEAN_SCORE - RESCUE_MIN_SCORE if rescue else 0.0  # the rescue's filler bars are lower as its mean bar is
+
+    def judge(bound: list[tuple[Arc, Hit]], grammar: Grammar) -> Attempt:
+        """The path's placements, accepted or rejected with the reason (all but the fillers' test)."""
         placed = tuple(p for p in to_placed(bound, grammar).values() if p.token in mine)
         heard = {p.token for p in placed}
         lost = [t.text for t in job.tokens if t.spoken and t.index not in heard]
@@ -104,9 +101,6 @@ def first_pass(job: Job, ahead: tuple[Token, ...], search: Search, lo: int, hi: 
         look = [s for s in spans if not s[3]]
         if listening and not look:
             return reject("none of the next turn's first words heard: the turn may be squeezed against the window's end")
-        # a filler covers speech only where it sounds like one: an "uh" or "um" is a steady vowel or
-        # nasal and matches well; speech nobody transcribed, forced through the filler loop, does not
-        heard_as = [(a, b) for (a, b, w, _), (_, h) in zip(spans, bound) if w not in FILLERS or h.score >= FILLER_SCORE]
         mean = sum(p.score for p in placed) / len(placed)
         if mean < (RESCUE_MIN_SCORE if rescue else MIN_MEAN_SCORE):
             return reject(f"low acoustic score ({mean:.2f})")
@@ -116,31 +110,42 @@ def first_pass(job: Job, ahead: tuple[Token, ...], search: Search, lo: int, hi: 
             return reject(f"first word {(first - want) / 1000:+.1f} s from where its stamp says")
         if not at_floor and _inside(regions, lo):
             return reject("the window starts inside speech")
+        # a filler covers speech only where it sounds like one: an "uh" or "um" is a steady vowel or
+        # nasal and matches well; speech nobody transcribed, forced through the filler loop, does not
+        heard_as = [(a, b) for (a, b, w, _), (_, h) in zip(spans, bound) if w not in FILLERS or h.score >= FILLER_SCORE]
         end = max(b for _, b, _, _ in spans) if listening else min(hi, search.duration)
         gap = _uncovered(regions, heard_as, lo, end)
         if not rescue and gap > UNCOVERED_MS:
             return reject(f"{gap} ms of speech under no word (untranscribed?)", "uncovered")
-        # last, since only this one is worth a second search: a filler may take a word's own audio
+        found: list[tuple[int, int]] = []
+        for a, h in bound:
+            if a.label in FILLERS:  # one stretch for an "uh um" said in a row
+                found[-1:] = [(found[-1][0], h.end)] if found and h.start - found[-1][1] <= 20 else [*found[-1:], (h.start, h.end)]
+        return Attempt(placed, True, onset=speech_onset(regions, look[0][0]) if look else None, fillers=tuple(found))
+
+    barred: frozenset[int] = frozenset()
+    weak: dict[int, tuple[int, float]] = {}
+    for _ in range(FILLER_RETRIES + 1):
+        grammar = chain(job.tokens, ahead, fillers, look_words, barred)
+        hits = search(grammar, lo, hi, wide=rescue)
+        if hits is None:
+            return reject("no path through the words in the window", "no path")
+        bound = bound_hits(hits, grammar)
+        got = judge(bound, grammar)
+        # last, since only this test is worth another search: a filler may take a word's own audio
         # while the word is forced onto a breath beside it; searched again without fillers there
-        weak = _weak_beside_fillers(bound, FILLER_WORD_SCORE - (MIN_MEAN_SCORE - RESCUE_MIN_SCORE if rescue else 0)) if fillers else {}
+        weak = _weak_beside_fillers(bound, FILLER_WORD_SCORE - lower, FILLER_SCORE - lower) if fillers and got.accepted else {}
         if not weak:
-            break
+            return got
         barred |= frozenset(weak)
-    else:
-        token, score = min(weak.values(), key=lambda ts: ts[1])
-        return reject(f"{next(t.text for t in job.tokens if t.index == token)!r} matches poorly "
-                      f"({score:.2f}) beside a filler")
-    found: list[tuple[int, int]] = []
-    for a, h in bound:
-        if a.label in FILLERS:  # one stretch for an "uh um" said in a row
-            found[-1:] = [(found[-1][0], h.end)] if found and h.start - found[-1][1] <= 20 else [*found[-1:], (h.start, h.end)]
-    return Attempt(placed, True, onset=speech_onset(regions, look[0][0]) if look else None, fillers=tuple(found))
+    token, score = min(weak.values(), key=lambda ts: ts[1])
+    return reject(f"{next(t.text for t in job.tokens if t.index == token)!r} matches poorly ({score:.2f}) beside a filler")
 
 
-def _weak_beside_fillers(bound: list[tuple[Arc, Hit]], bar: float) -> dict[int, tuple[int, float]]:
+def _weak_beside_fillers(bound: list[tuple[Arc, Hit]], bar: float, run_bar: float) -> dict[int, tuple[int, float]]:
     """Chain state of a filler run -> (token, score) of the weakest word right before or after it,
     for the runs beside a word matching worse than bar that do not sound like fillers themselves
-    (FILLER_SCORE, lowered as bar is): a run that does took no word's audio, and a hoarse voice's
+    (scoring under run_bar, weighted by length): a run that does took no word's audio, and a hoarse voice's
     word beside a real "uh" is poor on its own (MFA's cold corpus: its "uh"s score 0.76-0.89, the
     words beside them 0.55-0.69; the one run that took an "i", left at 0.51, 0.68). A run stands at
     state s, where the word before it ends (that word's arc ends at s, the next word's at s + 1)."""
@@ -153,7 +158,7 @@ def _weak_beside_fillers(bound: list[tuple[Arc, Hit]], bar: float) -> dict[int, 
             j += 1
         if k == 0 or bound[k - 1][0].token is None:
             continue  # (a run always follows a word of the chain)
-        if _run_score(bound[k:j]) >= bar + FILLER_SCORE - FILLER_WORD_SCORE:
+        if _run_score(bound[k:j]) >= run_bar:
             continue  # the run sounds like fillers: it took no word's audio, the word beside is poor on its own
         beside = [(t, bound[i][1].score) for i in (k - 1, j) if i < len(bound) and (t := bound[i][0].token) is not None]
         weakest = min(beside, key=lambda ts: ts[1])
@@ -164,8 +169,7 @@ def _weak_beside_fillers(bound: list[tuple[Arc, Hit]], bar: float) -> dict[int, 
 
 def _run_score(run: list[tuple[Arc, Hit]]) -> float:
     """How well a run of fillers matches, each weighted by its length."""
-    total = sum(h.end - h.start for _, h in run)
-    return sum(h.score * (h.end - h.start) for _, h in run) / total if total else min(h.score for _, h in run)
+    return sum(h.score * max(1, h.end - h.start) for _, h in run) / sum(max(1, h.end - h.start) for _, h in run)
 
 
 def _stretched(word: str, start: int, end: int, held: Held | None) -> bool:
